@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# A thin wrapper over meson/ninja in build/.
+
+BUILD_DIR ?= build
+MESON_TEST_ARGS ?=
+
+.PHONY: all deps check check-unit demo clean distclean bench
+
+all: $(BUILD_DIR)/build.ninja
+	ninja -C $(BUILD_DIR)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	./configure --builddir=$(BUILD_DIR)
+
+check: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || ./configure --builddir=$(BUILD_DIR)
+	ninja -C $(BUILD_DIR)
+	@rc=0; meson test -C $(BUILD_DIR) --print-errorlogs $(MESON_TEST_ARGS) \
+	    || rc=$$?; \
+	python3 scripts/meson-totals.py $(BUILD_DIR)/meson-logs/testlog.json; \
+	exit $$rc
+
+demo: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || ./configure --builddir=$(BUILD_DIR)
+	ninja -C $(BUILD_DIR)
+	python3 scripts/migration-demo.py --build-dir $(BUILD_DIR)
+
+bench: all
+	python3 tests/bench/run-benches.py --build-dir $(BUILD_DIR)
+
+clean:
+	[ ! -f $(BUILD_DIR)/build.ninja ] || ninja -C $(BUILD_DIR) clean
+
+distclean:
+	rm -rf $(BUILD_DIR)
