@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the QMP server does with deprecated and unstable interfaces
+ * (QEMU's -compat option).  The default accepts and shows everything.
+ */
+#ifndef QAPI_COMPAT_POLICY_H
+#define QAPI_COMPAT_POLICY_H
+
+typedef enum CompatPolicyInput {
+    COMPAT_POLICY_INPUT_ACCEPT,
+    COMPAT_POLICY_INPUT_REJECT,
+    COMPAT_POLICY_INPUT_CRASH,
+} CompatPolicyInput;
+
+typedef enum CompatPolicyOutput {
+    COMPAT_POLICY_OUTPUT_ACCEPT,
+    COMPAT_POLICY_OUTPUT_HIDE,
+} CompatPolicyOutput;
+
+typedef struct CompatPolicy {
+    CompatPolicyInput deprecated_input;
+    CompatPolicyOutput deprecated_output;
+    CompatPolicyInput unstable_input;
+    CompatPolicyOutput unstable_output;
+} CompatPolicy;
+
+extern CompatPolicy compat_policy;
+
+#endif /* QAPI_COMPAT_POLICY_H */
