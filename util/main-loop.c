@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The main loop over GLib's default GMainContext, the BQL and the wakeup
+ * notifier (see qemu/main-loop.h).
+ *
+ * main_loop_wait() drives the context by hand (prepare, query, poll,
+ * check, dispatch) instead of g_main_context_iteration() so that it can
+ * add its own wakeup eventfd to the poll set, use the timer deadline in
+ * nanoseconds, and drop the BQL only around the poll itself.
+ */
+#include "qemu/osdep.h"
+#include "qemu/atomic.h"
+#include "qemu/main-loop.h"
+#include "qemu/thread.h"
+#include "qemu/timer.h"
+#include "qapi/error.h"
+#include "main-loop-internal.h"
+#include <poll.h>
+#include <sys/eventfd.h>
+
+static QemuMutex bql;
+static __thread bool bql_held;
+
+static int notify_fd = -1;      /* eventfd: written to wake the loop */
+static QemuThread main_thread;
+static bool main_loop_initialized;
+static GArray *gpollfds;        /* the poll set, reused across calls */
+
+static void __attribute__((constructor)) qemu_bql_init(void)
+{
+    qemu_mutex_init(&bql);
+}
+
+/* ------------------------------------------------------------------ BQL */
+
+void bql_lock(void)
+{
+    /* Not recursive: taking it twice would deadlock, so say so. */
+    g_assert(!bql_held);
+    qemu_mutex_lock(&bql);
+    bql_held = true;
+}
+
+void bql_unlock(void)
+{
+    g_assert(bql_held);
+    bql_held = false;
+    qemu_mutex_unlock(&bql);
+}
+
+bool bql_locked(void)
+{
+    return bql_held;
+}
+
+/* ----------------------------------------------------------- main loop */
+
+bool qemu_init_main_loop(Error **errp)
+{
+    int fd;
+
+    if (main_loop_initialized) {
+        error_setg(errp, "The main loop is already initialized");
+        return false;
+    }
+    fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Cannot create the main loop's "
+                         "wakeup eventfd");
+        return false;
+    }
+    gpollfds = g_array_new(false, false, sizeof(GPollFD));
+    qemu_thread_get_self(&main_thread);
+    qatomic_store_release(&notify_fd, fd);
+    main_loop_initialized = true;
+    return true;
+}
+
+bool qemu_in_main_thread(void)
+{
+    return main_loop_initialized && qemu_thread_is_self(&main_thread);
+}
+
+void qemu_notify_event(void)
+{
+    int fd = qatomic_load_acquire(&notify_fd);
+    uint64_t one = 1;
+
+    if (fd < 0) {
+        return;     /* no loop yet: nothing sleeps */
+    }
+    /* EAGAIN means the counter is saturated: the loop wakes anyway. */
+    if (RETRY_ON_EINTR(write(fd, &one, sizeof(one))) < 0 &&
+        errno != EAGAIN) {
+        g_assert_not_reached();
+    }
+}
+
+static void notify_drain(void)
+{
+    uint64_t count;
+
+    while (RETRY_ON_EINTR(read(notify_fd, &count, sizeof(count))) > 0) {
+        /* empty: a single read resets an eventfd, loop for safety */
+    }
+}
+
+/* ppoll() with a timeout in ns, -1 meaning forever. */
+static int poll_ns(GPollFD *fds, guint nfds, int64_t timeout_ns)
+{
+    QEMU_BUILD_BUG_ON(sizeof(GPollFD) != sizeof(struct pollfd));
+
+    if (timeout_ns >= 0) {
+        struct timespec ts = {
+            .tv_sec = timeout_ns / NANOSECONDS_PER_SECOND,
+            .tv_nsec = timeout_ns % NANOSECONDS_PER_SECOND,
+        };
+        return ppoll((struct pollfd *)fds, nfds, &ts, NULL);
+    }
+    return ppoll((struct pollfd *)fds, nfds, NULL, NULL);
+}
+
+void main_loop_wait(int nonblocking)
+{
+    GMainContext *ctx = g_main_context_default();
+    int max_priority, glib_timeout_ms, n;
+    int64_t timeout_ns;
+    GPollFD *fds;
+    guint nfds;
+    int ret;
+
+    g_assert(main_loop_initialized);
+    g_assert(bql_held);
+    if (!g_main_context_acquire(ctx)) {
+        g_error("main_loop_wait: another thread owns the GMainContext");
+    }
+
+    g_main_context_prepare(ctx, &max_priority);
+    for (;;) {
+        /* One spare slot at the end for our wakeup fd. */
+        guint room = MAX(gpollfds->len, 16);
+
+        g_array_set_size(gpollfds, room);
+        n = g_main_context_query(ctx, max_priority, &glib_timeout_ms,
+                                 (GPollFD *)gpollfds->data, room - 1);
+        if (n < room) {
+            break;
+        }
+        g_array_set_size(gpollfds, n + 16);
+    }
+    fds = (GPollFD *)gpollfds->data;
+    fds[n] = (GPollFD) { .fd = notify_fd, .events = G_IO_IN };
+    nfds = n + 1;
+
+    if (nonblocking || qemu_bh_pending()) {
+        timeout_ns = 0;
+    } else {
+        timeout_ns = glib_timeout_ms < 0 ? -1
+                     : (int64_t)glib_timeout_ms * SCALE_MS;
+        timeout_ns = qemu_soonest_timeout(timeout_ns,
+                                          qemu_timers_deadline_ns());
+    }
+
+    if (timeout_ns) {
+        bql_unlock();
+    }
+    ret = poll_ns(fds, nfds, timeout_ns);
+    if (timeout_ns) {
+        bql_lock();
+    }
+    if (ret < 0 && errno != EINTR) {
+        g_error("main_loop_wait: ppoll failed: %s", g_strerror(errno));
+    }
+    if (ret < 0) {
+        /* Interrupted: nothing is known to be ready. */
+        for (guint i = 0; i < nfds; i++) {
+            fds[i].revents = 0;
+        }
+    }
+
+    if (fds[n].revents) {
+        notify_drain();
+    }
+    if (g_main_context_check(ctx, max_priority, fds, n)) {
+        g_main_context_dispatch(ctx);
+    }
+    g_main_context_release(ctx);
+
+    qemu_bh_poll();
+    qemu_clock_run_all_timers();
+}
