@@ -71,4 +71,20 @@ typedef void (*qmp_cmd_callback_fn)(const QmpCommand *cmd, void *opaque);
 void qmp_for_each_command(const QmpCommandList *cmds,
                           qmp_cmd_callback_fn fn, void *opaque);
 
+/*
+ * The monitor registers @set_cur so that qmp_dispatch() can make @cur_mon
+ * current while a command runs: it is called with @cur_mon before the
+ * command and with its return value (the previous monitor) after.
+ * Without a hook @cur_mon is ignored.  NULL unregisters.
+ */
+void qmp_dispatch_set_cur_mon_hook(Monitor *(*set_cur)(Monitor *));
+
+/*
+ * The machine code registers @available to refuse commands that are not
+ * allowed yet (QEMU's preconfig rule, QCO_ALLOW_PRECONFIG); without a
+ * hook qmp_command_available() accepts every command.
+ */
+void qmp_dispatch_set_available_hook(bool (*available)(const QmpCommand *cmd,
+                                                       Error **errp));
+
 #endif /* QAPI_QMP_DISPATCH_H */
