@@ -8,6 +8,10 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/option.h"
+#include "qobject/qbool.h"
+#include "qobject/qdict.h"
+#include "qobject/qnum.h"
+#include "qobject/qstring.h"
 
 struct QemuOpt {
     char *name;
@@ -782,6 +786,96 @@ int qemu_opts_foreach(QemuOptsList *list, qemu_opts_loopfunc func,
         assert(!errp || !*errp);
     }
     return 0;
+}
+
+/* QDict conversions */
+
+QDict *qemu_opts_to_qdict(QemuOpts *opts, QDict *qdict)
+{
+    QemuOpt *opt;
+
+    if (!qdict) {
+        qdict = qdict_new();
+    }
+    if (opts->id) {
+        qdict_put_str(qdict, "id", opts->id);
+    }
+    QTAILQ_FOREACH(opt, &opts->head, next) {
+        qdict_put_str(qdict, opt->name, opt->str);
+    }
+    return qdict;
+}
+
+/*
+ * The text form of a scalar QDict member, or NULL for other types
+ * (g_free it).
+ */
+static char *qobject_scalar_to_str(QObject *obj)
+{
+    switch (qobject_type(obj)) {
+    case QTYPE_QSTRING:
+        return g_strdup(qstring_get_str(qobject_to(QString, obj)));
+    case QTYPE_QNUM:
+        return qnum_to_string(qobject_to(QNum, obj));
+    case QTYPE_QBOOL:
+        return g_strdup(qbool_get_bool(qobject_to(QBool, obj)) ?
+                        "on" : "off");
+    default:
+        return NULL;
+    }
+}
+
+QemuOpts *qemu_opts_from_qdict(QemuOptsList *list, const QDict *qdict,
+                               Error **errp)
+{
+    const QDictEntry *e;
+    QemuOpts *opts;
+
+    opts = qemu_opts_create(list, qdict_get_try_str(qdict, "id"), 1, errp);
+    if (!opts) {
+        return NULL;
+    }
+    for (e = qdict_first(qdict); e; e = qdict_next(qdict, e)) {
+        const char *key = qdict_entry_key(e);
+        char *value;
+
+        if (!strcmp(key, "id")) {
+            continue;
+        }
+        value = qobject_scalar_to_str(qdict_entry_value(e));
+        if (!value) {
+            continue;
+        }
+        if (!opt_set(opts, g_strdup(key), value, errp)) {
+            qemu_opts_del(opts);
+            return NULL;
+        }
+    }
+    return opts;
+}
+
+bool qemu_opts_absorb_qdict(QemuOpts *opts, QDict *qdict, Error **errp)
+{
+    const QDictEntry *e = qdict_first(qdict);
+
+    while (e) {
+        /* Find the next entry before this one may be deleted. */
+        const QDictEntry *next = qdict_next(qdict, e);
+        const char *key = qdict_entry_key(e);
+
+        if (find_desc_by_name(opts->list->desc, key)) {
+            char *value = qobject_scalar_to_str(qdict_entry_value(e));
+
+            if (value) {
+                if (!opt_set(opts, g_strdup(key), value, errp)) {
+                    return false;
+                }
+                qdict_del(qdict, key);
+            }
+        }
+        e = next;
+    }
+    return true;
 }
 
 /* Print @str with ',' doubled, so that it parses back. */

@@ -151,6 +151,19 @@ typedef int (*qemu_opts_loopfunc)(void *opaque, QemuOpts *opts,
 int qemu_opts_foreach(QemuOptsList *list, qemu_opts_loopfunc func,
                       void *opaque, Error **errp);
 
+/*
+ * QDict conversions.  to_qdict adds "id" and every option as a string
+ * (later values replace earlier ones) to @qdict, or to a new QDict when
+ * @qdict is NULL.  from_qdict creates a QemuOpts (id from "id") from the
+ * string, number and bool members of @qdict; other members are ignored.
+ * absorb_qdict moves the members that @opts's list describes from
+ * @qdict into @opts, leaving the others in @qdict.
+ */
+QDict *qemu_opts_to_qdict(QemuOpts *opts, QDict *qdict);
+QemuOpts *qemu_opts_from_qdict(QemuOptsList *list, const QDict *qdict,
+                               Error **errp);
+bool qemu_opts_absorb_qdict(QemuOpts *opts, QDict *qdict, Error **errp);
+
 /* "id=x<sep>a=1<sep>b=2" on stdout, for -writeconfig style dumps. */
 void qemu_opts_print(QemuOpts *opts, const char *sep);
 /* The options accepted by @list, one per line, on stdout. */

@@ -6,6 +6,10 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/option.h"
+#include "qobject/qbool.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "qobject/qnum.h"
 
 static QemuOptsList opts_list_typed = {
     .name = "typed",
@@ -485,6 +489,66 @@ static void test_append(void)
     qemu_opts_free(merged);
 }
 
+static void test_qdict(void)
+{
+    g_autoptr(QDict) d = NULL;
+    g_autoptr(QDict) in = qdict_new();
+    g_autoptr(QDict) rest = qdict_new();
+    Error *err = NULL;
+    QemuOpts *opts;
+
+    reset_all();
+    opts = qemu_opts_parse(&opts_list_chardev, "socket,id=q,x=1,x=2,y=a,,b",
+                           true, &error_abort);
+    d = qemu_opts_to_qdict(opts, NULL);
+    g_assert_cmpint(qdict_size(d), ==, 4);
+    g_assert_cmpstr(qdict_get_str(d, "id"), ==, "q");
+    g_assert_cmpstr(qdict_get_str(d, "backend"), ==, "socket");
+    g_assert_cmpstr(qdict_get_str(d, "x"), ==, "2");
+    g_assert_cmpstr(qdict_get_str(d, "y"), ==, "a,b");
+
+    qdict_put_str(in, "id", "fromdict");
+    qdict_put_str(in, "str1", "s");
+    qdict_put_int(in, "number1", 77);
+    qdict_put_bool(in, "bool1", true);
+    qdict_put_str(in, "size1", "2k");
+    qdict_put_obj(in, "ignored", QOBJECT(qlist_new()));
+    opts = qemu_opts_from_qdict(&opts_list_typed, in, &error_abort);
+    g_assert_cmpstr(qemu_opts_id(opts), ==, "fromdict");
+    g_assert_cmpstr(qemu_opt_get(opts, "str1"), ==, "s");
+    g_assert_cmpuint(qemu_opt_get_number(opts, "number1", 0), ==, 77);
+    g_assert_true(qemu_opt_get_bool(opts, "bool1", false));
+    g_assert_cmpuint(qemu_opt_get_size(opts, "size1", 0), ==, 2048);
+    g_assert_null(qemu_opt_find(opts, "ignored"));
+    /* The same id again is a duplicate. */
+    qdict_del(in, "ignored");
+    g_assert_null(qemu_opts_from_qdict(&opts_list_typed, in, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Duplicate ID 'fromdict' for typed");
+    error_free(err);
+    err = NULL;
+    /* A bad value is reported and leaves no QemuOpts behind. */
+    qdict_put_str(in, "id", "other");
+    qdict_put_str(in, "bool1", "perhaps");
+    g_assert_null(qemu_opts_from_qdict(&opts_list_typed, in, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Parameter 'bool1' expects 'on' or 'off'");
+    error_free(err);
+    g_assert_null(qemu_opts_find(&opts_list_typed, "other"));
+
+    /* absorb takes what the list describes and leaves the rest. */
+    opts = qemu_opts_create(&opts_list_typed, "abs", 1, &error_abort);
+    qdict_put_str(rest, "str2", "v");
+    qdict_put_str(rest, "unknown", "u");
+    qdict_put_int(rest, "number2", 5);
+    g_assert_true(qemu_opts_absorb_qdict(opts, rest, &error_abort));
+    g_assert_cmpint(qdict_size(rest), ==, 1);
+    g_assert_cmpstr(qdict_get_str(rest, "unknown"), ==, "u");
+    g_assert_cmpstr(qemu_opt_get(opts, "str2"), ==, "v");
+    g_assert_cmpuint(qemu_opt_get_number(opts, "number2", 0), ==, 5);
+    reset_all();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -502,5 +566,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-opts/foreach", test_foreach_and_iter);
     g_test_add_func("/qemu-opts/help", test_help);
     g_test_add_func("/qemu-opts/append", test_append);
+    g_test_add_func("/qemu-opts/qdict", test_qdict);
     return g_test_run();
 }
