@@ -216,7 +216,7 @@ static void timer_del_locked(QEMUClock *clock, QEMUTimer *ts)
 {
     QEMUTimer **pt;
 
-    ts->expire_time = -1;
+    qatomic_set(&ts->expire_time, -1);
     for (pt = &clock->active_timers; *pt; pt = &(*pt)->next) {
         if (*pt == ts) {
             *pt = ts->next;
@@ -232,13 +232,14 @@ static bool timer_insert_locked(QEMUClock *clock, QEMUTimer *ts,
 {
     QEMUTimer **pt;
 
+    expire_time = MAX(expire_time, 0);
     /* After timers due at the same time, so equal deadlines run FIFO. */
     for (pt = &clock->active_timers; *pt; pt = &(*pt)->next) {
         if ((*pt)->expire_time > expire_time) {
             break;
         }
     }
-    ts->expire_time = MAX(expire_time, 0);
+    qatomic_set(&ts->expire_time, expire_time);
     ts->next = *pt;
     *pt = ts;
     return pt == &clock->active_timers;
@@ -399,7 +400,7 @@ bool qemu_clock_run_timers(QEMUClockType type)
         }
         clock->active_timers = ts->next;
         ts->next = NULL;
-        ts->expire_time = -1;
+        qatomic_set(&ts->expire_time, -1);
         cb = ts->cb;
         opaque = ts->opaque;
         qemu_mutex_unlock(&clock->lock);
