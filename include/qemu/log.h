@@ -64,8 +64,9 @@ bool qemu_set_log(int log_flags, Error **errp);
 
 /*
  * Log to @filename instead of stderr; a "%d" in the name is replaced by
- * the process id.  NULL goes back to stderr.  The file is truncated when
- * it is first opened.
+ * the process id.  NULL goes back to stderr.  The file is opened (and
+ * truncated) at once, so a bad path fails here; on failure the log goes
+ * to stderr.
  */
 bool qemu_set_log_filename(const char *filename, Error **errp);
 
