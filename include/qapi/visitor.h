@@ -35,7 +35,7 @@
  *
  * Functions returning bool return true on success; on failure they set
  * @errp.  Error messages name the member path, e.g.
- * "Parameter 'multifd-channels' expects uint8".
+ * "Parameter 'multifd-channels' expects uint8_t" (QEMU's text).
  */
 #ifndef QAPI_VISITOR_H
 #define QAPI_VISITOR_H
