@@ -14,6 +14,8 @@
 #include "qobject/qnull.h"
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
+#include "qapi/clone-visitor.h"
+#include "qapi/qapi-visit-migration.h"
 #include "qapi-hand-types.h"
 
 typedef struct Fixture {
@@ -403,6 +405,68 @@ static void test_partial_free(void)
         "Parameter 'unknown' is unexpected");
 }
 
+/* The same checks on types generated from qapi/migration.json. */
+static void test_generated_migration(void)
+{
+    QObject *obj;
+    Visitor *v;
+    MigrateSetParameters *p = NULL, *copy;
+    q_obj_migrate_set_capabilities_arg *caps = NULL;
+    Error *err = NULL;
+
+    obj = qobject_from_json("{'multifd-channels': 16, 'tls-creds': null,"
+                            " 'tls-hostname': 'host',"
+                            " 'max-bandwidth': 1048576}", &error_abort);
+    v = qobject_input_visitor_new_qmp(obj);
+    g_assert_true(visit_type_MigrateSetParameters(v, NULL, &p,
+                                                  &error_abort));
+    visit_free(v);
+    qobject_unref(obj);
+    g_assert_true(p->has_multifd_channels);
+    g_assert_cmpuint(p->multifd_channels, ==, 16);
+    g_assert_cmpint(p->tls_creds->type, ==, QTYPE_QNULL);
+    g_assert_cmpint(p->tls_hostname->type, ==, QTYPE_QSTRING);
+    g_assert_cmpstr(p->tls_hostname->u.s, ==, "host");
+    g_assert_cmpuint(p->max_bandwidth, ==, 1048576);
+    copy = QAPI_CLONE(MigrateSetParameters, p);
+    qapi_free_MigrateSetParameters(p);
+    g_assert_cmpstr(copy->tls_hostname->u.s, ==, "host");
+    g_assert_cmpint(copy->tls_creds->type, ==, QTYPE_QNULL);
+    qapi_free_MigrateSetParameters(copy);
+
+    obj = qobject_from_json("{'multifd-channels': 256}", &error_abort);
+    v = qobject_input_visitor_new_qmp(obj);
+    p = NULL;
+    g_assert_false(visit_type_MigrateSetParameters(v, NULL, &p, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Parameter 'multifd-channels' expects uint8_t");
+    g_assert_null(p);
+    error_free(err);
+    err = NULL;
+    visit_free(v);
+    qobject_unref(obj);
+
+    obj = qobject_from_json("{'capabilities': ["
+                            "{'capability': 'xbzrle', 'state': true},"
+                            "{'capability': 'multifd', 'state': 1}]}",
+                            &error_abort);
+    v = qobject_input_visitor_new_qmp(obj);
+    g_assert_true(visit_start_struct(v, NULL, (void **)&caps, sizeof(*caps),
+                                     &error_abort));
+    g_assert_false(visit_type_q_obj_migrate_set_capabilities_arg_members(
+                       v, caps, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Invalid parameter type for 'capabilities[1].state', "
+                    "expected: boolean");
+    error_free(err);
+    visit_end_struct(v, (void **)&caps);
+    /* The generated list visit already freed and cleared the list. */
+    g_assert_null(caps->capabilities);
+    g_free(caps);
+    visit_free(v);
+    qobject_unref(obj);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -418,5 +482,7 @@ int main(int argc, char **argv)
     g_test_add_func("/visitor/input/policy", test_policy);
     g_test_add_func("/visitor/input/keyval", test_keyval);
     g_test_add_func("/visitor/input/partial-free", test_partial_free);
+    g_test_add_func("/visitor/input/generated-migration",
+                    test_generated_migration);
     return g_test_run();
 }
