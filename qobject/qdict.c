@@ -15,8 +15,7 @@ QDict *qdict_new(void)
     QDict *qdict = g_new0(QDict, 1);
 
     qobject_init(QOBJECT(qdict), QTYPE_QDICT);
-    /* Keys are owned by the entries, which the list owns. */
-    qdict->table = g_hash_table_new(g_str_hash, g_str_equal);
+    /* The hash table is created when the dict outgrows a linear scan. */
     return qdict;
 }
 
@@ -25,9 +24,40 @@ size_t qdict_size(const QDict *qdict)
     return qdict->size;
 }
 
+/*
+ * Most dicts (QMP arguments, parsed JSON) hold a handful of keys, where
+ * scanning the list beats hashing and saves the table's allocations.
+ */
+#define QDICT_SCAN_MAX 8
+
 static QDictEntry *qdict_find(const QDict *qdict, const char *key)
 {
-    return g_hash_table_lookup(qdict->table, key);
+    QDictEntry *e;
+
+    if (qdict->table) {
+        return g_hash_table_lookup(qdict->table, key);
+    }
+    for (e = qdict->first; e; e = e->next) {
+        if (!strcmp(e->key, key)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void qdict_table_add(QDict *qdict, QDictEntry *entry)
+{
+    QDictEntry *e;
+
+    if (qdict->table) {
+        g_hash_table_insert(qdict->table, entry->key, entry);
+    } else if (qdict->size > QDICT_SCAN_MAX) {
+        /* Keys are owned by the entries, which the list owns. */
+        qdict->table = g_hash_table_new(g_str_hash, g_str_equal);
+        for (e = qdict->first; e; e = e->next) {
+            g_hash_table_insert(qdict->table, e->key, e);
+        }
+    }
 }
 
 void qdict_put_obj(QDict *qdict, const char *key, QObject *value)
@@ -52,8 +82,8 @@ void qdict_put_obj(QDict *qdict, const char *key, QObject *value)
         qdict->first = entry;
     }
     qdict->last = entry;
-    g_hash_table_insert(qdict->table, entry->key, entry);
     qdict->size++;
+    qdict_table_add(qdict, entry);
 }
 
 void qdict_del(QDict *qdict, const char *key)
@@ -63,7 +93,9 @@ void qdict_del(QDict *qdict, const char *key)
     if (!entry) {
         return;
     }
-    g_hash_table_remove(qdict->table, key);
+    if (qdict->table) {
+        g_hash_table_remove(qdict->table, key);
+    }
     if (entry->prev) {
         entry->prev->next = entry->next;
     } else {
@@ -126,7 +158,9 @@ void qdict_destroy_obj(QObject *obj)
     QDict *qdict = qobject_to(QDict, obj);
     QDictEntry *entry, *next;
 
-    g_hash_table_destroy(qdict->table);
+    if (qdict->table) {
+        g_hash_table_destroy(qdict->table);
+    }
     for (entry = qdict->first; entry; entry = next) {
         next = entry->next;
         qobject_unref(entry->value);

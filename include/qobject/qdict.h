@@ -6,7 +6,8 @@
  * qdict_next() visit entries in the order their keys were first added
  * (replacing a value keeps the key's place; deleting and re-adding a key
  * moves it to the end).  That makes JSON output, and everything printed
- * from a QDict, deterministic.  Lookups are O(1) through a hash table.
+ * from a QDict, deterministic.  Lookups are O(1) through a hash table
+ * (small dicts are scanned instead).
  *
  * The dict owns one reference to each value.  Keys are copied.
  */
@@ -25,7 +26,8 @@ typedef struct QDictEntry {
 struct QDict {
     struct QObjectBase_ base;
     size_t size;
-    GHashTable *table;                  /* key -> QDictEntry */
+    GHashTable *table;                  /* key -> QDictEntry; NULL while
+                                           the dict is small */
     QDictEntry *first, *last;
 };
 
