@@ -105,7 +105,7 @@ def gen_events(gen):
     enum = event_enum_name(gen)
     h = CFile(gen.prefix + 'qapi-emit-events.h',
               'The QMP events of the schema, as an enum')
-    h.add('#include "qapi/util.h"\n\n')
+    h.add('#include "config-host.h"\n#include "qapi/util.h"\n\n')
     body = 'typedef enum %s {\n' % enum
     for ev in all_events:
         body += wrap(ev.ifcond, '    %s,\n' % event_const(gen, ev))

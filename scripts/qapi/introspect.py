@@ -136,7 +136,7 @@ class Introspect:
                 tree['variants'] = [
                     Tree({'case': v.name, 'type': self.use(v.type)},
                          v.ifcond)
-                    for v in typ.variants if not v.type.is_empty()]
+                    for v in typ.variants]
             self.add(tree, self.names[typ.name], 'object', typ, typ.ifcond)
         elif isinstance(typ, AlternateType):
             tree = {'members': [Tree({'type': self.use(v.type)}, v.ifcond)
@@ -168,7 +168,7 @@ def gen_introspect(gen, unmask):
     h.add('#include "qobject/qlit.h"\n\nextern const QLitObject %s;\n' % var)
     c = CFile(gen.prefix + 'qapi-introspect.c',
               'The QAPI schema as data, for query-qmp-schema')
-    c.add('#include "qemu/osdep.h"\n#include "%sqapi-introspect.h"\n\n'
-          % gen.prefix)
+    c.add('#include "qemu/osdep.h"\n#include "config-host.h"\n'
+          '#include "%sqapi-introspect.h"\n\n' % gen.prefix)
     c.add('const QLitObject %s = %s;\n' % (var, to_qlit(trees)))
     return [h, c]

@@ -191,6 +191,9 @@ def gen_types(gen):
         if builtin:
             h.add('#include "qapi/util.h"\n#include "qobject/qobject.h"\n\n')
         else:
+            # 'if' conditions test CONFIG_* macros: every user of these
+            # types must see the same ones, or layouts would differ
+            h.add('#include "config-host.h"\n')
             for dep in gen.module_deps(mod):
                 h.add(gen.include('qapi-types', dep))
             h.add('\n')
