@@ -22,7 +22,10 @@ static GString *make_document(size_t target)
         g_string_append_printf(s,
             "%s{\"name\": \"device-%d\", \"instance_id\": %d, "
             "\"version\": 4, \"ratio\": %d.125, \"desc\": \"caf\xc3\xa9 "
-            "\\u00e9 \\n line\", \"fields\": [{\"name\": \"regs\", "
+            "\\u00e9 \\n line: a description long enough that a real "
+            "vmdesc or QMP reply would carry, with some words in it "
+            "(about 3 bytes of text per token overall)\", "
+            "\"fields\": [{\"name\": \"regs\", "
             "\"type\": \"uint64\", \"size\": 8, \"array_len\": 16}, "
             "{\"name\": \"flag\", \"type\": \"bool\", \"size\": 1, "
             "\"present\": true, \"opt\": null}]}",
@@ -65,7 +68,8 @@ int main(int argc, char **argv)
     int megabytes = 8, messages = 10000, repeat = 3;
     GOptionEntry entries[] = {
         { "megabytes", 'm', 0, G_OPTION_ARG_INT, &megabytes,
-          "size of the document", "MB" },
+          "size of the document (above ~12 it hits the parser's "
+          "2 Mi token limit)", "MB" },
         { "messages", 'n', 0, G_OPTION_ARG_INT, &messages,
           "messages in the stream", "N" },
         { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat,
