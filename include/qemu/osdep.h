@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #endif
 
+#include "config-host.h"
+
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
