@@ -59,6 +59,8 @@ static void test_qnull(void)
     g_assert_cmpint(qnull_.base.refcnt, ==, before);
     {
         g_autoptr(QNull) auto_null = qnull();
+
+        g_assert_true(auto_null == &qnull_);
         g_assert_cmpint(qnull_.base.refcnt, ==, before + 1);
     }
     g_assert_cmpint(qnull_.base.refcnt, ==, before);
