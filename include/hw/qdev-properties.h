@@ -62,7 +62,8 @@ extern const PropertyInfo qdev_prop_link;
 extern const PropertyInfo qdev_prop_uuid;
 
 /* Compile-time check that the field has the type the property expects. */
-#define qdev_prop_type_check(t1, t2) ((t1 *)0 - (t2 *)0)
+#define qdev_prop_type_check(t1, t2) \
+    (0 * sizeof(char[__builtin_types_compatible_p(t1, t2) ? 1 : -1]))
 
 #define DEFINE_PROP(_name, _state, _field, _prop, _type, ...) {  \
         .name      = (_name),                                    \
