@@ -57,40 +57,38 @@ class Introspect:
         self.schema = schema
         self.unmask = unmask
         self.names = {}         # type name -> name shown
+        self.count = 0          # masked names handed out
         self.queue = []
         self.trees = []
 
     def name(self, typ):
-        if isinstance(typ, BuiltinType):
-            return typ.json_type()
-        if isinstance(typ, ArrayType):
-            return '[%s]' % self.name(typ.element)
         if typ.name not in self.names:
             self.names[typ.name] = typ.name if self.unmask \
-                else str(len(self.names))
+                else str(self.count)
+            self.count += 1
             self.queue.append(typ)
         return self.names[typ.name]
 
-    def use_builtin(self, typ):
-        key = '@builtin:' + typ.json_type()
-        if key not in self.names:
-            self.names[key] = typ.json_type()
-            self.queue.append(typ)
+    @staticmethod
+    def builtin_name(typ):
+        """Built-ins show under their schema names, every integer type
+        as 'int'."""
+        return 'int' if typ.json_type() == 'int' else typ.name
 
     def use(self, typ):
         """Name of @typ as shown, queueing its definition."""
         if typ is None:
             typ = self.schema.q_empty
         if isinstance(typ, BuiltinType):
-            self.use_builtin(typ)
-            return typ.json_type()
-        if isinstance(typ, ArrayType):
+            name = self.builtin_name(typ)
+        elif isinstance(typ, ArrayType):
             name = '[%s]' % self.use(typ.element)
-            if name not in self.names:
-                self.names[name] = name
-                self.queue.append(typ)
-            return name
-        return self.name(typ)
+        else:
+            return self.name(typ)
+        if name not in self.names:
+            self.names[name] = name
+            self.queue.append(typ)
+        return name
 
     @staticmethod
     def features(ent_features):
@@ -113,7 +111,7 @@ class Introspect:
 
     def define(self, typ):
         if isinstance(typ, BuiltinType):
-            self.trees.append(Tree({'name': typ.json_type(),
+            self.trees.append(Tree({'name': self.builtin_name(typ),
                                     'meta-type': 'builtin',
                                     'json-type': typ.json_type()}))
         elif isinstance(typ, ArrayType):

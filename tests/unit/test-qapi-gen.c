@@ -628,6 +628,10 @@ static void test_introspect(void)
         }
     }
     g_assert_cmpint(builtin_int, ==, 1);
+    g_assert_cmpstr(qdict_get_str(find_entity(schema, "str"), "json-type"),
+                    ==, "string");
+    g_assert_cmpstr(qdict_get_str(find_entity(schema, "any"), "json-type"),
+                    ==, "value");
     g_assert_nonnull(find_entity(schema, "[int]"));
 }
 
