@@ -57,7 +57,8 @@ typedef struct JSONParserState JSONParserState;
 
 /*
  * Called once per complete message with exactly one of @json and @err
- * set; the callee owns both (qobject_unref / error_free them).
+ * set; the callee owns both (qobject_unref / error_free them).  It may
+ * not destroy or feed the parser that called it.
  */
 typedef void JSONMessageEmit(void *opaque, QObject *json, Error *err);
 
