@@ -18,8 +18,13 @@
 #ifndef QOM_OBJECT_H
 #define QOM_OBJECT_H
 
-#include "qapi/util.h"
 #include "qemu/module.h"
+
+/*
+ * Declared, not included: qapi/util.h and qemu/atomic.h currently both
+ * define typeof_strip_qual, and this header is included very widely.
+ */
+typedef struct QEnumLookup QEnumLookup;
 
 struct TypeImpl;
 typedef struct TypeImpl *Type;
