@@ -380,6 +380,49 @@ static void gadget_register(void)
 
 type_init(gadget_register)
 
+/* --- a type written with the declaration helpers --- */
+
+#define TYPE_WIDGET "widget"
+OBJECT_DECLARE_TYPE(Widget, WidgetClass, WIDGET)
+
+struct Widget {
+    Object parent_obj;
+    int inits;
+};
+
+struct WidgetClass {
+    ObjectClass parent_class;
+    int answer;
+};
+
+OBJECT_DEFINE_TYPE_WITH_INTERFACES(Widget, widget, WIDGET, OBJECT,
+                                   { TYPE_USER_CREATABLE }, { })
+
+static void widget_init(Object *obj)
+{
+    WIDGET(obj)->inits++;
+}
+
+static void widget_finalize(Object *obj)
+{
+}
+
+static void widget_class_init(ObjectClass *oc, const void *data)
+{
+    WIDGET_CLASS(oc)->answer = 42;
+}
+
+static void test_define_type_macros(void)
+{
+    g_autoptr(Widget) w = WIDGET(object_new(TYPE_WIDGET));
+
+    g_assert_cmpint(w->inits, ==, 1);
+    g_assert_cmpint(WIDGET_GET_CLASS(w)->answer, ==, 42);
+    g_assert_nonnull(object_dynamic_cast(OBJECT(w), TYPE_USER_CREATABLE));
+    g_assert_false(object_class_is_abstract(OBJECT_CLASS(
+                                                WIDGET_GET_CLASS(w))));
+}
+
 /* --- helpers --- */
 
 /* A fresh container under / for one test, removed by the caller. */
@@ -1196,6 +1239,7 @@ int main(int argc, char **argv)
 
     g_test_add_func("/qom/class-init-order", test_class_init_order);
     g_test_add_func("/qom/casts", test_casts);
+    g_test_add_func("/qom/define-type-macros", test_define_type_macros);
     g_test_add_func("/qom/bad-cast-aborts", test_bad_cast_aborts);
     g_test_add_func("/qom/interfaces", test_interfaces);
     g_test_add_func("/qom/abstract", test_abstract);
