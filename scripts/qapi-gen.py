@@ -55,8 +55,15 @@ def main():
         sys.stdout.write(dump_schema(schema))
         return 0
     from qapi.gen import generate_all
-    generate_all(schema, args.output_dir, args.prefix, args.builtins,
-                 args.unmask)
+    try:
+        generate_all(schema, args.output_dir, args.prefix, args.builtins,
+                     args.unmask)
+    except QAPIError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print('%s: %s' % (sys.argv[0], e), file=sys.stderr)
+        return 1
     return 0
 
 

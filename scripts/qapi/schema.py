@@ -925,6 +925,12 @@ class QAPISchema:
             if not ev.boxed and ev.arg_type.variants:
                 err(ev.info, "%s: 'data' with variants needs 'boxed': true"
                     % ev.describe())
+            members = ev.arg_type.members()
+            if not ev.boxed and members and members[-1].ifcond:
+                # qapi_event_send_FOO() has no parameter after the
+                # members to end its list when the last one is compiled out
+                err(ev.info, "the last member of %s must not be conditional"
+                    " unless the event is 'boxed'" % ev.describe())
 
     # --- documentation ---
 
