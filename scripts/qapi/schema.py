@@ -693,6 +693,11 @@ class QAPISchema:
         rets = expr.get('returns')
         if rets is not None:
             check_type_ref(rets, info, "'returns' of " + what)
+        for other in self.entities:
+            if isinstance(other, Command) and \
+                    c_name(other.name) == c_name(name):
+                err(info, "%s collides with command '%s' (both are "
+                    "qmp_%s in C)" % (what, other.name, c_name(name)))
         cmd = Command(name, info, ifcond, features, doc, module, None, rets,
                       expr.get('gen', True),
                       expr.get('success-response', True), boxed,
