@@ -6,6 +6,8 @@
 #ifndef QAPI_UTIL_H
 #define QAPI_UTIL_H
 
+#include "qemu/atomic.h"    /* typeof_strip_qual */
+
 typedef enum {
     QAPI_DEPRECATED,
     QAPI_UNSTABLE,
@@ -60,7 +62,5 @@ bool qapi_bool_parse(const char *name, const char *value, bool *obj,
 
 #define QAPI_LIST_FOR_EACH(list, var) \
     for (typeof(list) var = (list); var; var = var->next)
-
-#define typeof_strip_qual(expr) typeof(expr)
 
 #endif /* QAPI_UTIL_H */
