@@ -444,12 +444,87 @@ static bool kvm_x86_ioctl(KVMVCPU *cpu, unsigned long type, void *arg,
     return true;
 }
 
+static void events_from_kvm(X86VCPUEvents *ev,
+                            const struct kvm_vcpu_events *k)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->exception_injected = k->exception.injected;
+    ev->exception_nr = k->exception.nr;
+    ev->exception_has_error_code = k->exception.has_error_code;
+    ev->exception_pending = k->exception.pending;
+    ev->exception_error_code = k->exception.error_code;
+    ev->interrupt_injected = k->interrupt.injected;
+    ev->interrupt_nr = k->interrupt.nr;
+    ev->interrupt_soft = k->interrupt.soft;
+    ev->interrupt_shadow = k->interrupt.shadow;
+    ev->nmi_injected = k->nmi.injected;
+    ev->nmi_pending = k->nmi.pending;
+    ev->nmi_masked = k->nmi.masked;
+    ev->sipi_vector = k->sipi_vector;
+    ev->has_smm = k->flags & KVM_VCPUEVENT_VALID_SMM;
+    if (ev->has_smm) {
+        ev->smi_smm = k->smi.smm;
+        ev->smi_pending = k->smi.pending;
+        ev->smi_inside_nmi = k->smi.smm_inside_nmi;
+        ev->smi_latched_init = k->smi.latched_init;
+    }
+    ev->has_payload = k->flags & KVM_VCPUEVENT_VALID_PAYLOAD;
+    if (ev->has_payload) {
+        ev->exception_has_payload = k->exception_has_payload;
+        ev->exception_payload = k->exception_payload;
+    }
+    ev->has_triple_fault = k->flags & KVM_VCPUEVENT_VALID_TRIPLE_FAULT;
+    if (ev->has_triple_fault) {
+        ev->triple_fault_pending = k->triple_fault.pending;
+    }
+}
+
+static void events_to_kvm(struct kvm_vcpu_events *k,
+                          const X86VCPUEvents *ev)
+{
+    memset(k, 0, sizeof(*k));
+    k->exception.injected = ev->exception_injected;
+    k->exception.nr = ev->exception_nr;
+    k->exception.has_error_code = ev->exception_has_error_code;
+    k->exception.pending = ev->exception_pending;
+    k->exception.error_code = ev->exception_error_code;
+    k->interrupt.injected = ev->interrupt_injected;
+    k->interrupt.nr = ev->interrupt_nr;
+    k->interrupt.soft = ev->interrupt_soft;
+    k->interrupt.shadow = ev->interrupt_shadow;
+    k->nmi.injected = ev->nmi_injected;
+    k->nmi.pending = ev->nmi_pending;
+    k->nmi.masked = ev->nmi_masked;
+    k->sipi_vector = ev->sipi_vector;
+    /* Restore everything the saved events carry. */
+    k->flags = KVM_VCPUEVENT_VALID_NMI_PENDING |
+               KVM_VCPUEVENT_VALID_SIPI_VECTOR |
+               KVM_VCPUEVENT_VALID_SHADOW;
+    if (ev->has_smm) {
+        k->flags |= KVM_VCPUEVENT_VALID_SMM;
+        k->smi.smm = ev->smi_smm;
+        k->smi.pending = ev->smi_pending;
+        k->smi.smm_inside_nmi = ev->smi_inside_nmi;
+        k->smi.latched_init = ev->smi_latched_init;
+    }
+    if (ev->has_payload) {
+        k->flags |= KVM_VCPUEVENT_VALID_PAYLOAD;
+        k->exception_has_payload = ev->exception_has_payload;
+        k->exception_payload = ev->exception_payload;
+    }
+    if (ev->has_triple_fault) {
+        k->flags |= KVM_VCPUEVENT_VALID_TRIPLE_FAULT;
+        k->triple_fault.pending = ev->triple_fault_pending;
+    }
+}
+
 bool kvm_x86_get_state(KVMVCPU *cpu, X86VCPUState *st, Error **errp)
 {
     struct kvm_regs regs;
     struct kvm_xcrs xcrs;
     struct kvm_debugregs dbg;
     struct kvm_mp_state mp;
+    struct kvm_vcpu_events events;
 
     memset(st, 0, sizeof(*st));
     if (!kvm_x86_ioctl(cpu, KVM_GET_REGS, &regs, "registers", errp)) {
@@ -463,7 +538,7 @@ bool kvm_x86_get_state(KVMVCPU *cpu, X86VCPUState *st, Error **errp)
         !kvm_x86_get_xsave(cpu, st, errp) ||
         !kvm_x86_ioctl(cpu, KVM_GET_XCRS, &xcrs, "XCRs", errp) ||
         !kvm_x86_get_msrs(cpu, st, errp) ||
-        !kvm_x86_ioctl(cpu, KVM_GET_VCPU_EVENTS, &st->events, "events",
+        !kvm_x86_ioctl(cpu, KVM_GET_VCPU_EVENTS, &events, "events",
                        errp) ||
         !kvm_x86_ioctl(cpu, KVM_GET_DEBUGREGS, &dbg, "debug registers",
                        errp) ||
@@ -479,6 +554,7 @@ bool kvm_x86_get_state(KVMVCPU *cpu, X86VCPUState *st, Error **errp)
     st->dr6 = dbg.dr6;
     st->dr7 = dbg.dr7;
     st->mp_state = mp.mp_state;
+    events_from_kvm(&st->events, &events);
 
     if (cpu->s->irqchip) {
         struct kvm_lapic_state lapic;
@@ -500,7 +576,7 @@ bool kvm_x86_put_state(KVMVCPU *cpu, const X86VCPUState *st, Error **errp)
     struct kvm_xcrs xcrs = { 0 };
     struct kvm_debugregs dbg = { 0 };
     struct kvm_mp_state mp = { .mp_state = st->mp_state };
-    struct kvm_vcpu_events events = st->events;
+    struct kvm_vcpu_events events;
 
     if (st->nxcrs > X86_KVM_MAX_XCRS) {
         error_setg(errp, "kvm: saved state has %" PRIu32 " XCRs, at most %d",
@@ -524,10 +600,7 @@ bool kvm_x86_put_state(KVMVCPU *cpu, const X86VCPUState *st, Error **errp)
     memcpy(dbg.db, st->db, sizeof(dbg.db));
     dbg.dr6 = st->dr6;
     dbg.dr7 = st->dr7;
-    /* Restore everything the saved events carry. */
-    events.flags |= KVM_VCPUEVENT_VALID_NMI_PENDING |
-                    KVM_VCPUEVENT_VALID_SIPI_VECTOR |
-                    KVM_VCPUEVENT_VALID_SHADOW;
+    events_to_kvm(&events, &st->events);
 
     /* Order: sregs before MSRs (EFER), mp_state before the LAPIC. */
     if (!kvm_x86_ioctl(cpu, KVM_SET_REGS, &regs, "registers", errp) ||

@@ -60,6 +60,38 @@ typedef struct X86XCREntry {
     uint64_t value;
 } X86XCREntry;
 
+/*
+ * Pending events (struct kvm_vcpu_events), one plain field each so that
+ * the state description names them; the kernel's flags word is rebuilt on
+ * put.
+ */
+typedef struct X86VCPUEvents {
+    uint8_t exception_injected;
+    uint8_t exception_nr;
+    uint8_t exception_has_error_code;
+    uint8_t exception_pending;
+    uint32_t exception_error_code;
+    uint8_t exception_has_payload;
+    uint64_t exception_payload;
+    uint8_t interrupt_injected;
+    uint8_t interrupt_nr;
+    uint8_t interrupt_soft;
+    uint8_t interrupt_shadow;
+    uint8_t nmi_injected;
+    uint8_t nmi_pending;
+    uint8_t nmi_masked;
+    uint32_t sipi_vector;
+    uint8_t smi_smm;
+    uint8_t smi_pending;
+    uint8_t smi_inside_nmi;
+    uint8_t smi_latched_init;
+    uint8_t triple_fault_pending;
+    /* KVM_VCPUEVENT_VALID_SMM / _PAYLOAD / _TRIPLE_FAULT as read. */
+    bool has_smm;
+    bool has_payload;
+    bool has_triple_fault;
+} X86VCPUEvents;
+
 typedef struct X86VCPUState {
     uint64_t regs[X86_REG_NUM];
     uint64_t rip;
@@ -85,8 +117,7 @@ typedef struct X86VCPUState {
     uint32_t nmsrs;
     X86MSREntry msrs[X86_KVM_MAX_MSRS];
 
-    /* Pending exceptions, interrupts, NMI, SMI: the kernel ABI struct. */
-    struct kvm_vcpu_events events;
+    X86VCPUEvents events;
 
     uint64_t db[4];
     uint64_t dr6;
