@@ -6,7 +6,6 @@
 #ifndef QAPI_UTIL_H
 #define QAPI_UTIL_H
 
-#include "qemu/atomic.h"    /* typeof_strip_qual */
 
 typedef enum {
     QAPI_DEPRECATED,
@@ -53,7 +52,7 @@ bool qapi_bool_parse(const char *name, const char *value, bool *obj,
 
 #define QAPI_LIST_LENGTH(list) ({ \
     size_t _len = 0; \
-    typeof_strip_qual(list) _tail; \
+    typeof(list) _tail; \
     for (_tail = list; _tail != NULL; _tail = _tail->next) { \
         _len++; \
     } \
