@@ -53,6 +53,25 @@ bool bql_locked(void)
     return bql_held;
 }
 
+void qemu_cond_wait_bql(QemuCond *cond)
+{
+    g_assert(bql_held);
+    bql_held = false;
+    qemu_cond_wait(cond, &bql);
+    bql_held = true;
+}
+
+bool qemu_cond_timedwait_bql(QemuCond *cond, int ms)
+{
+    bool ret;
+
+    g_assert(bql_held);
+    bql_held = false;
+    ret = qemu_cond_timedwait(cond, &bql, ms);
+    bql_held = true;
+    return ret;
+}
+
 /* ----------------------------------------------------------- main loop */
 
 bool qemu_init_main_loop(Error **errp)

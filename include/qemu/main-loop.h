@@ -19,6 +19,8 @@
 #ifndef QEMU_MAIN_LOOP_H
 #define QEMU_MAIN_LOOP_H
 
+#include "qemu/thread.h"
+
 /*
  * Set up the main loop's wakeup notifier and mark the calling thread as
  * the main thread.  Call once, before anything else from this header.
@@ -47,6 +49,12 @@ void bql_lock(void);
 void bql_unlock(void);
 /* Whether the calling thread holds the BQL. */
 bool bql_locked(void);
+/*
+ * Wait on @cond with the BQL as its mutex (held on entry and on return);
+ * the timed variant returns false on timeout.
+ */
+void qemu_cond_wait_bql(QemuCond *cond);
+bool qemu_cond_timedwait_bql(QemuCond *cond, int ms);
 
 /*
  * Hold the BQL until the end of the enclosing scope, taking it only if the
