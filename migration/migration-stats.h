@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The counters behind query-migrate's "ram" member and the rate limiter
+ * of the migration thread.  Counters are 64-bit atomics: the migration
+ * thread (and later multifd threads) add to them while the main thread
+ * reads them for query-migrate.
+ */
+#ifndef MIGRATION_MIGRATION_STATS_H
+#define MIGRATION_MIGRATION_STATS_H
+
+#include "qemu/atomic.h"
+
+/* A 64-bit counter updated without a lock (QEMU's Stat64 interface). */
+typedef struct Stat64 {
+    uint64_t value;
+} Stat64;
+
+static inline uint64_t stat64_get(const Stat64 *s)
+{
+    return qatomic_read(&s->value);
+}
+
+static inline void stat64_set(Stat64 *s, uint64_t value)
+{
+    qatomic_set(&s->value, value);
+}
+
+static inline void stat64_add(Stat64 *s, uint64_t value)
+{
+    qatomic_add(&s->value, value);
+}
+
+/* The rate limiter's "no limit" value. */
+#define RATE_LIMIT_DISABLED 0
+
+typedef struct MigrationAtomicStats {
+    /* Dirty bytes found by the last bitmap sync (ram.c). */
+    Stat64 dirty_bytes_last_sync;
+    /* Pages dirtied per second, measured between syncs (ram.c). */
+    Stat64 dirty_pages_rate;
+    /* Bitmap syncs so far: the pass number (ram.c). */
+    Stat64 dirty_sync_count;
+    Stat64 dirty_sync_missed_zero_copy;
+    /* Bytes sent while the VM was stopped for switchover. */
+    Stat64 downtime_bytes;
+    /* Zero pages sent as zero-page records ("duplicate"). */
+    Stat64 zero_pages;
+    /* Bytes sent over multifd channels. */
+    Stat64 multifd_bytes;
+    /* Full pages sent ("normal"). */
+    Stat64 normal_pages;
+    Stat64 postcopy_bytes;
+    Stat64 postcopy_requests;
+    /* Bytes sent before switchover. */
+    Stat64 precopy_bytes;
+    /* Bytes of the main stream, as last sampled by the thread. */
+    Stat64 qemu_file_transferred;
+    /* Bytes one BUFFER_DELAY window may carry; 0 = unlimited. */
+    Stat64 rate_limit_max;
+    /* migration_transferred_bytes() at the start of the window. */
+    Stat64 rate_limit_start;
+    /* Total bytes transferred (query-migrate "transferred"). */
+    Stat64 transferred;
+    /* Pages per second of the last window (ram.c may refine). */
+    Stat64 pages_per_second;
+    /* Guest RAM bytes still to send, as last estimated. */
+    Stat64 remaining;
+    /* Guest RAM size being migrated ("total"; ram.c at setup). */
+    Stat64 ram_total;
+} MigrationAtomicStats;
+
+extern MigrationAtomicStats mig_stats;
+
+/* Zero every counter (a new migration starts). */
+void migration_reset_vm_stats(void);
+
+/*
+ * Bytes of this migration so far: the main stream (the thread samples
+ * it into qemu_file_transferred with migration_update_transferred())
+ * plus multifd.
+ */
+uint64_t migration_transferred_bytes(void);
+/* Sample qemu_file_transferred(f) into the counters; thread only. */
+void migration_update_transferred(QEMUFile *f);
+
+/*
+ * Rate limiting in BUFFER_DELAY windows.  migration_rate_set() takes a
+ * bandwidth in bytes/s (0 = unlimited); migration_rate_get() returns the
+ * per-window budget; migration_rate_reset() starts a new window;
+ * migration_rate_exceeded() says whether the window's budget is spent
+ * (or @f has an error, so the sender stops either way).
+ */
+void migration_rate_set(uint64_t bytes_per_second);
+uint64_t migration_rate_get(void);
+void migration_rate_reset(void);
+bool migration_rate_exceeded(QEMUFile *f);
+
+#endif /* MIGRATION_MIGRATION_STATS_H */
