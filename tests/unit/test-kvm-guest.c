@@ -13,6 +13,12 @@
 #include "qemu/bswap.h"
 #include "system/kvm-low.h"
 #include "system/kvm-x86.h"
+#ifdef TEST_KVM_VMSTATE
+#include "io/channel-buffer.h"
+#include "migration/qemu-file.h"
+#include "qemu/module.h"
+#include "hw/i386/x86-cpu.h"
+#endif
 
 #define RAM_SIZE        (128 * MiB)
 #define GUEST_START     (1 * MiB)
@@ -489,6 +495,38 @@ static const struct {
  * Save the vCPU mid-pass, copy RAM, throw the VM away, restore into a
  * fresh VM and run on: the guest continues its pass.
  */
+#ifdef TEST_KVM_VMSTATE
+/*
+ * Send @st through its VMStateDescription (as a migration would) and
+ * return what a destination loads from the bytes.
+ */
+static X86VCPUState *vmstate_round_trip(X86VCPUState *st)
+{
+    g_autoptr(QIOChannelBuffer) out = qio_channel_buffer_new(64 * KiB);
+    QIOChannelBuffer *in;
+    X86VCPUState *loaded = g_new0(X86VCPUState, 1);
+    QEMUFile *f = qemu_file_new_output(QIO_CHANNEL(out));
+
+    g_assert_cmpint(vmstate_save_state(f, &vmstate_x86_vcpu_state, st,
+                                       NULL, &error_abort), ==, 0);
+    qemu_put_byte(f, 0);        /* QEMU_VM_EOF ends the stream */
+    qemu_fflush(f);
+    in = qio_channel_buffer_new(out->usage);
+    qio_channel_write_all(QIO_CHANNEL(in), (char *)out->data, out->usage,
+                          &error_abort);
+    in->offset = 0;
+    qemu_fclose(f);
+    g_test_message("vCPU state: %zu bytes in the stream", in->usage);
+
+    f = qemu_file_new_input(QIO_CHANNEL(in));
+    object_unref(OBJECT(in));
+    g_assert_cmpint(vmstate_load_state(f, &vmstate_x86_vcpu_state, loaded,
+                                       1, &error_abort), ==, 0);
+    qemu_fclose(f);
+    return loaded;
+}
+#endif
+
 static void test_save_restore(void)
 {
     g_autofree uint8_t *img = load_patched_guest();
@@ -529,7 +567,15 @@ static void test_save_restore(void)
     s = kvm_or_skip(NULL);
     g_assert_nonnull(s);
     vm_init(&vm2, s, ram2);
+#ifdef TEST_KVM_VMSTATE
+    {
+        g_autofree X86VCPUState *sent = vmstate_round_trip(st);
+
+        kvm_x86_put_state(vm2.cpu, sent, &error_abort);
+    }
+#else
     kvm_x86_put_state(vm2.cpu, st, &error_abort);
+#endif
     kvm_set_clock(s, clock, &error_abort);
 
     kvm_x86_get_state(vm2.cpu, st2, &error_abort);
@@ -886,6 +932,9 @@ static void test_perf(void)
 
 int main(int argc, char **argv)
 {
+#ifdef TEST_KVM_VMSTATE
+    module_call_init(MODULE_INIT_QOM);
+#endif
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/kvm/caps", test_caps);
     g_test_add_func("/kvm/guest/boot-pause-resume", test_boot_pause_resume);
