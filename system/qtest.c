@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The qtest protocol server: one command per line from the test,
+ * "OK [value]" or "FAIL reason" back.  Memory accesses go through the
+ * guest-physical address space (so writes mark pages dirty like a
+ * device's), port I/O through address_space_io, and the clock commands
+ * move the manual virtual clock.
+ */
+#include "qemu/osdep.h"
+#include "system/qtest.h"
+#include "system/memory.h"
+#include "chardev/char.h"
+#include "chardev/char-fe.h"
+#include "qapi/error.h"
+#include "qemu/atomic.h"
+#include "qemu/base64.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+
+static bool qtest_on;
+static CharBackend qtest_chr;
+static GString *qtest_inbuf;
+static FILE *qtest_log_fp;
+static int64_t qtest_start_us;
+static int64_t qtest_clock_ns;      /* atomic-free: BQL */
+static QTestPioRead *qtest_pio_read;
+static QTestPioWrite *qtest_pio_write;
+
+bool qtest_enabled(void)
+{
+    return qtest_on;
+}
+
+int64_t qtest_get_virtual_clock(void)
+{
+    return qatomic_read(&qtest_clock_ns);
+}
+
+void qtest_install_clock(void)
+{
+    qemu_clock_set_virtual_source(qtest_get_virtual_clock);
+}
+
+void qtest_set_pio_ops(QTestPioRead *read, QTestPioWrite *write)
+{
+    qtest_pio_read = read;
+    qtest_pio_write = write;
+}
+
+static uint32_t qtest_default_pio_read(uint16_t port, unsigned size)
+{
+    uint64_t val = 0;
+
+    if (address_space_ld(&address_space_io, port, size, &val) != MEMTX_OK) {
+        /* Nothing there: the bus floats high. */
+        return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+    }
+    return val;
+}
+
+static void qtest_default_pio_write(uint16_t port, uint32_t val,
+                                    unsigned size)
+{
+    address_space_st(&address_space_io, port, size, val);
+}
+
+/* ------------------------------------------------------------- output */
+
+static void qtest_log(const char *dir, const char *text)
+{
+    if (qtest_log_fp) {
+        double t = (g_get_monotonic_time() - qtest_start_us) / 1e6;
+
+        fprintf(qtest_log_fp, "[%s +%f] %s", dir, t, text);
+        fflush(qtest_log_fp);
+    }
+}
+
+static void G_GNUC_PRINTF(1, 2) qtest_sendf(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *text = NULL;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    qtest_log("S", text);
+    qemu_chr_fe_write_all(&qtest_chr, (const uint8_t *)text, strlen(text));
+}
+
+/* --------------------------------------------------------- commands */
+
+static bool qtest_u64(const char *word, uint64_t *val)
+{
+    return word && qemu_strtou64(word, NULL, 0, val) == 0;
+}
+
+static void qtest_clock_advance(int64_t target)
+{
+    /*
+     * Run the virtual timers in order up to @target, moving the clock to
+     * each deadline first, so callbacks see the time they asked for.
+     */
+    for (;;) {
+        int64_t now = qtest_get_virtual_clock();
+        int64_t deadline = qemu_clock_deadline_ns_all(QEMU_CLOCK_VIRTUAL);
+
+        if (deadline < 0 || now + deadline > target) {
+            break;
+        }
+        qatomic_set(&qtest_clock_ns, now + deadline);
+        qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL);
+    }
+    if (target > qtest_get_virtual_clock()) {
+        qatomic_set(&qtest_clock_ns, target);
+    }
+    qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL);
+}
+
+static void qtest_cmd_memory(char **words, int n)
+{
+    const char *cmd = words[0];
+    uint64_t addr, val, size;
+
+    if (!qtest_u64(n > 1 ? words[1] : NULL, &addr)) {
+        qtest_sendf("FAIL %s: bad address\n", cmd);
+        return;
+    }
+    if (g_str_has_prefix(cmd, "write") && strlen(cmd) == 6) {
+        static const char widths[] = "bwlq";
+        unsigned sz = 1u << (strchr(widths, cmd[5]) - widths);
+
+        if (!strchr(widths, cmd[5]) || !qtest_u64(n > 2 ? words[2] : NULL,
+                                                  &val)) {
+            qtest_sendf("FAIL %s: bad value\n", cmd);
+            return;
+        }
+        address_space_st(&address_space_memory, addr, sz, val);
+        qtest_sendf("OK\n");
+        return;
+    }
+    if (g_str_has_prefix(cmd, "read") && strlen(cmd) == 5) {
+        static const char widths[] = "bwlq";
+        unsigned sz;
+
+        if (!strchr(widths, cmd[4])) {
+            qtest_sendf("FAIL Unknown command '%s'\n", cmd);
+            return;
+        }
+        sz = 1u << (strchr(widths, cmd[4]) - widths);
+        val = 0;
+        address_space_ld(&address_space_memory, addr, sz, &val);
+        qtest_sendf("OK 0x%016" PRIx64 "\n", val);
+        return;
+    }
+    if (!qtest_u64(n > 2 ? words[2] : NULL, &size) || size > (1u << 30)) {
+        qtest_sendf("FAIL %s: bad size\n", cmd);
+        return;
+    }
+    if (!strcmp(cmd, "read") || !strcmp(cmd, "b64read")) {
+        g_autofree uint8_t *data = g_malloc(size ? size : 1);
+
+        cpu_physical_memory_read(addr, data, size);
+        if (cmd[0] == 'b') {
+            g_autofree char *enc = qbase64_encode(data, size);
+
+            qtest_sendf("OK %s\n", enc);
+        } else {
+            GString *hex = g_string_sized_new(size * 2 + 8);
+
+            g_string_append(hex, "OK 0x");
+            for (uint64_t i = 0; i < size; i++) {
+                g_string_append_printf(hex, "%02x", data[i]);
+            }
+            g_string_append_c(hex, '\n');
+            qtest_sendf("%s", hex->str);
+            g_string_free(hex, true);
+        }
+        return;
+    }
+    if (!strcmp(cmd, "write")) {
+        const char *hex = n > 3 ? words[3] : NULL;
+        g_autofree uint8_t *data = g_malloc0(size ? size : 1);
+        size_t hexlen;
+
+        if (!hex || strncmp(hex, "0x", 2)) {
+            qtest_sendf("FAIL write: data must start with 0x\n");
+            return;
+        }
+        hex += 2;
+        hexlen = strlen(hex);
+        /* Missing digits are zeros, as QEMU does. */
+        for (uint64_t i = 0; i < size && i * 2 + 1 < hexlen; i++) {
+            int hi = g_ascii_xdigit_value(hex[i * 2]);
+            int lo = g_ascii_xdigit_value(hex[i * 2 + 1]);
+
+            if (hi < 0 || lo < 0) {
+                qtest_sendf("FAIL write: bad hex data\n");
+                return;
+            }
+            data[i] = hi << 4 | lo;
+        }
+        cpu_physical_memory_write(addr, data, size);
+        qtest_sendf("OK\n");
+        return;
+    }
+    if (!strcmp(cmd, "b64write")) {
+        const char *b64 = n > 3 ? words[3] : "";
+        size_t len = 0;
+        Error *err = NULL;
+        g_autofree uint8_t *data = qbase64_decode(b64, strlen(b64), &len,
+                                                  &err);
+
+        if (!data) {
+            qtest_sendf("FAIL b64write: %s\n", error_get_pretty(err));
+            error_free(err);
+            return;
+        }
+        if (len > size) {
+            len = size;
+        }
+        cpu_physical_memory_write(addr, data, len);
+        qtest_sendf("OK\n");
+        return;
+    }
+    if (!strcmp(cmd, "memset")) {
+        if (!qtest_u64(n > 3 ? words[3] : NULL, &val)) {
+            qtest_sendf("FAIL memset: bad value\n");
+            return;
+        }
+        address_space_set(&address_space_memory, addr, val, size,
+                          MEMTXATTRS_UNSPECIFIED);
+        qtest_sendf("OK\n");
+        return;
+    }
+    qtest_sendf("FAIL Unknown command '%s'\n", cmd);
+}
+
+static void qtest_cmd_pio(char **words, int n)
+{
+    const char *cmd = words[0];
+    char w = cmd[strlen(cmd) - 1];
+    unsigned size = w == 'b' ? 1 : w == 'w' ? 2 : 4;
+    uint64_t port, val;
+
+    if (!qtest_u64(n > 1 ? words[1] : NULL, &port) || port > 0xffff) {
+        qtest_sendf("FAIL %s: bad port\n", cmd);
+        return;
+    }
+    if (cmd[0] == 'o') {
+        if (!qtest_u64(n > 2 ? words[2] : NULL, &val)) {
+            qtest_sendf("FAIL %s: bad value\n", cmd);
+            return;
+        }
+        qtest_pio_write(port, val, size);
+        qtest_sendf("OK\n");
+    } else {
+        qtest_sendf("OK 0x%04x\n", qtest_pio_read(port, size));
+    }
+}
+
+static void qtest_process_command(char **words)
+{
+    int n = g_strv_length(words);
+    const char *cmd = words[0];
+
+    if (!n) {
+        return;
+    }
+    if (!strcmp(cmd, "readb") || !strcmp(cmd, "readw") ||
+        !strcmp(cmd, "readl") || !strcmp(cmd, "readq") ||
+        !strcmp(cmd, "writeb") || !strcmp(cmd, "writew") ||
+        !strcmp(cmd, "writel") || !strcmp(cmd, "writeq") ||
+        !strcmp(cmd, "read") || !strcmp(cmd, "write") ||
+        !strcmp(cmd, "b64read") || !strcmp(cmd, "b64write") ||
+        !strcmp(cmd, "memset")) {
+        qtest_cmd_memory(words, n);
+    } else if (!strcmp(cmd, "inb") || !strcmp(cmd, "inw") ||
+               !strcmp(cmd, "inl") || !strcmp(cmd, "outb") ||
+               !strcmp(cmd, "outw") || !strcmp(cmd, "outl")) {
+        qtest_cmd_pio(words, n);
+    } else if (!strcmp(cmd, "endianness")) {
+        qtest_sendf("OK little\n");
+    } else if (!strcmp(cmd, "clock_step")) {
+        uint64_t ns;
+        int64_t target;
+
+        if (n > 1) {
+            if (!qtest_u64(words[1], &ns)) {
+                qtest_sendf("FAIL clock_step: bad time\n");
+                return;
+            }
+            target = qtest_get_virtual_clock() + ns;
+        } else {
+            /* To the next timer, if any. */
+            int64_t d = qemu_clock_deadline_ns_all(QEMU_CLOCK_VIRTUAL);
+
+            target = qtest_get_virtual_clock() + (d < 0 ? 0 : d);
+        }
+        qtest_clock_advance(target);
+        qtest_sendf("OK %" PRIi64 "\n", qtest_get_virtual_clock());
+    } else if (!strcmp(cmd, "clock_set")) {
+        uint64_t ns;
+
+        if (n < 2 || !qtest_u64(words[1], &ns)) {
+            qtest_sendf("FAIL clock_set: bad time\n");
+            return;
+        }
+        qtest_clock_advance(ns);
+        qtest_sendf("OK %" PRIi64 "\n", qtest_get_virtual_clock());
+    } else {
+        qtest_sendf("FAIL Unknown command '%s'\n", cmd);
+    }
+}
+
+/* ------------------------------------------------------------- input */
+
+static int qtest_can_read(void *opaque)
+{
+    return CHR_READ_BUF_LEN;
+}
+
+static void qtest_read(void *opaque, const uint8_t *buf, int size)
+{
+    char *nl;
+
+    g_string_append_len(qtest_inbuf, (const char *)buf, size);
+    while ((nl = strchr(qtest_inbuf->str, '\n'))) {
+        g_autofree char *line = g_strndup(qtest_inbuf->str,
+                                          nl - qtest_inbuf->str + 1);
+        g_auto(GStrv) words = NULL;
+
+        g_string_erase(qtest_inbuf, 0, nl - qtest_inbuf->str + 1);
+        qtest_log("R", line);
+        g_strchomp(line);
+        words = g_strsplit(line, " ", 0);
+        qtest_process_command(words);
+    }
+}
+
+static void qtest_event(void *opaque, QEMUChrEvent event)
+{
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        g_string_truncate(qtest_inbuf, 0);
+        qtest_start_us = g_get_monotonic_time();
+        break;
+    case CHR_EVENT_CLOSED:
+        /* The test went away; it kills us or reconnects. */
+        if (qtest_log_fp) {
+            fprintf(qtest_log_fp, "[I +%f] CLOSED\n",
+                    (g_get_monotonic_time() - qtest_start_us) / 1e6);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void qtest_server_init(const char *qtest_chrdev, const char *qtest_log,
+                       Error **errp)
+{
+    Chardev *chr;
+
+    chr = qemu_chr_new_noreport("qtest", qtest_chrdev, NULL, errp);
+    if (!chr) {
+        return;
+    }
+    if (qtest_log) {
+        if (strcmp(qtest_log, "none")) {
+            qtest_log_fp = fopen(qtest_log, "w+");
+            if (!qtest_log_fp) {
+                error_setg_errno(errp, errno, "Could not open qtest log "
+                                 "'%s'", qtest_log);
+                return;
+            }
+        }
+    } else {
+        qtest_log_fp = stderr;
+    }
+    qtest_inbuf = g_string_new(NULL);
+    qtest_start_us = g_get_monotonic_time();
+    if (!qtest_pio_read) {
+        qtest_set_pio_ops(qtest_default_pio_read, qtest_default_pio_write);
+    }
+    if (!qemu_chr_fe_init(&qtest_chr, chr, errp)) {
+        return;
+    }
+    qtest_install_clock();
+    qtest_on = true;
+    qemu_chr_fe_set_handlers(&qtest_chr, qtest_can_read, qtest_read,
+                             qtest_event, NULL, &qtest_chr, NULL, true);
+}
