@@ -34,6 +34,10 @@
 #define TYPE_MIGRATION "migration"
 OBJECT_DECLARE_TYPE(MigrationState, MigrationClass, MIGRATION)
 
+struct MigrationClass {
+    DeviceClass parent_class;
+};
+
 /*
  * The migration thread works in windows of BUFFER_DELAY ms: it sends at
  * most max-bandwidth / XFER_LIMIT_RATIO bytes per window, then sleeps
@@ -77,6 +81,8 @@ struct MigrationState {
     /* Capabilities and parameters (options.c); tls_* are never NULL. */
     bool capabilities[MIGRATION_CAPABILITY__MAX];
     MigrationParameters parameters;
+    /* block-bitmap-mapping was set (query shows it only then). */
+    bool has_block_bitmap_mapping;
 
     /*
      * Compat knobs, -global migration.NAME only (FEATURES.md 2.6): they
@@ -185,6 +191,9 @@ bool migration_is_setup_or_active(void);
 bool migration_has_failed(MigrationState *s);
 bool migration_in_setup(MigrationState *s);
 bool migration_has_finished(MigrationState *s);
+
+/* Run the migration notifiers; only MIG_EVENT_PRECOPY_SETUP may fail. */
+int migration_call_notifiers(MigrationEventType type, Error **errp);
 
 /* Emit MIGRATION_PASS (under the events capability); ram.c, per sync. */
 void migration_send_pass_event(int64_t pass);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Migration counters and the migration thread's rate limiter.  The
+ * limiter allows a budget of bytes per BUFFER_DELAY window; the thread
+ * starts a window with migration_rate_reset() and senders stop when
+ * migration_rate_exceeded() says the budget is spent.
+ */
+#include "qemu/osdep.h"
+#include "migration/migration.h"
+#include "migration/migration-stats.h"
+#include "migration/qemu-file.h"
+
+MigrationAtomicStats mig_stats;
+
+void migration_reset_vm_stats(void)
+{
+    uint64_t limit = stat64_get(&mig_stats.rate_limit_max);
+
+    memset(&mig_stats, 0, sizeof(mig_stats));
+    /* The limit is configuration, not a statistic. */
+    stat64_set(&mig_stats.rate_limit_max, limit);
+}
+
+uint64_t migration_transferred_bytes(void)
+{
+    return stat64_get(&mig_stats.qemu_file_transferred) +
+           stat64_get(&mig_stats.multifd_bytes);
+}
+
+void migration_update_transferred(QEMUFile *f)
+{
+    if (f) {
+        stat64_set(&mig_stats.qemu_file_transferred,
+                   qemu_file_transferred(f));
+    }
+    stat64_set(&mig_stats.transferred, migration_transferred_bytes());
+}
+
+void migration_rate_set(uint64_t bytes_per_second)
+{
+    /* A bandwidth below XFER_LIMIT_RATIO B/s still allows one byte. */
+    uint64_t per_window = bytes_per_second / XFER_LIMIT_RATIO;
+
+    if (bytes_per_second && !per_window) {
+        per_window = 1;
+    }
+    stat64_set(&mig_stats.rate_limit_max, per_window);
+}
+
+uint64_t migration_rate_get(void)
+{
+    return stat64_get(&mig_stats.rate_limit_max);
+}
+
+void migration_rate_reset(void)
+{
+    stat64_set(&mig_stats.rate_limit_start, migration_transferred_bytes());
+}
+
+bool migration_rate_exceeded(QEMUFile *f)
+{
+    uint64_t max = stat64_get(&mig_stats.rate_limit_max);
+    uint64_t used;
+
+    if (qemu_file_get_error(f)) {
+        return true;
+    }
+    if (max == RATE_LIMIT_DISABLED) {
+        return false;
+    }
+    migration_update_transferred(f);
+    used = migration_transferred_bytes() -
+           stat64_get(&mig_stats.rate_limit_start);
+    return used > max;
+}

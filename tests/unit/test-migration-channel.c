@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Migration addresses (migration/channel.c): legacy URIs into
+ * MigrationChannel, 'channels' list checks, and the transport dispatch's
+ * refusal of transports that are not built.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-types-migration.h"
+#include "migration/channel.h"
+#include "migration/migration-transports.h"
+
+static MigrationChannel *parse_ok(const char *uri)
+{
+    MigrationChannel *ch = NULL;
+
+    g_assert_true(migrate_uri_parse(uri, &ch, &error_abort));
+    g_assert_nonnull(ch);
+    g_assert_cmpint(ch->channel_type, ==, MIGRATION_CHANNEL_TYPE_MAIN);
+    return ch;
+}
+
+static void parse_bad(const char *uri, const char *msg)
+{
+    MigrationChannel *ch = NULL;
+    Error *err = NULL;
+
+    g_assert_false(migrate_uri_parse(uri, &ch, &err));
+    g_assert_null(ch);
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    error_free(err);
+}
+
+static void test_uri_tcp(void)
+{
+    g_autoptr(MigrationChannel) a = parse_ok("tcp:127.0.0.1:4444");
+    g_autoptr(MigrationChannel) b = parse_ok("tcp:[::1]:0,to=10,ipv6=on");
+    g_autoptr(MigrationChannel) c = parse_ok("tcp::5555,ipv4=off");
+    InetSocketAddress *in;
+
+    g_assert_cmpint(a->addr->transport, ==, MIGRATION_ADDRESS_TYPE_SOCKET);
+    g_assert_cmpint(a->addr->u.socket.type, ==, SOCKET_ADDRESS_TYPE_INET);
+    in = &a->addr->u.socket.u.inet;
+    g_assert_cmpstr(in->host, ==, "127.0.0.1");
+    g_assert_cmpstr(in->port, ==, "4444");
+    g_assert_false(in->has_to);
+
+    in = &b->addr->u.socket.u.inet;
+    g_assert_cmpstr(in->host, ==, "::1");
+    g_assert_cmpstr(in->port, ==, "0");
+    g_assert_true(in->has_to);
+    g_assert_cmpuint(in->to, ==, 10);
+    g_assert_true(in->has_ipv6 && in->ipv6);
+
+    in = &c->addr->u.socket.u.inet;
+    g_assert_cmpstr(in->host, ==, "");
+    g_assert_cmpstr(in->port, ==, "5555");
+    g_assert_true(in->has_ipv4 && !in->ipv4);
+
+    parse_bad("tcp:localhost", "error parsing address 'localhost'");
+    parse_bad("tcp:[::1]4444", "error parsing IPv6 address '[::1]4444'");
+    parse_bad("tcp:h:1,to=x", "error parsing to= argument");
+    parse_bad("tcp:h:1,bogus=1", "Invalid parameter 'bogus'");
+}
+
+static void test_uri_others(void)
+{
+    g_autoptr(MigrationChannel) u = parse_ok("unix:/tmp/mig.sock");
+    g_autoptr(MigrationChannel) f = parse_ok("fd:migfd");
+    g_autoptr(MigrationChannel) v = parse_ok("vsock:3:1234");
+    g_autoptr(MigrationChannel) e = parse_ok("exec:cat > /dev/null");
+    g_autoptr(MigrationChannel) fi = parse_ok("file:/tmp/m.img,offset=1M");
+    g_autoptr(MigrationChannel) fi0 = parse_ok("file:/tmp/m.img");
+    strList *args;
+
+    g_assert_cmpint(u->addr->u.socket.type, ==, SOCKET_ADDRESS_TYPE_UNIX);
+    g_assert_cmpstr(u->addr->u.socket.u.q_unix.path, ==, "/tmp/mig.sock");
+    g_assert_cmpint(f->addr->u.socket.type, ==, SOCKET_ADDRESS_TYPE_FD);
+    g_assert_cmpstr(f->addr->u.socket.u.fd.str, ==, "migfd");
+    g_assert_cmpint(v->addr->u.socket.type, ==, SOCKET_ADDRESS_TYPE_VSOCK);
+    g_assert_cmpstr(v->addr->u.socket.u.vsock.cid, ==, "3");
+    g_assert_cmpstr(v->addr->u.socket.u.vsock.port, ==, "1234");
+
+    g_assert_cmpint(e->addr->transport, ==, MIGRATION_ADDRESS_TYPE_EXEC);
+    args = e->addr->u.exec.args;
+    g_assert_cmpstr(args->value, ==, "/bin/sh");
+    g_assert_cmpstr(args->next->value, ==, "-c");
+    g_assert_cmpstr(args->next->next->value, ==, "cat > /dev/null");
+    g_assert_null(args->next->next->next);
+
+    g_assert_cmpint(fi->addr->transport, ==, MIGRATION_ADDRESS_TYPE_FILE);
+    g_assert_cmpstr(fi->addr->u.file.filename, ==, "/tmp/m.img");
+    g_assert_cmpuint(fi->addr->u.file.offset, ==, 1024 * 1024);
+    g_assert_cmpuint(fi0->addr->u.file.offset, ==, 0);
+    g_assert_true(migrate_address_is_seekable(fi->addr));
+    g_assert_false(migrate_address_is_seekable(u->addr));
+    g_assert_true(migrate_address_is_multi_channel(u->addr));
+    g_assert_false(migrate_address_is_multi_channel(f->addr));
+
+    parse_bad("unix:", "invalid Unix socket address");
+    parse_bad("fd:", "invalid file descriptor address");
+    parse_bad("file:/x,offset=0x20M", "file URI has bad offset 0x20M");
+    parse_bad("ftp:host", "unknown migration protocol: ftp:host");
+    parse_bad("", "unknown migration protocol: ");
+}
+
+static MigrationChannelList *chan_list(int n, const MigrationChannelType *t)
+{
+    MigrationChannelList *head = NULL, **tail = &head;
+
+    for (int i = 0; i < n; i++) {
+        MigrationChannel *ch = NULL;
+
+        g_assert_true(migrate_uri_parse("unix:/tmp/s", &ch, &error_abort));
+        ch->channel_type = t[i];
+        QAPI_LIST_APPEND(tail, ch);
+    }
+    return head;
+}
+
+static void expect_args_error(const char *uri, MigrationChannelList *l,
+                              bool incoming, const char *msg)
+{
+    MigrationChannel *ch = NULL;
+    Error *err = NULL;
+
+    g_assert_false(migrate_channel_from_args(uri, l, incoming, &ch, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, msg);
+    error_free(err);
+}
+
+static void test_channels(void)
+{
+    static const MigrationChannelType main_only[] = {
+        MIGRATION_CHANNEL_TYPE_MAIN };
+    static const MigrationChannelType two_main[] = {
+        MIGRATION_CHANNEL_TYPE_MAIN, MIGRATION_CHANNEL_TYPE_MAIN };
+    static const MigrationChannelType cpr_only[] = {
+        MIGRATION_CHANNEL_TYPE_CPR };
+    static const MigrationChannelType main_cpr[] = {
+        MIGRATION_CHANNEL_TYPE_MAIN, MIGRATION_CHANNEL_TYPE_CPR };
+    g_autoptr(MigrationChannelList) l1 = chan_list(1, main_only);
+    g_autoptr(MigrationChannelList) l2 = chan_list(2, two_main);
+    g_autoptr(MigrationChannelList) l3 = chan_list(1, cpr_only);
+    g_autoptr(MigrationChannelList) l4 = chan_list(2, main_cpr);
+    MigrationChannel *ch = NULL, *cpr = NULL;
+
+    expect_args_error(NULL, NULL, false,
+                      "need either 'uri' or 'channels' argument");
+    expect_args_error("unix:/a", l1, false,
+                      "need either 'uri' or 'channels' argument");
+    expect_args_error(NULL, NULL, true,
+                      "need either 'uri' or 'channels' argument");
+    expect_args_error(NULL, l2, false,
+                      "Channel list has more than one main entry");
+    expect_args_error(NULL, l3, false, "Channel list has no main entry");
+    expect_args_error(NULL, l4, true, "Channel list must have only one "
+                      "entry, for type 'main'");
+    expect_args_error(NULL, l3, true, "Channel list must have only one "
+                      "entry, for type 'main'");
+
+    g_assert_true(migrate_channels_parse(l4, &ch, &cpr, &error_abort));
+    g_assert_cmpint(ch->channel_type, ==, MIGRATION_CHANNEL_TYPE_MAIN);
+    g_assert_cmpint(cpr->channel_type, ==, MIGRATION_CHANNEL_TYPE_CPR);
+
+    ch = NULL;
+    g_assert_true(migrate_channel_from_args(NULL, l1, true, &ch,
+                                            &error_abort));
+    g_assert_cmpstr(ch->addr->u.socket.u.q_unix.path, ==, "/tmp/s");
+    qapi_free_MigrationChannel(ch);
+}
+
+static void test_transport_unavailable(void)
+{
+    g_autoptr(MigrationChannel) r = parse_ok("rdma:host:1");
+    Error *err = NULL;
+
+    /* RDMA is never built. */
+    migration_transport_start_incoming(r->addr, &err);
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "rdma transport is not available yet");
+    error_free(err);
+    err = NULL;
+    if (!CONFIG_MIGRATION_EXEC) {
+        g_autoptr(MigrationChannel) e = parse_ok("exec:true");
+
+        migration_transport_start_incoming(e->addr, &err);
+        g_assert_cmpstr(error_get_pretty(err), ==,
+                        "exec transport is not available yet");
+        error_free(err);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/migration/channel/uri-tcp", test_uri_tcp);
+    g_test_add_func("/migration/channel/uri-others", test_uri_others);
+    g_test_add_func("/migration/channel/channels", test_channels);
+    g_test_add_func("/migration/channel/unavailable",
+                    test_transport_unavailable);
+    return g_test_run();
+}
