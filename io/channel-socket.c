@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QIOChannelSocket: stream sockets as channels, with connect (blocking
+ * or in a thread), listen, accept and SCM_RIGHTS fd passing.
+ */
+#include "qemu/osdep.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include "qapi/error.h"
+#include "qapi/clone-visitor.h"
+#include "qapi/qapi-visit-sockets.h"
+#include "io/channel-socket.h"
+#include "io/channel-watch.h"
+
+/* Most descriptors one message may carry (the kernel's SCM_MAX_FD). */
+#define SOCKET_MAX_FDS 253
+
+QIOChannelSocket *qio_channel_socket_new(void)
+{
+    return QIO_CHANNEL_SOCKET(object_new(TYPE_QIO_CHANNEL_SOCKET));
+}
+
+/* Record addresses and features of a connected or listening socket. */
+static int qio_channel_socket_set_fd(QIOChannelSocket *sioc, int fd,
+                                     Error **errp)
+{
+    QIOChannel *ioc = QIO_CHANNEL(sioc);
+    int val;
+    socklen_t len = sizeof(val);
+
+    if (sioc->fd != -1) {
+        error_setg(errp, "Socket channel already has a descriptor");
+        return -1;
+    }
+    sioc->localAddrLen = sizeof(sioc->localAddr);
+    if (getsockname(fd, (struct sockaddr *)&sioc->localAddr,
+                    &sioc->localAddrLen) < 0) {
+        error_setg_errno(errp, errno, "Unable to query local socket "
+                         "address");
+        return -1;
+    }
+    sioc->remoteAddrLen = sizeof(sioc->remoteAddr);
+    if (getpeername(fd, (struct sockaddr *)&sioc->remoteAddr,
+                    &sioc->remoteAddrLen) < 0) {
+        if (errno != ENOTCONN) {
+            error_setg_errno(errp, errno, "Unable to query remote socket "
+                             "address");
+            return -1;
+        }
+        sioc->remoteAddrLen = 0;
+    }
+    sioc->fd = fd;
+    if (sioc->localAddr.ss_family == AF_UNIX) {
+        qio_channel_set_feature(ioc, QIO_CHANNEL_FEATURE_FD_PASS);
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &val, &len) == 0 && val) {
+        qio_channel_set_feature(ioc, QIO_CHANNEL_FEATURE_LISTEN);
+    }
+    return 0;
+}
+
+QIOChannelSocket *qio_channel_socket_new_fd(int fd, Error **errp)
+{
+    QIOChannelSocket *sioc = qio_channel_socket_new();
+
+    if (qio_channel_socket_set_fd(sioc, fd, errp) < 0) {
+        object_unref(sioc);
+        return NULL;
+    }
+    return sioc;
+}
+
+int qio_channel_socket_connect_sync(QIOChannelSocket *ioc,
+                                    SocketAddress *addr, Error **errp)
+{
+    int fd = socket_connect(addr, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (qio_channel_socket_set_fd(ioc, fd, errp) < 0) {
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+static void qio_channel_socket_connect_worker(QIOTask *task, gpointer opaque)
+{
+    QIOChannelSocket *ioc = QIO_CHANNEL_SOCKET(qio_task_get_source(task));
+    Error *err = NULL;
+
+    if (qio_channel_socket_connect_sync(ioc, opaque, &err) < 0) {
+        qio_task_set_error(task, err);
+    }
+}
+
+static void qio_channel_socket_free_addr(gpointer opaque)
+{
+    qapi_free_SocketAddress(opaque);
+}
+
+void qio_channel_socket_connect_async(QIOChannelSocket *ioc,
+                                      SocketAddress *addr,
+                                      QIOTaskFunc callback,
+                                      gpointer opaque,
+                                      GDestroyNotify destroy,
+                                      GMainContext *context)
+{
+    QIOTask *task = qio_task_new(OBJECT(ioc), callback, opaque, destroy);
+
+    qio_task_run_in_thread(task, qio_channel_socket_connect_worker,
+                           QAPI_CLONE(SocketAddress, addr),
+                           qio_channel_socket_free_addr, context);
+}
+
+int qio_channel_socket_listen_sync(QIOChannelSocket *ioc,
+                                   SocketAddress *addr, int num,
+                                   Error **errp)
+{
+    int fd = socket_listen(addr, num, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (qio_channel_socket_set_fd(ioc, fd, errp) < 0) {
+        close(fd);
+        return -1;
+    }
+    qio_channel_set_feature(QIO_CHANNEL(ioc), QIO_CHANNEL_FEATURE_LISTEN);
+    return 0;
+}
+
+QIOChannelSocket *qio_channel_socket_accept(QIOChannelSocket *ioc,
+                                            Error **errp)
+{
+    QIOChannelSocket *cioc;
+    int fd;
+
+    for (;;) {
+        fd = qemu_accept(ioc->fd, NULL, NULL);
+        if (fd >= 0) {
+            break;
+        }
+        if (errno == EAGAIN) {
+            qio_channel_wait(QIO_CHANNEL(ioc), G_IO_IN);
+            continue;
+        }
+        error_setg_errno(errp, errno, "Unable to accept connection");
+        return NULL;
+    }
+    cioc = qio_channel_socket_new_fd(fd, errp);
+    if (!cioc) {
+        close(fd);
+    }
+    return cioc;
+}
+
+SocketAddress *qio_channel_socket_get_local_address(QIOChannelSocket *ioc,
+                                                    Error **errp)
+{
+    return socket_sockaddr_to_address(&ioc->localAddr, ioc->localAddrLen,
+                                      errp);
+}
+
+SocketAddress *qio_channel_socket_get_remote_address(QIOChannelSocket *ioc,
+                                                     Error **errp)
+{
+    if (!ioc->remoteAddrLen) {
+        error_setg(errp, "Socket is not connected");
+        return NULL;
+    }
+    return socket_sockaddr_to_address(&ioc->remoteAddr, ioc->remoteAddrLen,
+                                      errp);
+}
+
+/* ------------------------------------------------------------ I/O */
+
+static ssize_t qio_channel_socket_readv(QIOChannel *ioc,
+                                        const struct iovec *iov,
+                                        size_t niov, int **fds,
+                                        size_t *nfds, int flags,
+                                        Error **errp)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * SOCKET_MAX_FDS)];
+    } control;
+    struct msghdr msg = {
+        .msg_iov = (struct iovec *)iov,
+        .msg_iovlen = niov,
+    };
+    ssize_t ret;
+
+    if (fds && nfds) {
+        msg.msg_control = &control;
+        msg.msg_controllen = sizeof(control);
+        *fds = NULL;
+        *nfds = 0;
+    }
+    do {
+        ret = recvmsg(sioc->fd, &msg,
+                      MSG_CMSG_CLOEXEC |
+                      ((flags & QIO_CHANNEL_READ_FLAG_MSG_PEEK) ?
+                       MSG_PEEK : 0));
+    } while (ret < 0 && errno == EINTR);
+    if (ret < 0) {
+        if (errno == EAGAIN) {
+            return QIO_CHANNEL_ERR_BLOCK;
+        }
+        error_setg_errno(errp, errno, "Unable to read from socket");
+        return -1;
+    }
+    if (fds && nfds) {
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
+             c = CMSG_NXTHDR(&msg, c)) {
+            size_t n;
+
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+                continue;
+            }
+            n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            *fds = g_renew(int, *fds, *nfds + n);
+            memcpy(*fds + *nfds, CMSG_DATA(c), n * sizeof(int));
+            *nfds += n;
+        }
+    }
+    return ret;
+}
+
+static ssize_t qio_channel_socket_writev(QIOChannel *ioc,
+                                         const struct iovec *iov,
+                                         size_t niov, int *fds, size_t nfds,
+                                         int flags, Error **errp)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * SOCKET_MAX_FDS)];
+    } control;
+    struct msghdr msg = {
+        .msg_iov = (struct iovec *)iov,
+        .msg_iovlen = niov,
+    };
+    ssize_t ret;
+
+    if (nfds) {
+        struct cmsghdr *c;
+
+        if (nfds > SOCKET_MAX_FDS) {
+            error_setg_errno(errp, EINVAL, "Only %d FDs can be sent, got "
+                             "%zu", SOCKET_MAX_FDS, nfds);
+            return -1;
+        }
+        memset(&control, 0, sizeof(control));
+        msg.msg_control = &control;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+    }
+    do {
+        /* MSG_NOSIGNAL: a closed peer is an error, not a SIGPIPE. */
+        ret = sendmsg(sioc->fd, &msg, MSG_NOSIGNAL);
+    } while (ret < 0 && errno == EINTR);
+    if (ret < 0) {
+        if (errno == EAGAIN) {
+            return QIO_CHANNEL_ERR_BLOCK;
+        }
+        error_setg_errno(errp, errno, "Unable to write to socket");
+        return -1;
+    }
+    return ret;
+}
+
+static int qio_channel_socket_set_blocking(QIOChannel *ioc, bool enabled,
+                                           Error **errp)
+{
+    int ret = qemu_set_blocking(QIO_CHANNEL_SOCKET(ioc)->fd, enabled);
+
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Unable to set socket blocking mode");
+        return -1;
+    }
+    return 0;
+}
+
+static void qio_channel_socket_set_delay(QIOChannel *ioc, bool enabled)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    int v = !enabled;
+
+    if (sioc->localAddr.ss_family == AF_INET ||
+        sioc->localAddr.ss_family == AF_INET6) {
+        setsockopt(sioc->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v));
+    }
+}
+
+static void qio_channel_socket_set_cloexec(QIOChannel *ioc, bool enabled)
+{
+    int fd = QIO_CHANNEL_SOCKET(ioc)->fd;
+    int flags = fcntl(fd, F_GETFD);
+
+    if (flags >= 0) {
+        fcntl(fd, F_SETFD, enabled ? flags | FD_CLOEXEC
+                                   : flags & ~FD_CLOEXEC);
+    }
+}
+
+static int qio_channel_socket_close(QIOChannel *ioc, Error **errp)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    int ret = 0;
+
+    if (sioc->fd == -1) {
+        return 0;
+    }
+    if (qio_channel_has_feature(ioc, QIO_CHANNEL_FEATURE_LISTEN)) {
+        socket_listen_cleanup(sioc->fd, NULL);
+    }
+    if (close(sioc->fd) < 0) {
+        error_setg_errno(errp, errno, "Unable to close socket");
+        ret = -1;
+    }
+    sioc->fd = -1;
+    return ret;
+}
+
+static int qio_channel_socket_shutdown(QIOChannel *ioc,
+                                       QIOChannelShutdown how, Error **errp)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    int sockhow = how == QIO_CHANNEL_SHUTDOWN_READ ? SHUT_RD :
+                  how == QIO_CHANNEL_SHUTDOWN_WRITE ? SHUT_WR : SHUT_RDWR;
+
+    if (shutdown(sioc->fd, sockhow) < 0) {
+        error_setg_errno(errp, errno, "Unable to shutdown socket");
+        return -1;
+    }
+    return 0;
+}
+
+static GSource *qio_channel_socket_create_watch(QIOChannel *ioc,
+                                                GIOCondition condition)
+{
+    return qio_channel_create_socket_watch(ioc,
+                                           QIO_CHANNEL_SOCKET(ioc)->fd,
+                                           condition);
+}
+
+static void qio_channel_socket_init(Object *obj)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(obj);
+
+    sioc->fd = -1;
+    qio_channel_set_feature(QIO_CHANNEL(obj), QIO_CHANNEL_FEATURE_SHUTDOWN);
+    qio_channel_set_feature(QIO_CHANNEL(obj),
+                            QIO_CHANNEL_FEATURE_READ_MSG_PEEK);
+}
+
+static void qio_channel_socket_finalize(Object *obj)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(obj);
+
+    if (sioc->fd != -1) {
+        if (qio_channel_has_feature(QIO_CHANNEL(obj),
+                                    QIO_CHANNEL_FEATURE_LISTEN)) {
+            socket_listen_cleanup(sioc->fd, NULL);
+        }
+        close(sioc->fd);
+        sioc->fd = -1;
+    }
+}
+
+static void qio_channel_socket_class_init(ObjectClass *klass,
+                                          const void *class_data)
+{
+    QIOChannelClass *ioc_klass = QIO_CHANNEL_CLASS(klass);
+
+    ioc_klass->io_writev = qio_channel_socket_writev;
+    ioc_klass->io_readv = qio_channel_socket_readv;
+    ioc_klass->io_set_blocking = qio_channel_socket_set_blocking;
+    ioc_klass->io_close = qio_channel_socket_close;
+    ioc_klass->io_shutdown = qio_channel_socket_shutdown;
+    ioc_klass->io_set_cloexec = qio_channel_socket_set_cloexec;
+    ioc_klass->io_set_delay = qio_channel_socket_set_delay;
+    ioc_klass->io_create_watch = qio_channel_socket_create_watch;
+}
+
+static const TypeInfo qio_channel_socket_info = {
+    .parent = TYPE_QIO_CHANNEL,
+    .name = TYPE_QIO_CHANNEL_SOCKET,
+    .instance_size = sizeof(QIOChannelSocket),
+    .instance_init = qio_channel_socket_init,
+    .instance_finalize = qio_channel_socket_finalize,
+    .class_init = qio_channel_socket_class_init,
+};
+
+static void qio_channel_socket_register_types(void)
+{
+    type_register_static(&qio_channel_socket_info);
+}
+
+type_init(qio_channel_socket_register_types)
