@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Precopy of guest RAM: the "ram" section.
+ *
+ * Source: at setup every page of every migratable block is marked dirty
+ * in the block's migration bitmap (bmap) and dirty logging starts, so the
+ * first pass sends everything.  Each iteration walks the bitmaps from
+ * where the last one stopped, sends zero pages as ZERO records (never
+ * their bytes) and others as PAGE records straight from guest memory,
+ * until the rate limit or RAM_ITERATE_MAX_MS says stop.  A bitmap sync
+ * pulls the pages the guest dirtied since (DIRTY_MEMORY_MIGRATION) into
+ * bmap.  Completion, with the VM stopped, syncs one last time and sends
+ * every remaining page.
+ *
+ * Destination: pages are written in place into the RAMBlocks' host
+ * memory (which KVM maps as guest memory), after checking block names,
+ * sizes, offsets and record flags; anything else is refused.
+ */
+#include "qemu/osdep.h"
+#include "migration/migration.h"
+#include "migration/migration-stats.h"
+#include "migration/options.h"
+#include "migration/ram.h"
+#include "migration/register.h"
+#include "qapi/error.h"
+#include "qemu/bitmap.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "system/memory.h"
+#include "system/ram_addr.h"
+
+#define RAM_PAGE_BITS 12
+#define RAM_PAGE_SIZE (1ULL << RAM_PAGE_BITS)
+#define RAM_PAGE_MASK (~(RAM_PAGE_SIZE - 1))
+
+typedef struct RAMState {
+    /* Page search position: block and page index inside it. */
+    RAMBlock *last_seen_block;
+    unsigned long last_page;
+    /* The block of the last page record sent (for CONTINUE). */
+    RAMBlock *last_sent_block;
+    /* Pages set across all bmaps. */
+    uint64_t migration_dirty_pages;
+    /* For dirty-pages-rate: pages found dirty since time_last_sync. */
+    uint64_t num_dirty_pages_period;
+    int64_t time_last_bitmap_sync;
+    bool dirty_log_started;
+} RAMState;
+
+static RAMState *ram_state;
+
+/* Destination: the block of the last page record, across sections. */
+static RAMBlock *load_last_block;
+
+/* Blocks skipped by x-ignore-shared (their memory is shared already). */
+static bool ramblock_is_ignored(RAMBlock *block)
+{
+    return !qemu_ram_is_migratable(block) ||
+           (migrate_ignore_shared() && qemu_ram_is_shared(block) &&
+            qemu_ram_is_named_file(block));
+}
+
+#define RAMBLOCK_FOREACH_NOT_IGNORED(block)  \
+    RAMBLOCK_FOREACH_MIGRATABLE(block)       \
+        if (ramblock_is_ignored(block)) {} else
+
+static unsigned long block_pages(RAMBlock *block)
+{
+    return block->used_length >> RAM_PAGE_BITS;
+}
+
+uint64_t ram_bytes_total(void)
+{
+    RAMBlock *block;
+    uint64_t total = 0;
+
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        total += block->used_length;
+    }
+    return total;
+}
+
+uint64_t ram_bytes_remaining(void)
+{
+    return ram_state ? qatomic_read(&ram_state->migration_dirty_pages) *
+                       RAM_PAGE_SIZE : 0;
+}
+
+/* ------------------------------------------------------- dirty bitmap */
+
+/* Pull the pages dirtied since the last call into the bmaps. */
+static void migration_bitmap_sync(RAMState *rs, bool last_stage)
+{
+    RAMBlock *block;
+    uint64_t new_dirty = 0, count;
+    int64_t now;
+
+    memory_global_dirty_log_sync(last_stage);
+    qemu_mutex_lock_ramlist();
+    RAMBLOCK_FOREACH_NOT_IGNORED(block) {
+        new_dirty += cpu_physical_memory_sync_dirty_bitmap(
+                         block, 0, block->used_length);
+    }
+    qemu_mutex_unlock_ramlist();
+    memory_global_after_dirty_log_sync();
+
+    qatomic_add(&rs->migration_dirty_pages, new_dirty);
+    rs->num_dirty_pages_period += new_dirty;
+    stat64_add(&mig_stats.dirty_sync_count, 1);
+    stat64_set(&mig_stats.dirty_bytes_last_sync,
+               rs->migration_dirty_pages * RAM_PAGE_SIZE);
+    stat64_set(&mig_stats.remaining,
+               rs->migration_dirty_pages * RAM_PAGE_SIZE);
+
+    now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    if (now > rs->time_last_bitmap_sync + 1000) {
+        stat64_set(&mig_stats.dirty_pages_rate,
+                   rs->num_dirty_pages_period * 1000 /
+                   (now - rs->time_last_bitmap_sync));
+        rs->num_dirty_pages_period = 0;
+        rs->time_last_bitmap_sync = now;
+    }
+    count = stat64_get(&mig_stats.dirty_sync_count);
+    if (migrate_events()) {
+        migration_send_pass_event(count);
+    }
+}
+
+/* ------------------------------------------------------------ sending */
+
+static void save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *block,
+                             ram_addr_t offset, uint64_t flags)
+{
+    if (block == rs->last_sent_block) {
+        flags |= RAM_SAVE_FLAG_CONTINUE;
+    }
+    qemu_put_be64(f, offset | flags);
+    if (!(flags & RAM_SAVE_FLAG_CONTINUE)) {
+        qemu_put_counted_string(f, block->idstr);
+        rs->last_sent_block = block;
+    }
+}
+
+static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
+                          unsigned long page)
+{
+    ram_addr_t offset = (ram_addr_t)page << RAM_PAGE_BITS;
+    uint8_t *p = block->host + offset;
+
+    if (buffer_is_zero(p, RAM_PAGE_SIZE)) {
+        save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
+        qemu_put_byte(f, 0);
+        stat64_add(&mig_stats.zero_pages, 1);
+    } else {
+        save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
+        /* Straight from guest memory; a later write dirties it again. */
+        qemu_put_buffer_async(f, p, RAM_PAGE_SIZE, false);
+        stat64_add(&mig_stats.normal_pages, 1);
+    }
+}
+
+/*
+ * Send the next dirty page after the search position; returns 1 if one
+ * was sent, 0 when no block has a dirty page left.
+ */
+static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
+{
+    RAMBlock *block = rs->last_seen_block;
+    unsigned long page = rs->last_page;
+    bool wrapped = false;
+
+    if (!block) {
+        block = QLIST_FIRST(&ram_list.blocks);
+        page = 0;
+    }
+    while (block) {
+        if (!ramblock_is_ignored(block) && block->bmap) {
+            unsigned long npages = block_pages(block);
+
+            page = find_next_bit(block->bmap, npages, page);
+            if (page < npages) {
+                clear_bit(page, block->bmap);
+                qatomic_dec(&rs->migration_dirty_pages);
+                ram_save_page(rs, f, block, page);
+                rs->last_seen_block = block;
+                rs->last_page = page + 1;
+                return 1;
+            }
+        }
+        page = 0;
+        block = QLIST_NEXT(block, next);
+        if (!block) {
+            if (wrapped) {
+                break;
+            }
+            wrapped = true;
+            block = QLIST_FIRST(&ram_list.blocks);
+        }
+    }
+    rs->last_seen_block = NULL;
+    rs->last_page = 0;
+    return 0;
+}
+
+static void ram_state_cleanup(void)
+{
+    RAMBlock *block;
+
+    if (!ram_state) {
+        return;
+    }
+    if (ram_state->dirty_log_started) {
+        memory_global_dirty_log_stop(GLOBAL_DIRTY_MIGRATION);
+    }
+    RAMBLOCK_FOREACH(block) {
+        g_free(block->bmap);
+        block->bmap = NULL;
+    }
+    g_free(ram_state);
+    ram_state = NULL;
+}
+
+static void ram_save_cleanup(void *opaque)
+{
+    ram_state_cleanup();
+}
+
+static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
+{
+    RAMState *rs;
+    RAMBlock *block;
+
+    ram_state_cleanup();
+    rs = ram_state = g_new0(RAMState, 1);
+    rs->time_last_bitmap_sync = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+
+    qemu_mutex_lock_ramlist();
+    RAMBLOCK_FOREACH_NOT_IGNORED(block) {
+        unsigned long pages = block_pages(block);
+
+        /* Every page is dirty: the first pass sends all of RAM. */
+        block->bmap = bitmap_new(pages);
+        bitmap_set(block->bmap, 0, pages);
+        rs->migration_dirty_pages += pages;
+    }
+    qemu_mutex_unlock_ramlist();
+
+    if (!memory_global_dirty_log_start(GLOBAL_DIRTY_MIGRATION, errp)) {
+        error_prepend(errp, "Cannot start dirty page logging: ");
+        ram_state_cleanup();
+        return -EINVAL;
+    }
+    rs->dirty_log_started = true;
+    /* Drop what was dirtied before logging: every page is set anyway. */
+    migration_bitmap_sync(rs, false);
+    stat64_set(&mig_stats.ram_total, ram_bytes_total());
+
+    qemu_put_be64(f, ram_bytes_total() | RAM_SAVE_FLAG_MEM_SIZE);
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        qemu_put_counted_string(f, block->idstr);
+        qemu_put_be64(f, block->used_length);
+        if (migrate_ignore_shared()) {
+            qemu_put_be64(f, block->mr ? block->mr->addr : 0);
+        }
+    }
+    qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    qemu_fflush(f);
+    return qemu_file_get_error(f);
+}
+
+static int ram_save_iterate(QEMUFile *f, void *opaque)
+{
+    RAMState *rs = ram_state;
+    int64_t t0 = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    int done = 0, i = 0;
+
+    if (!rs) {
+        return -EINVAL;
+    }
+    qemu_mutex_lock_ramlist();
+    while (!migration_rate_exceeded(f)) {
+        if (!ram_find_and_save_block(rs, f)) {
+            done = 1;
+            break;
+        }
+        /* Checking the clock is not free: every 64 pages. */
+        if ((++i & 63) == 0 &&
+            qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - t0 > RAM_ITERATE_MAX_MS) {
+            break;
+        }
+    }
+    qemu_mutex_unlock_ramlist();
+    qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    /* Pages were queued by reference: hand them over before returning. */
+    qemu_fflush(f);
+    stat64_set(&mig_stats.remaining, ram_bytes_remaining());
+    return qemu_file_get_error(f) ?: done;
+}
+
+static int ram_save_complete(QEMUFile *f, void *opaque)
+{
+    RAMState *rs = ram_state;
+
+    if (!rs) {
+        return -EINVAL;
+    }
+    migration_bitmap_sync(rs, true);
+    qemu_mutex_lock_ramlist();
+    while (qemu_file_get_error(f) == 0 && ram_find_and_save_block(rs, f)) {
+        /* Everything left goes now: the VM is stopped. */
+    }
+    qemu_mutex_unlock_ramlist();
+    qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    qemu_fflush(f);
+    stat64_set(&mig_stats.remaining, 0);
+    return qemu_file_get_error(f);
+}
+
+static void ram_state_pending_estimate(void *opaque, uint64_t *must_precopy,
+                                       uint64_t *can_postcopy)
+{
+    *must_precopy += ram_bytes_remaining();
+}
+
+static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
+                                    uint64_t *can_postcopy)
+{
+    if (ram_state) {
+        BQLLockGuard g = bql_lock_guard_take();
+
+        migration_bitmap_sync(ram_state, false);
+        bql_lock_guard_release(&g);
+    }
+    *must_precopy += ram_bytes_remaining();
+}
+
+/* -------------------------------------------------------------- loading */
+
+/* XBZRLE run lengths: uleb128 in one or two bytes. */
+static int uleb128_decode_small(const uint8_t *in, int avail, uint32_t *n)
+{
+    if (avail < 1) {
+        return -1;
+    }
+    if (!(in[0] & 0x80)) {
+        *n = in[0];
+        return 1;
+    }
+    if (avail < 2 || (in[1] & 0x80)) {
+        return -1;
+    }
+    *n = (in[0] & 0x7f) | ((uint32_t)in[1] << 7);
+    return 2;
+}
+
+int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
+                         int dlen)
+{
+    int i = 0, d = 0, ret;
+    uint32_t count;
+
+    while (i < slen) {
+        /* An unchanged run; zero-length only at the very start. */
+        ret = uleb128_decode_small(src + i, slen - i, &count);
+        if (ret < 0 || (i && !count)) {
+            return -1;
+        }
+        i += ret;
+        if (count > (uint32_t)(dlen - d)) {
+            return -1;
+        }
+        d += count;
+        /* A changed run: its length (at least 1) then the bytes. */
+        ret = uleb128_decode_small(src + i, slen - i, &count);
+        if (ret < 0 || !count) {
+            return -1;
+        }
+        i += ret;
+        if (count > (uint32_t)(dlen - d) || count > (uint32_t)(slen - i)) {
+            return -1;
+        }
+        memcpy(dst + d, src + i, count);
+        d += count;
+        i += count;
+    }
+    return d;
+}
+
+static int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
+{
+    load_last_block = NULL;
+    return 0;
+}
+
+static int ram_load_cleanup(void *opaque)
+{
+    load_last_block = NULL;
+    return 0;
+}
+
+static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
+{
+    char id[256];
+
+    while (total) {
+        RAMBlock *block;
+        uint64_t length;
+
+        if (!qemu_get_counted_string(f, id)) {
+            error_setg(errp, "Bad or missing ramblock name in the RAM size "
+                       "list (0x%" PRIx64 " bytes unaccounted for)", total);
+            return false;
+        }
+        length = qemu_get_be64(f);
+        if (qemu_file_get_error(f)) {
+            error_setg(errp, "Stream ended in the RAM size list");
+            return false;
+        }
+        block = qemu_ram_block_by_name(id);
+        if (!block) {
+            error_setg(errp, "Unknown ramblock \"%s\", cannot accept "
+                       "migration", id);
+            return false;
+        }
+        if (migrate_ignore_shared()) {
+            uint64_t addr = qemu_get_be64(f);
+
+            if (ramblock_is_ignored(block) && block->mr &&
+                addr != block->mr->addr) {
+                error_setg(errp, "Mismatched GPAs for block %s "
+                           "%" PRId64 "!= %" PRId64, id, addr,
+                           (uint64_t)block->mr->addr);
+                return false;
+            }
+        }
+        if (length != block->used_length) {
+            if (!(block->flags & RAM_RESIZEABLE)) {
+                error_setg(errp, "Size mismatch: %s: 0x" RAM_ADDR_FMT
+                           " != 0x" RAM_ADDR_FMT, id, length,
+                           block->used_length);
+                return false;
+            }
+            if (!qemu_ram_resize(block, length, errp)) {
+                return false;
+            }
+        }
+        if (length > total) {
+            error_setg(errp, "RAM size list: block %s (0x%" PRIx64 ") is "
+                       "bigger than the 0x%" PRIx64 " bytes left of the "
+                       "announced total", id, length, total);
+            return false;
+        }
+        total -= length;
+    }
+    return true;
+}
+
+static RAMBlock *ram_block_from_stream(QEMUFile *f, int flags,
+                                       Error **errp)
+{
+    char id[256];
+    RAMBlock *block;
+
+    if (flags & RAM_SAVE_FLAG_CONTINUE) {
+        if (!load_last_block) {
+            error_setg(errp, "Ack, bad migration stream! (CONTINUE before "
+                       "any block was named)");
+        }
+        return load_last_block;
+    }
+    if (!qemu_get_counted_string(f, id)) {
+        error_setg(errp, "Bad or missing ramblock name in a page record");
+        return NULL;
+    }
+    block = qemu_ram_block_by_name(id);
+    if (!block) {
+        error_setg(errp, "Can't find block %s", id);
+        return NULL;
+    }
+    if (ramblock_is_ignored(block)) {
+        error_setg(errp, "block %s should not be migrated !", id);
+        return NULL;
+    }
+    load_last_block = block;
+    return block;
+}
+
+static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
+{
+    uint8_t buf[RAM_PAGE_SIZE];
+    uint8_t enc = qemu_get_byte(f);
+    unsigned int len = qemu_get_be16(f);
+
+    if (qemu_file_get_error(f)) {
+        error_setg(errp, "Stream ended in an XBZRLE page");
+        return -EIO;
+    }
+    if (enc != ENCODING_FLAG_XBZRLE) {
+        error_setg(errp, "Failed to load XBZRLE page - wrong compression!");
+        return -EINVAL;
+    }
+    if (len > RAM_PAGE_SIZE) {
+        error_setg(errp, "Failed to load XBZRLE page - len overflow!");
+        return -EINVAL;
+    }
+    if (qemu_get_buffer(f, buf, len) != len) {
+        error_setg(errp, "Stream ended in an XBZRLE page");
+        return -EIO;
+    }
+    if (xbzrle_decode_buffer(buf, len, host, RAM_PAGE_SIZE) < 0) {
+        error_setg(errp, "Failed to load XBZRLE page - decode error!");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
+{
+    if (version_id != 4) {
+        error_setg(errp, "ram: stream version %d, only 4 is supported",
+                   version_id);
+        return -EINVAL;
+    }
+    for (;;) {
+        uint64_t word = qemu_get_be64(f);
+        uint64_t addr = word & RAM_PAGE_MASK;
+        int flags = word & ~RAM_PAGE_MASK;
+        int kind = flags & ~RAM_SAVE_FLAG_CONTINUE;
+        RAMBlock *block;
+        uint8_t *host;
+        int ret;
+
+        if (qemu_file_get_error(f)) {
+            error_setg(errp, "Stream ended inside RAM data (no EOS)");
+            return -EIO;
+        }
+        if (kind == RAM_SAVE_FLAG_EOS && !(flags & RAM_SAVE_FLAG_CONTINUE)) {
+            return 0;
+        }
+        if (kind == RAM_SAVE_FLAG_MEM_SIZE &&
+            !(flags & RAM_SAVE_FLAG_CONTINUE)) {
+            if (!ram_load_mem_size(f, addr, errp)) {
+                return -EINVAL;
+            }
+            continue;
+        }
+        switch (kind) {
+        case RAM_SAVE_FLAG_ZERO:
+        case RAM_SAVE_FLAG_PAGE:
+        case RAM_SAVE_FLAG_XBZRLE:
+            break;
+        case RAM_SAVE_FLAG_COMPRESS_PAGE:
+            error_setg(errp, "Received an unexpected compressed page");
+            return -EINVAL;
+        case RAM_SAVE_FLAG_MULTIFD_FLUSH:
+            error_setg(errp, "Received a MULTIFD_FLUSH record (QEMU 8.0+ "
+                       "multifd); Tern does not support multifd yet");
+            return -EINVAL;
+        case RAM_SAVE_FLAG_HOOK:
+            error_setg(errp, "Received an RDMA hook record (0x80); Tern has "
+                       "no RDMA transport");
+            return -EINVAL;
+        default:
+            error_setg(errp, "Unknown combination of migration flags: 0x%x",
+                       flags);
+            return -EINVAL;
+        }
+        block = ram_block_from_stream(f, flags, errp);
+        if (!block) {
+            return -EINVAL;
+        }
+        if (!offset_in_ramblock(block, addr)) {
+            error_setg(errp, "Illegal RAM offset " RAM_ADDR_FMT, addr);
+            return -EINVAL;
+        }
+        host = block->host + addr;
+        switch (kind) {
+        case RAM_SAVE_FLAG_ZERO: {
+            int ch = qemu_get_byte(f);
+
+            if (ch != 0) {
+                /* QEMU 7.2 fills the page; later QEMU refuses.  So do we. */
+                error_setg(errp, "Found a zero page with value %d", ch);
+                return -EINVAL;
+            }
+            /* Skip the write when already zero: keeps untouched memory
+             * unallocated on the destination. */
+            if (!buffer_is_zero(host, RAM_PAGE_SIZE)) {
+                memset(host, 0, RAM_PAGE_SIZE);
+            }
+            break;
+        }
+        case RAM_SAVE_FLAG_PAGE:
+            if (qemu_get_buffer(f, host, RAM_PAGE_SIZE) != RAM_PAGE_SIZE) {
+                error_setg(errp, "Stream ended in a page of %s",
+                           block->idstr);
+                return -EIO;
+            }
+            break;
+        case RAM_SAVE_FLAG_XBZRLE:
+            ret = ram_load_xbzrle(f, host, errp);
+            if (ret < 0) {
+                return ret;
+            }
+            break;
+        }
+    }
+}
+
+static const SaveVMHandlers savevm_ram_handlers = {
+    .save_setup = ram_save_setup,
+    .save_live_iterate = ram_save_iterate,
+    .save_live_complete_precopy = ram_save_complete,
+    .state_pending_estimate = ram_state_pending_estimate,
+    .state_pending_exact = ram_state_pending_exact,
+    .save_cleanup = ram_save_cleanup,
+    .load_setup = ram_load_setup,
+    .load_state = ram_load,
+    .load_cleanup = ram_load_cleanup,
+};
+
+void ram_mig_init(void)
+{
+    register_savevm_live("ram", 0, 4, &savevm_ram_handlers, NULL);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to migration/: the "ram" section (QEMU's version 4 format,
+ * MIGRATION-STREAM.md section 7), precopy of every migratable RAMBlock.
+ */
+#ifndef MIGRATION_RAM_H
+#define MIGRATION_RAM_H
+
+/* Record word flags, in the low 12 bits of be64 (offset | flags). */
+#define RAM_SAVE_FLAG_FULL           0x01    /* obsolete, refused */
+#define RAM_SAVE_FLAG_ZERO           0x02
+#define RAM_SAVE_FLAG_MEM_SIZE       0x04
+#define RAM_SAVE_FLAG_PAGE           0x08
+#define RAM_SAVE_FLAG_EOS            0x10
+#define RAM_SAVE_FLAG_CONTINUE       0x20
+#define RAM_SAVE_FLAG_XBZRLE         0x40
+#define RAM_SAVE_FLAG_HOOK           0x80    /* RDMA only */
+#define RAM_SAVE_FLAG_COMPRESS_PAGE  0x100
+#define RAM_SAVE_FLAG_MULTIFD_FLUSH  0x200   /* QEMU 8.0+ */
+
+/* XBZRLE page encoding flag (the byte after the block name). */
+#define ENCODING_FLAG_XBZRLE         0x1
+
+/* The longest time one iteration may keep the stream, in ms. */
+#define RAM_ITERATE_MAX_MS 50
+
+/* Register the "ram" section (instance 0, version 4). */
+void ram_mig_init(void);
+
+/*
+ * Apply an XBZRLE-encoded delta of @slen bytes to the page @dst of
+ * @dlen bytes.  Returns the bytes of @dst covered, or -1 if the
+ * encoding is malformed or would go past either buffer.
+ */
+int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
+                         int dlen);
+
+/* Bytes of guest RAM still dirty (the estimate behind "remaining"). */
+uint64_t ram_bytes_remaining(void);
+/* Sum of used_length over the migratable blocks. */
+uint64_t ram_bytes_total(void);
+
+#endif /* MIGRATION_RAM_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to migration/: the stream's record types and commands, and the
+ * parts of savevm.c that the rest of migration/ uses besides the
+ * qemu_savevm_* / qemu_loadvm_state contract in migration.h.
+ * MIGRATION-STREAM.md sections 2-5 and 9 describe the bytes.
+ */
+#ifndef MIGRATION_SAVEVM_H
+#define MIGRATION_SAVEVM_H
+
+#include "qemu/uuid.h"
+
+#define QEMU_VM_FILE_MAGIC           0x5145564d     /* "QEVM" */
+#define QEMU_VM_FILE_VERSION_COMPAT  0x00000002
+#define QEMU_VM_FILE_VERSION         0x00000003
+
+/* Record types at the top level of the stream. */
+#define QEMU_VM_EOF                  0x00
+#define QEMU_VM_SECTION_START        0x01
+#define QEMU_VM_SECTION_PART         0x02
+#define QEMU_VM_SECTION_END          0x03
+#define QEMU_VM_SECTION_FULL         0x04
+/* QEMU_VM_SUBSECTION (0x05) lives in vmstate.h. */
+#define QEMU_VM_VMDESCRIPTION        0x06
+#define QEMU_VM_CONFIGURATION        0x07
+#define QEMU_VM_COMMAND              0x08
+#define QEMU_VM_SECTION_FOOTER       0x7e
+
+/* QEMU_VM_COMMAND ids (QEMU 7.2 knows 1..10). */
+enum qemu_vm_cmd {
+    MIG_CMD_INVALID = 0,
+    MIG_CMD_OPEN_RETURN_PATH,
+    MIG_CMD_PING,
+    MIG_CMD_POSTCOPY_ADVISE,
+    MIG_CMD_POSTCOPY_LISTEN,
+    MIG_CMD_POSTCOPY_RUN,
+    MIG_CMD_POSTCOPY_RAM_DISCARD,
+    MIG_CMD_PACKAGED,
+    MIG_CMD_ENABLE_COLO,
+    MIG_CMD_POSTCOPY_RESUME,
+    MIG_CMD_RECV_BITMAP,
+    MIG_CMD_MAX
+};
+
+/* Largest PACKAGED blob the loader accepts (QEMU's limit). */
+#define MAX_VM_CMD_PACKAGED_SIZE (1u << 24)
+/* Largest vmdesc trailer the loader skips (it never parses it). */
+#define MAX_VMDESC_SIZE (64u * 1024 * 1024)
+
+/*
+ * The local UUID (-uuid), for the configuration/uuid subsection under
+ * the validate-uuid capability.  vl.c calls this when -uuid is given;
+ * NULL forgets it.
+ */
+void qemu_savevm_set_uuid(const QemuUUID *uuid);
+
+/*
+ * The machine type name written in (and checked against) the
+ * configuration record: the QOM type of /machine without its "-machine"
+ * suffix, i.e. the resolved name ("pc-i440fx-7.2", never the alias).
+ * Freed by the caller.
+ */
+char *savevm_machine_type_name(void);
+
+/*
+ * Write a whole precopy stream to @f in one go with the VM stopped (no
+ * iteration): header, setup, completion, EOF and trailer.  Used by the
+ * unit tests and by a future savevm/snapshot command.
+ */
+int qemu_savevm_state(QEMUFile *f, Error **errp);
+
+/* Wrap a load error message: "error while loading state for ..." */
+#define SAVEVM_LOAD_ERR_FMT \
+    "error while loading state for instance 0x%x of device '%s': "
+
+#endif /* MIGRATION_SAVEVM_H */
