@@ -378,11 +378,14 @@ int qemu_get_byte(QEMUFile *f)
     return v;
 }
 
+/* A short read (error latched) gives 0, never a partial value. */
 unsigned int qemu_get_be16(QEMUFile *f)
 {
     uint8_t b[2];
 
-    qemu_get_buffer(f, b, sizeof(b));
+    if (qemu_get_buffer(f, b, sizeof(b)) != sizeof(b)) {
+        return 0;
+    }
     return (b[0] << 8) | b[1];
 }
 
@@ -390,15 +393,24 @@ unsigned int qemu_get_be32(QEMUFile *f)
 {
     uint8_t b[4];
 
-    qemu_get_buffer(f, b, sizeof(b));
+    if (qemu_get_buffer(f, b, sizeof(b)) != sizeof(b)) {
+        return 0;
+    }
     return ((unsigned int)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
 }
 
 uint64_t qemu_get_be64(QEMUFile *f)
 {
-    uint64_t v = (uint64_t)qemu_get_be32(f) << 32;
+    uint8_t b[8];
+    uint64_t v = 0;
 
-    return v | qemu_get_be32(f);
+    if (qemu_get_buffer(f, b, sizeof(b)) != sizeof(b)) {
+        return 0;
+    }
+    for (int i = 0; i < 8; i++) {
+        v = (v << 8) | b[i];
+    }
+    return v;
 }
 
 size_t qemu_get_counted_string(QEMUFile *f, char buf[256])
