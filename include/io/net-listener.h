@@ -43,7 +43,9 @@ void qio_net_listener_add(QIONetListener *listener, QIOChannelSocket *sioc);
 /*
  * Call @func for each accepted client, in the default main context; the
  * callback owns a reference on the client only for its duration (ref it
- * to keep it).  NULL stops accepting.
+ * to keep it).  NULL stops accepting.  The watches hold a reference
+ * on @listener: call qio_net_listener_disconnect() (or set a NULL func)
+ * before dropping the last reference.
  */
 void qio_net_listener_set_client_func(QIONetListener *listener,
                                       QIONetListenerClientFunc func,
