@@ -11,6 +11,7 @@
 #include "qemu/module.h"
 #include "qom/object.h"
 #include "qom/object_interfaces.h"
+#include "system/hostmem.h"
 #include "system/memory.h"
 #include "system/ram_addr.h"
 
@@ -550,6 +551,110 @@ static void test_mtree(void)
     memory_region_finalize(&ram);
 }
 
+/* --- host memory backends --- */
+
+static HostMemoryBackend *backend_add(const char *opts)
+{
+    /* The object belongs to /objects. */
+    return MEMORY_BACKEND(user_creatable_add_opts_str(opts, &error_abort));
+}
+
+static void test_backend_ram(void)
+{
+    HostMemoryBackend *b = backend_add("memory-backend-ram,id=m0,size=4M");
+    HostMemoryBackend *s;
+    RAMBlock *rb = memory_region_get_ram_block(
+        host_memory_backend_get_memory(b));
+    Error *err = NULL;
+
+    g_assert_cmpstr(qemu_ram_get_idstr(rb), ==, "m0");
+    g_assert_cmpuint(rb->used_length, ==, 4 * MiB);
+    g_assert_false(qemu_ram_is_shared(rb));
+    g_assert_cmpint(rb->fd, ==, -1);
+    /* Not migrated until a machine maps it. */
+    g_assert_false(qemu_ram_is_migratable(rb));
+    /* Properties are frozen once the memory exists. */
+    g_assert_false(object_property_set_uint(OBJECT(b), "size", MiB, &err));
+    error_free_or_abort(&err);
+
+    s = backend_add("memory-backend-ram,id=m1,size=1M,share=on");
+    rb = s->mr.ram_block;
+    g_assert_true(qemu_ram_is_shared(rb));
+
+    /* In use: deletion refused; then allowed. */
+    host_memory_backend_set_mapped(b, true);
+    g_assert_false(user_creatable_del("m0", &err));
+    error_free_or_abort(&err);
+    host_memory_backend_set_mapped(b, false);
+    g_assert_true(user_creatable_del("m0", &error_abort));
+    g_assert_null(qemu_ram_block_by_name("m0"));
+    g_assert_true(user_creatable_del("m1", &error_abort));
+
+    /* Size 0 is refused, and a missing size too. */
+    g_assert_null(user_creatable_add_opts_str(
+                      "memory-backend-ram,id=m2,size=0", &err));
+    error_free_or_abort(&err);
+    g_assert_null(user_creatable_add_opts_str("memory-backend-ram,id=m3",
+                                              &err));
+    error_free_or_abort(&err);
+}
+
+static void test_backend_memfd(void)
+{
+    HostMemoryBackend *b =
+        backend_add("memory-backend-memfd,id=mfd,size=2M");
+    RAMBlock *rb = b->mr.ram_block;
+    struct stat st;
+
+    g_assert_cmpstr(qemu_ram_get_idstr(rb), ==, "mfd");
+    g_assert_true(qemu_ram_is_shared(rb));
+    g_assert_cmpint(rb->fd, >=, 0);
+    g_assert_cmpint(fstat(rb->fd, &st), ==, 0);
+    g_assert_cmpint(st.st_size, ==, 2 * MiB);
+    /* Sealed: the file cannot grow under the guest. */
+    g_assert_cmpint(ftruncate(rb->fd, 4 * MiB), <, 0);
+    g_assert_true(user_creatable_del("mfd", &error_abort));
+}
+
+static void check_file_backend(const char *dir, bool share)
+{
+    g_autofree char *path = g_build_filename(dir, share ? "on" : "off",
+                                             NULL);
+    g_autofree char *opts = g_strdup_printf(
+        "memory-backend-file,id=mf,size=1M,mem-path=%s,share=%s", path,
+        share ? "on" : "off");
+    HostMemoryBackend *b = backend_add(opts);
+    RAMBlock *rb = b->mr.ram_block;
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_cmpstr(qemu_ram_get_idstr(rb), ==, "mf");
+    g_assert_cmpuint(rb->used_length, ==, MiB);
+    g_assert_true(qemu_ram_is_shared(rb) == share);
+    g_assert_true(qemu_ram_is_named_file(rb));
+    memcpy(ramblock_ptr(rb, 4096), "guest", 5);
+    g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+    g_assert_cmpuint(len, ==, MiB);
+    /* Only a shared mapping writes through to the file. */
+    g_assert_true((memcmp(contents + 4096, "guest", 5) == 0) == share);
+    g_assert_true(user_creatable_del("mf", &error_abort));
+    unlink(path);
+}
+
+static void test_backend_file(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("test-memory-XXXXXX", NULL);
+    Error *err = NULL;
+
+    g_assert_nonnull(dir);
+    check_file_backend(dir, true);
+    check_file_backend(dir, false);
+    g_assert_null(user_creatable_add_opts_str(
+                      "memory-backend-file,id=mf,size=1M", &err));
+    error_free_or_abort(&err);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -565,5 +670,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/access", test_access);
     g_test_add_func("/memory/listener", test_listener);
     g_test_add_func("/memory/mtree", test_mtree);
+    g_test_add_func("/memory/backend/ram", test_backend_ram);
+    g_test_add_func("/memory/backend/memfd", test_backend_memfd);
+    g_test_add_func("/memory/backend/file", test_backend_file);
     return g_test_run();
 }
