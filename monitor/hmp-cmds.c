@@ -448,6 +448,14 @@ static void hmp_log(Monitor *mon, const QDict *qdict)
     hmp_handle_error(mon, err);
 }
 
+static void hmp_logfile(Monitor *mon, const QDict *qdict)
+{
+    Error *err = NULL;
+
+    qemu_set_log_filename(qdict_get_str(qdict, "filename"), &err);
+    hmp_handle_error(mon, err);
+}
+
 static const HMPCommand hmp_generic_cmds[] = {
     { "stop|s", "", "", "stop emulation", hmp_stop },
     { "cont|c", "", "", "resume emulation", hmp_cont },
@@ -477,6 +485,8 @@ static const HMPCommand hmp_generic_cmds[] = {
       "changes status of a specific trace event", hmp_trace_event },
     { "log", "items:s", "item1[,...]",
       "activate logging of the specified items", hmp_log },
+    { "logfile", "filename:F", "filename", "output logs to 'filename'",
+      hmp_logfile },
     { NULL }
 };
 
