@@ -410,23 +410,6 @@ void migration_incoming_transport_cleanup(MigrationIncomingState *mis)
     mis->transport_cleanup = NULL;
 }
 
-void migration_incoming_state_destroy(void)
-{
-    MigrationIncomingState *mis = migration_incoming_get_current();
-
-    if (mis->to_src_file) {
-        qemu_mutex_lock(&mis->rp_mutex);
-        qemu_fclose(mis->to_src_file);
-        mis->to_src_file = NULL;
-        qemu_mutex_unlock(&mis->rp_mutex);
-    }
-    if (mis->from_src_file) {
-        qemu_fclose(mis->from_src_file);
-        mis->from_src_file = NULL;
-    }
-    migration_incoming_transport_cleanup(mis);
-}
-
 /* ---------------------------------------------------------- query-migrate */
 
 static void populate_time_info(MigrationInfo *info, MigrationState *s)

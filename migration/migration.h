@@ -203,11 +203,12 @@ void migration_send_pass_event(int64_t pass);
 /*
  * Outgoing connection result.  On success (@error NULL) the channel
  * becomes s->to_dst_file and the migration thread starts; otherwise the
- * migration fails with @error.  Main thread, BQL held.
+ * migration fails with a copy of @error (the caller keeps @error).
+ * Main thread, BQL held.
  */
 void migration_channel_connect(MigrationState *s, QIOChannel *ioc,
                                const char *hostname, Error *error);
-/* Same, the QEMUFile already made (legacy transports). */
+/* Same, s->to_dst_file already set; takes ownership of @error_in. */
 void migration_connect(MigrationState *s, Error *error_in);
 
 /* An incoming connection was accepted on @ioc: start loading from it. */

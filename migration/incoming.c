@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The destination side: migrate-incoming and -incoming, the load
+ * coroutine around qemu_loadvm_state(), the destination's state and
+ * MIGRATION events, exit-on-error, and the return-path writers.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-migration.h"
+#include "qapi/qapi-commands-net.h"
+#include "qemu/bswap.h"
+#include "qemu/coroutine.h"
+#include "qemu/error-report.h"
+#include "qemu/lockable.h"
+#include "qemu/main-loop.h"
+#include "system/runstate.h"
+#include "migration/channel.h"
+#include "migration/global_state.h"
+#include "migration/migration.h"
+#include "migration/qemu-file.h"
+#include "migration/trace.h"
+
+/* ---------------------------------------------------------- return path */
+
+int migrate_send_rp_message(MigrationIncomingState *mis,
+                            enum mig_rp_message_type type,
+                            uint16_t len, const void *data)
+{
+    QEMU_LOCK_GUARD(&mis->rp_mutex);
+
+    trace_migrate_send_rp_message(type, len);
+    if (!mis->to_src_file) {
+        return -EIO;
+    }
+    qemu_put_be16(mis->to_src_file, type);
+    qemu_put_be16(mis->to_src_file, len);
+    qemu_put_buffer(mis->to_src_file, data, len);
+    qemu_fflush(mis->to_src_file);
+    return qemu_file_get_error(mis->to_src_file);
+}
+
+static void migrate_send_rp_u32(MigrationIncomingState *mis,
+                                enum mig_rp_message_type type,
+                                uint32_t value)
+{
+    uint8_t buf[4];
+
+    stl_be_p(buf, value);
+    migrate_send_rp_message(mis, type, sizeof(buf), buf);
+}
+
+void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value)
+{
+    migrate_send_rp_u32(mis, MIG_RP_MSG_SHUT, value);
+}
+
+void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
+{
+    migrate_send_rp_u32(mis, MIG_RP_MSG_PONG, value);
+}
+
+/* --------------------------------------------------------------- state */
+
+void migration_incoming_state_destroy(void)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (mis->to_src_file) {
+        /* Tell the source how it ended: 0 = loaded. */
+        bool failed = qatomic_read(&mis->state) == MIGRATION_STATUS_FAILED ||
+            (mis->from_src_file && qemu_file_get_error(mis->from_src_file));
+
+        migrate_send_rp_shut(mis, failed);
+        qemu_mutex_lock(&mis->rp_mutex);
+        qemu_fclose(mis->to_src_file);
+        mis->to_src_file = NULL;
+        qemu_mutex_unlock(&mis->rp_mutex);
+    }
+    if (mis->from_src_file) {
+        qemu_fclose(mis->from_src_file);
+        mis->from_src_file = NULL;
+    }
+    migration_incoming_transport_cleanup(mis);
+}
+
+/* Start the guest as the source left it (globalstate) and -S allow. */
+static void process_incoming_migration_bh(void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+
+    if (!global_state_received() ||
+        runstate_is_live(global_state_get_runstate())) {
+        if (autostart) {
+            vm_start();
+        } else {
+            runstate_set(RUN_STATE_PAUSED);
+        }
+    } else {
+        runstate_set(global_state_get_runstate());
+    }
+    migrate_set_state(&mis->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_COMPLETED);
+    migration_incoming_state_destroy();
+}
+
+static void coroutine_fn process_incoming_migration_co(void *opaque)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    Error *err = NULL;
+    int ret;
+
+    migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_ACTIVE);
+    ret = qemu_loadvm_state(mis->from_src_file, &err);
+    trace_process_incoming_migration_co_end(ret);
+    mis->migration_incoming_co = NULL;
+    if (ret >= 0) {
+        qemu_bh_schedule_oneshot(process_incoming_migration_bh, mis);
+        return;
+    }
+
+    if (err) {
+        error_prepend(&err, "load of migration failed: ");
+    } else {
+        error_setg(&err, "load of migration failed: %s", strerror(-ret));
+    }
+    trace_migration_incoming_failed(error_get_pretty(err));
+    migrate_incoming_set_error(mis, err);
+    migrate_set_state(&mis->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_FAILED);
+    migration_incoming_state_destroy();
+    if (mis->exit_on_error) {
+        error_report_err(err);
+        exit(EXIT_FAILURE);
+    }
+    error_free(err);
+}
+
+void migration_fd_process_incoming(QEMUFile *f)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    Coroutine *co;
+
+    trace_migration_incoming_process();
+    mis->from_src_file = f;
+    co = qemu_coroutine_create(process_incoming_migration_co, NULL);
+    mis->migration_incoming_co = co;
+    qemu_coroutine_enter(co);
+}
+
+void migration_ioc_process_incoming(QIOChannel *ioc, Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (mis->from_src_file) {
+        /* Multifd and postcopy-preempt channels are later features. */
+        error_setg(errp, "Only one migration channel is supported by Tern "
+                   "yet");
+        return;
+    }
+    migration_fd_process_incoming(qemu_file_new_input(ioc));
+}
+
+bool migration_has_all_channels(void)
+{
+    return migration_incoming_get_current()->from_src_file != NULL;
+}
+
+/* ------------------------------------------------------- QMP entry point */
+
+void qemu_start_incoming_migration(const char *uri, bool has_channels,
+                                   MigrationChannelList *channels,
+                                   Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    g_autoptr(MigrationChannel) channel = NULL;
+    Error *err = NULL;
+
+    if (!migrate_channel_from_args(uri, has_channels ? channels : NULL,
+                                   true, &channel, errp)) {
+        return;
+    }
+    if (qatomic_read(&mis->state) != MIGRATION_STATUS_NONE) {
+        error_setg(errp, "Illegal incoming migration state: %s",
+                   MigrationStatus_str(mis->state));
+        return;
+    }
+    trace_qmp_migrate_incoming(uri ? uri : "(channels)");
+    migrate_set_state(&mis->state, MIGRATION_STATUS_NONE,
+                      MIGRATION_STATUS_SETUP);
+    migration_transport_start_incoming(channel->addr, &err);
+    if (err) {
+        /* Nothing is listening: a later attempt may start afresh. */
+        migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
+                          MIGRATION_STATUS_NONE);
+        error_propagate(errp, err);
+    }
+}
+
+void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
+                          bool has_exit_on_error, bool exit_on_error,
+                          Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    static bool once = true;
+    Error *err = NULL;
+
+    if (!once) {
+        error_setg(errp, "The incoming migration has already been started");
+        return;
+    }
+    if (!runstate_check(RUN_STATE_INMIGRATE)) {
+        error_setg(errp, "'-incoming' was not specified on the command line");
+        return;
+    }
+    mis->exit_on_error = has_exit_on_error ? exit_on_error : true;
+    qemu_start_incoming_migration(uri, channels != NULL, channels, &err);
+    if (err) {
+        error_propagate(errp, err);
+        return;
+    }
+    once = false;
+}
+
+/* No network devices exist in Tern yet, so nothing can announce. */
+void qmp_announce_self(AnnounceParameters *params, Error **errp)
+{
+    error_setg(errp, "announce-self is not available yet: Tern has no "
+               "network devices");
+}

@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The outgoing migration: migrate / migrate_cancel / migrate-continue,
+ * the migration thread (setup, rate-limited iteration, the switchover
+ * decision, stop-and-copy), the return-path reader, and the cleanup that
+ * puts the source back the way it was when the migration fails.
+ *
+ * The thread holds the BQL only for setup and the switchover; the rest
+ * of the time it sends without it.  Cleanup always runs on the main
+ * thread, in a bottom half scheduled when the thread ends.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-migration.h"
+#include "qemu/bswap.h"
+#include "qemu/error-report.h"
+#include "qemu/lockable.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "system/runstate.h"
+#include "migration/channel.h"
+#include "migration/global_state.h"
+#include "migration/migration.h"
+#include "migration/migration-stats.h"
+#include "migration/options.h"
+#include "migration/qemu-file.h"
+#include "migration/threadinfo.h"
+#include "migration/trace.h"
+
+static int64_t now_ms(void)
+{
+    return qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+}
+
+/* ------------------------------------------------------- start and stop */
+
+static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
+{
+    if (resume) {
+        if (qatomic_read(&s->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+            error_setg(errp, "Cannot resume if there is no paused migration");
+            return false;
+        }
+        /* Postcopy is refused by the capability check: never here. */
+        return false;
+    }
+    if (migration_is_running()) {
+        error_setg(errp, "There's a migration process in progress");
+        return false;
+    }
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        error_setg(errp, "Guest is waiting for an incoming migration");
+        return false;
+    }
+    if (runstate_check(RUN_STATE_POSTMIGRATE)) {
+        error_setg(errp, "Can't migrate the vm that was paused due to "
+                   "previous migration");
+        return false;
+    }
+    if (migration_is_blocked(errp)) {
+        return false;
+    }
+    if (migrate_mode() != MIG_MODE_NORMAL) {
+        error_setg(errp, "Migration mode '%s' is not supported by Tern yet",
+                   MigMode_str(migrate_mode()));
+        return false;
+    }
+    return true;
+}
+
+/* Forget the previous migration; state none -> setup. */
+static void migrate_init(MigrationState *s)
+{
+    migrate_error_free(s);
+    g_clear_pointer(&s->hostname, g_free);
+    s->to_dst_file = NULL;
+    s->cleanup_bh = NULL;
+    s->migration_thread_running = false;
+    s->cancel_requested = false;
+    memset(&s->rp_state.from_dst_file, 0, sizeof(s->rp_state.from_dst_file));
+    s->rp_state.rp_thread_created = false;
+    s->rp_state.error = false;
+    s->rp_state.received_shut = false;
+    s->rp_state.shut_value = 0;
+    s->start_time = now_ms();
+    s->setup_time = 0;
+    s->total_time = 0;
+    s->downtime = 0;
+    s->downtime_start = 0;
+    s->expected_downtime = 0;
+    s->threshold_size = 0;
+    s->mbps = 0.0;
+    s->iteration_start_time = 0;
+    s->iteration_initial_bytes = 0;
+    s->switchover_start_bytes = 0;
+    s->vm_old_state = RUN_STATE__MAX;
+    s->vm_stopped_for_switchover = false;
+    s->switchover_done = false;
+    migration_reset_vm_stats();
+
+    s->state = MIGRATION_STATUS_NONE;
+    migrate_set_state(&s->state, MIGRATION_STATUS_NONE,
+                      MIGRATION_STATUS_SETUP);
+}
+
+void qmp_migrate(const char *uri, MigrationChannelList *channels,
+                 bool has_detach, bool detach, bool has_resume, bool resume,
+                 Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    g_autoptr(MigrationChannel) channel = NULL;
+    Error *local_err = NULL;
+
+    if (!migrate_channel_from_args(uri, channels, false, &channel, errp)) {
+        return;
+    }
+    if (!migrate_prepare(s, has_resume && resume, errp)) {
+        return;
+    }
+    if (migrate_mapped_ram() && !migrate_address_is_seekable(channel->addr)) {
+        error_setg(errp, "Mapped-ram migration requires a seekable "
+                   "transport (e.g. file)");
+        return;
+    }
+    trace_qmp_migrate(uri ? uri : "(channels)", channel->addr->transport);
+
+    migrate_init(s);
+    if (migration_call_notifiers(MIG_EVENT_PRECOPY_SETUP, &local_err)) {
+        migrate_fd_error(s, local_err);
+        error_propagate(errp, local_err);
+        return;
+    }
+    migration_transport_start_outgoing(s, channel->addr, &local_err);
+    if (local_err) {
+        migrate_fd_error(s, local_err);
+        error_propagate(errp, local_err);
+    }
+}
+
+/* A failure before the thread exists: fail and clean up right away. */
+void migrate_fd_error(MigrationState *s, const Error *error)
+{
+    trace_migrate_fd_error(error_get_pretty(error));
+    migrate_set_error(s, error);
+    migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_FAILED);
+    migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
+}
+
+static void migration_cancel(void)
+{
+    MigrationState *s = migrate_get_current();
+    int old;
+
+    trace_migrate_fd_cancel(MigrationStatus_str(qatomic_read(&s->state)));
+    s->cancel_requested = true;
+    do {
+        old = qatomic_read(&s->state);
+        if (!migration_state_is_running(old) ||
+            old == MIGRATION_STATUS_CANCELLING) {
+            break;
+        }
+        /* Wake a thread paused before switchover. */
+        if (old == MIGRATION_STATUS_PRE_SWITCHOVER) {
+            qemu_sem_post(&s->pause_sem);
+        }
+        migrate_set_state(&s->state, old, MIGRATION_STATUS_CANCELLING);
+    } while (qatomic_read(&s->state) != MIGRATION_STATUS_CANCELLING);
+
+    if (qatomic_read(&s->state) != MIGRATION_STATUS_CANCELLING) {
+        return;
+    }
+    /* Make the thread's I/O fail now rather than at the next byte. */
+    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+        if (s->to_dst_file) {
+            qemu_file_shutdown(s->to_dst_file);
+        }
+    }
+    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
+        if (s->rp_state.from_dst_file) {
+            qemu_file_shutdown(s->rp_state.from_dst_file);
+        }
+    }
+    qemu_sem_post(&s->rate_limit_sem);
+    /* Still connecting (no thread yet): the cancel completes here. */
+    if (!s->migration_thread_running) {
+        migrate_set_state(&s->state, MIGRATION_STATUS_CANCELLING,
+                          MIGRATION_STATUS_CANCELLED);
+        migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
+    }
+}
+
+void qmp_migrate_cancel(Error **errp)
+{
+    migration_cancel();
+}
+
+void qmp_migrate_continue(MigrationStatus state, Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    int cur = qatomic_read(&s->state);
+
+    if (cur != state) {
+        error_setg(errp, "Migration not in expected state: %s",
+                   MigrationStatus_str(cur));
+        return;
+    }
+    qemu_sem_post(&s->pause_sem);
+}
+
+void migration_shutdown(void)
+{
+    if (migration_is_running()) {
+        migration_cancel();
+    }
+}
+
+/* ------------------------------------------------------ the return path */
+
+static const int rp_fixed_len[MIG_RP_MSG_MAX] = {
+    [MIG_RP_MSG_INVALID] = -1,
+    [MIG_RP_MSG_SHUT] = 4,
+    [MIG_RP_MSG_PONG] = 4,
+    [MIG_RP_MSG_REQ_PAGES_ID] = -1,
+    [MIG_RP_MSG_REQ_PAGES] = 12,
+    [MIG_RP_MSG_RECV_BITMAP] = -1,
+    [MIG_RP_MSG_RESUME_ACK] = 4,
+    [MIG_RP_MSG_SWITCHOVER_ACK] = 0,
+};
+
+static const char *const rp_name[MIG_RP_MSG_MAX] = {
+    [MIG_RP_MSG_INVALID] = "INVALID",
+    [MIG_RP_MSG_SHUT] = "SHUT",
+    [MIG_RP_MSG_PONG] = "PONG",
+    [MIG_RP_MSG_REQ_PAGES_ID] = "REQ_PAGES_ID",
+    [MIG_RP_MSG_REQ_PAGES] = "REQ_PAGES",
+    [MIG_RP_MSG_RECV_BITMAP] = "RECV_BITMAP",
+    [MIG_RP_MSG_RESUME_ACK] = "RESUME_ACK",
+    [MIG_RP_MSG_SWITCHOVER_ACK] = "SWITCHOVER_ACK",
+};
+
+/* Read RP messages until SHUT, an error, or the migration ends. */
+static void *source_return_path_thread(void *opaque)
+{
+    MigrationState *s = opaque;
+    QEMUFile *rp = s->rp_state.from_dst_file;
+    MigrationThread *thr = migration_threads_add("mig/src/rp_thr",
+                                                 qemu_get_thread_id());
+    uint8_t buf[MIG_RP_MAX_PAYLOAD];
+    Error *err = NULL;
+
+    trace_source_return_path_thread_entry();
+    while (migration_is_setup_or_active()) {
+        unsigned int type, len;
+
+        trace_source_return_path_thread_loop_top();
+        type = qemu_get_be16(rp);
+        len = qemu_get_be16(rp);
+        if (qemu_file_get_error(rp)) {
+            error_setg(&err, "Failed to read return path header");
+            break;
+        }
+        trace_migration_rp_message(type, len);
+        if (type >= MIG_RP_MSG_MAX || type == MIG_RP_MSG_INVALID) {
+            error_setg(&err, "Received invalid message 0x%04x length 0x%04x",
+                       type, len);
+            break;
+        }
+        if ((rp_fixed_len[type] != -1 && len != rp_fixed_len[type]) ||
+            len > sizeof(buf)) {
+            error_setg(&err, "Received '%s' message (0x%04x) with incorrect "
+                       "length %u expecting %d", rp_name[type], type, len,
+                       rp_fixed_len[type]);
+            break;
+        }
+        if (qemu_get_buffer(rp, buf, len) != len ||
+            qemu_file_get_error(rp)) {
+            error_setg(&err, "Failed reading data for message 0x%04x "
+                       "length 0x%04x", type, len);
+            break;
+        }
+        switch (type) {
+        case MIG_RP_MSG_SHUT:
+            s->rp_state.shut_value = ldl_be_p(buf);
+            s->rp_state.received_shut = true;
+            trace_source_return_path_thread_shut(s->rp_state.shut_value);
+            if (s->rp_state.shut_value) {
+                error_setg(&err, "Sibling indicated error %u",
+                           s->rp_state.shut_value);
+            }
+            goto out;
+        case MIG_RP_MSG_PONG:
+            trace_source_return_path_thread_pong(ldl_be_p(buf));
+            qemu_sem_post(&s->rp_state.rp_pong_acks);
+            break;
+        default:
+            /* Postcopy and switchover-ack messages: features not here. */
+            error_setg(&err, "Return path message '%s' is not supported "
+                       "by Tern yet", rp_name[type]);
+            goto out;
+        }
+    }
+out:
+    if (err) {
+        trace_source_return_path_thread_bad_end();
+        s->rp_state.error = true;
+        migrate_set_error(s, err);
+        error_free(err);
+        /* Stop the sender too. */
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            if (s->to_dst_file) {
+                qemu_file_shutdown(s->to_dst_file);
+            }
+        }
+    }
+    trace_source_return_path_thread_end();
+    migration_threads_remove(thr);
+    qemu_sem_post(&s->rp_state.rp_sem);
+    return NULL;
+}
+
+static bool open_return_path_on_source(MigrationState *s, Error **errp)
+{
+    QEMUFile *rp = qemu_file_get_return_path(s->to_dst_file);
+
+    if (!rp) {
+        error_setg(errp, "Unable to open return-path for migration");
+        return false;
+    }
+    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
+        s->rp_state.from_dst_file = rp;
+    }
+    qemu_thread_create(&s->rp_state.rp_thread, "mig/src/rp_thr",
+                       source_return_path_thread, s, QEMU_THREAD_JOINABLE);
+    s->rp_state.rp_thread_created = true;
+    return true;
+}
+
+static void close_return_path_on_source(MigrationState *s)
+{
+    QEMUFile *rp;
+
+    if (!s->rp_state.rp_thread_created) {
+        return;
+    }
+    qemu_thread_join(&s->rp_state.rp_thread);
+    s->rp_state.rp_thread_created = false;
+    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
+        rp = s->rp_state.from_dst_file;
+        s->rp_state.from_dst_file = NULL;
+    }
+    if (rp) {
+        qemu_fclose(rp);
+    }
+}
+
+/* ------------------------------------------------------------- cleanup */
+
+/* Main thread, BQL held: release everything, restore the source. */
+static void migration_cleanup(MigrationState *s)
+{
+    QEMUFile *f;
+    int state;
+
+    if (s->migration_thread_running) {
+        qemu_thread_join(&s->thread);
+        s->migration_thread_running = false;
+    }
+    qemu_savevm_state_cleanup();
+
+    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+        f = s->to_dst_file;
+        s->to_dst_file = NULL;
+    }
+    if (f) {
+        /* Unblock a return-path reader waiting for the peer. */
+        qemu_file_shutdown(f);
+    }
+    close_return_path_on_source(s);
+    if (f) {
+        qemu_fclose(f);
+    }
+    if (s->cleanup_bh) {
+        qemu_bh_delete(s->cleanup_bh);
+        s->cleanup_bh = NULL;
+    }
+
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_CANCELLING) {
+        migrate_set_state(&s->state, MIGRATION_STATUS_CANCELLING,
+                          MIGRATION_STATUS_CANCELLED);
+    }
+    state = qatomic_read(&s->state);
+    trace_migration_cleanup(MigrationStatus_str(state));
+
+    if (state == MIGRATION_STATUS_COMPLETED) {
+        runstate_set(RUN_STATE_POSTMIGRATE);
+        migration_call_notifiers(MIG_EVENT_PRECOPY_DONE, NULL);
+        return;
+    }
+
+    /*
+     * Failed or cancelled.  Until the destination may have the VM (the
+     * whole stream was handed over and it did not say it failed), put
+     * the source back as it was; after that, never run it again.
+     */
+    if (s->vm_stopped_for_switchover) {
+        bool dest_failed = s->rp_state.received_shut &&
+                           s->rp_state.shut_value != 0;
+
+        if (s->switchover_done && !dest_failed) {
+            error_report("migration: the destination may be running the "
+                         "VM; the source stays stopped");
+            runstate_set(RUN_STATE_POSTMIGRATE);
+        } else if (s->vm_old_state == RUN_STATE_RUNNING) {
+            vm_start();
+        } else if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+            runstate_set(s->vm_old_state);
+        }
+    }
+    migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
+}
+
+static void migration_cleanup_bh(void *opaque)
+{
+    migration_cleanup(opaque);
+}
+
+/* ---------------------------------------------------------- the thread */
+
+typedef enum {
+    MIG_ITERATE_RESUME,     /* keep iterating */
+    MIG_ITERATE_BREAK,      /* done (completed or failed) */
+} MigIterateState;
+
+/* Once per BUFFER_DELAY window: bandwidth, threshold, expected downtime. */
+static void migration_update_counters(MigrationState *s, int64_t current)
+{
+    uint64_t current_bytes, transferred, threshold;
+    uint64_t pages = stat64_get(&mig_stats.normal_pages) +
+                     stat64_get(&mig_stats.zero_pages);
+    static uint64_t pages_at_window_start;
+    int64_t time_spent;
+    double bandwidth, switchover_bw;
+
+    if (current < s->iteration_start_time + BUFFER_DELAY) {
+        return;
+    }
+    migration_update_transferred(s->to_dst_file);
+    current_bytes = migration_transferred_bytes();
+    transferred = current_bytes - s->iteration_initial_bytes;
+    time_spent = current - s->iteration_start_time;
+    bandwidth = (double)transferred / time_spent;      /* bytes per ms */
+
+    /* avail-switchover-bandwidth, when set, replaces the estimate. */
+    switchover_bw = migrate_avail_switchover_bandwidth() / 1000.0;
+    if (!switchover_bw) {
+        switchover_bw = bandwidth;
+    }
+    threshold = switchover_bw * migrate_downtime_limit();
+    s->threshold_size = threshold;
+    s->mbps = ((double)transferred * 8.0 / ((double)time_spent / 1000.0)) /
+              1000.0 / 1000.0;
+    stat64_set(&mig_stats.pages_per_second,
+               (pages - pages_at_window_start) * 1000 / time_spent);
+    pages_at_window_start = pages;
+
+    /* Remaining dirty data at the measured speed. */
+    if (bandwidth > 0 && transferred > 10000) {
+        s->expected_downtime = stat64_get(&mig_stats.remaining) / bandwidth;
+    }
+    trace_migrate_transferred(transferred, time_spent, bandwidth,
+                              migrate_downtime_limit(), threshold);
+
+    migration_rate_reset();
+    s->iteration_start_time = current;
+    s->iteration_initial_bytes = current_bytes;
+}
+
+/* Sleep out the rest of a window whose byte budget is spent. */
+static void migration_rate_limit(MigrationState *s)
+{
+    int64_t now = now_ms();
+
+    migration_update_counters(s, now);
+    if (migration_rate_exceeded(s->to_dst_file)) {
+        int64_t ms = s->iteration_start_time + BUFFER_DELAY - now;
+
+        if (qemu_file_get_error(s->to_dst_file)) {
+            return;
+        }
+        if (ms > 0) {
+            trace_migration_rate_limit_sleep(ms);
+            qemu_sem_timedwait(&s->rate_limit_sem, ms);
+        }
+    }
+}
+
+/*
+ * pause-before-switchover: wait in pre-switchover for migrate-continue
+ * (or a cancel).  Returns false when the migration must stop.
+ */
+static bool migration_maybe_pause(MigrationState *s)
+{
+    if (!migrate_pause_before_switchover()) {
+        migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
+                          MIGRATION_STATUS_DEVICE);
+        return qatomic_read(&s->state) == MIGRATION_STATUS_DEVICE;
+    }
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_CANCELLING) {
+        return false;
+    }
+    /* migrate-continue and cancel both post pause_sem. */
+    bql_unlock();
+    migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_PRE_SWITCHOVER);
+    trace_migration_pause_before_switchover();
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_PRE_SWITCHOVER) {
+        qemu_sem_wait(&s->pause_sem);
+    }
+    bql_lock();
+    migrate_set_state(&s->state, MIGRATION_STATUS_PRE_SWITCHOVER,
+                      MIGRATION_STATUS_DEVICE);
+    return qatomic_read(&s->state) == MIGRATION_STATUS_DEVICE;
+}
+
+/* Stop the VM, send what is left and the devices; the downtime. */
+static void migration_completion(MigrationState *s)
+{
+    Error *err = NULL;
+    int ret;
+
+    bql_lock();
+    s->downtime_start = now_ms();
+    migration_update_transferred(s->to_dst_file);
+    s->switchover_start_bytes = migration_transferred_bytes();
+    stat64_set(&mig_stats.precopy_bytes, s->switchover_start_bytes);
+    s->vm_old_state = runstate_get();
+    global_state_store_runstate(s->vm_old_state);
+
+    ret = vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);
+    trace_migration_completion_vm_stop(ret);
+    if (ret < 0) {
+        error_setg(&err, "Failed to stop the VM for switchover");
+        goto fail_locked;
+    }
+    s->vm_stopped_for_switchover = true;
+    if (!migration_maybe_pause(s)) {
+        goto fail_locked;   /* cancelled while paused */
+    }
+    /* The final pass is not rate limited. */
+    migration_rate_set(RATE_LIMIT_DISABLED);
+    ret = qemu_savevm_state_complete_precopy(s->to_dst_file, false, &err);
+    if (!ret) {
+        qemu_fflush(s->to_dst_file);
+        ret = qemu_file_get_error_obj(s->to_dst_file, &err);
+    }
+    if (ret) {
+        if (!err) {
+            error_setg_errno(&err, -ret, "Failed to send the device state");
+        }
+        goto fail_locked;
+    }
+    /* The destination has the whole stream: it may run from now on. */
+    s->switchover_done = true;
+    bql_unlock();
+
+    /* With a return path, wait for the destination's verdict (SHUT). */
+    if (s->rp_state.rp_thread_created) {
+        qemu_sem_wait(&s->rp_state.rp_sem);
+        if (s->rp_state.error || !s->rp_state.received_shut) {
+            if (!migrate_has_error(s)) {
+                error_setg(&err, "Return path ended without the "
+                           "destination's SHUT");
+            }
+            goto fail;
+        }
+    }
+
+    migration_update_transferred(s->to_dst_file);
+    s->downtime = now_ms() - s->downtime_start;
+    stat64_set(&mig_stats.downtime_bytes,
+               migration_transferred_bytes() - s->switchover_start_bytes);
+    s->total_time = now_ms() - s->start_time;
+    if (s->total_time > 0) {
+        s->mbps = ((double)migration_transferred_bytes() * 8.0 /
+                   ((double)s->total_time / 1000.0)) / 1000.0 / 1000.0;
+    }
+    stat64_set(&mig_stats.remaining, 0);
+    trace_migration_downtime(s->downtime,
+                             stat64_get(&mig_stats.downtime_bytes));
+    migrate_set_state(&s->state, MIGRATION_STATUS_DEVICE,
+                      MIGRATION_STATUS_COMPLETED);
+    return;
+
+fail_locked:
+    bql_unlock();
+fail:
+    if (err) {
+        migrate_set_error(s, err);
+        error_free(err);
+    }
+    migrate_set_state(&s->state, MIGRATION_STATUS_DEVICE,
+                      MIGRATION_STATUS_FAILED);
+    migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_FAILED);
+}
+
+/* Any error, from the stream, the return path or elsewhere? */
+static bool migration_detect_error(MigrationState *s)
+{
+    Error *err = NULL;
+    int state = qatomic_read(&s->state);
+
+    if (state == MIGRATION_STATUS_CANCELLING) {
+        return true;
+    }
+    if (qemu_file_get_error_obj(s->to_dst_file, &err) || s->rp_state.error) {
+        if (err) {
+            migrate_set_error(s, err);
+            error_free(err);
+        }
+        migrate_set_state(&s->state, state, MIGRATION_STATUS_FAILED);
+        return true;
+    }
+    return false;
+}
+
+static MigIterateState migration_iteration_run(MigrationState *s)
+{
+    uint64_t must_precopy, can_postcopy, pending;
+
+    qemu_savevm_state_pending_estimate(&must_precopy, &can_postcopy);
+    pending = must_precopy + can_postcopy;
+    trace_migration_iteration(must_precopy, can_postcopy, s->threshold_size);
+
+    /* Close to the threshold: ask for the exact figure (a bitmap sync). */
+    if (pending <= s->threshold_size) {
+        qemu_savevm_state_pending_exact(&must_precopy, &can_postcopy);
+        pending = must_precopy + can_postcopy;
+        trace_migration_pending_exact(must_precopy, can_postcopy);
+    }
+    stat64_set(&mig_stats.remaining, pending);
+
+    if (!pending || pending < s->threshold_size) {
+        trace_migration_switchover(pending, s->threshold_size);
+        migration_completion(s);
+        return MIG_ITERATE_BREAK;
+    }
+    qemu_savevm_state_iterate(s->to_dst_file, false);
+    return MIG_ITERATE_RESUME;
+}
+
+static void *migration_thread(void *opaque)
+{
+    MigrationState *s = opaque;
+    MigrationThread *thr = migration_threads_add("live_migration",
+                                                 qemu_get_thread_id());
+    int64_t setup_start = now_ms();
+    Error *err = NULL;
+    int ret;
+
+    s->iteration_start_time = setup_start;
+    s->iteration_initial_bytes = 0;
+    migration_rate_reset();
+
+    bql_lock();
+    qemu_savevm_state_header(s->to_dst_file);
+    bql_unlock();
+    if (s->rp_state.rp_thread_created) {
+        /* Ask the destination to open its end; the PING helps debugging. */
+        qemu_savevm_send_open_return_path(s->to_dst_file);
+        qemu_savevm_send_ping(s->to_dst_file, 1);
+    }
+
+    bql_lock();
+    ret = qemu_savevm_state_setup(s->to_dst_file, &err);
+    bql_unlock();
+    if (ret) {
+        if (!err) {
+            error_setg_errno(&err, -ret, "Failed to set up the migration");
+        }
+        migrate_set_error(s, err);
+        error_free(err);
+        migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
+                          MIGRATION_STATUS_FAILED);
+        goto out;
+    }
+    s->setup_time = now_ms() - setup_start;
+    trace_migration_thread_setup_complete(s->setup_time);
+    migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_ACTIVE);
+
+    while (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE) {
+        if (migration_detect_error(s)) {
+            break;
+        }
+        if (migration_iteration_run(s) == MIG_ITERATE_BREAK) {
+            break;
+        }
+        migration_rate_limit(s);
+    }
+
+out:
+    trace_migration_thread_exit(MigrationStatus_str(s->state));
+    migration_threads_remove(thr);
+    bql_lock();
+    qemu_bh_schedule(s->cleanup_bh);
+    bql_unlock();
+    return NULL;
+}
+
+/* ---------------------------------------------- transport callbacks */
+
+void migration_connect(MigrationState *s, Error *error_in)
+{
+    Error *err = NULL;
+
+    if (error_in) {
+        migrate_fd_error(s, error_in);
+        error_free(error_in);
+        return;
+    }
+    /* Cancelled while connecting. */
+    if (qatomic_read(&s->state) != MIGRATION_STATUS_SETUP) {
+        QEMUFile *f;
+
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            f = s->to_dst_file;
+            s->to_dst_file = NULL;
+        }
+        if (f) {
+            qemu_fclose(f);
+        }
+        return;
+    }
+
+    migration_rate_set(migrate_max_bandwidth());
+    s->expected_downtime = migrate_downtime_limit();
+    if (migrate_return_path() && !open_return_path_on_source(s, &err)) {
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            qemu_fclose(s->to_dst_file);
+            s->to_dst_file = NULL;
+        }
+        migrate_fd_error(s, err);
+        error_free(err);
+        return;
+    }
+    s->cleanup_bh = qemu_bh_new(migration_cleanup_bh, s);
+    s->migration_thread_running = true;
+    qemu_thread_create(&s->thread, "live_migration", migration_thread, s,
+                       QEMU_THREAD_JOINABLE);
+}
+
+void migration_channel_connect(MigrationState *s, QIOChannel *ioc,
+                               const char *hostname, Error *error)
+{
+    trace_migration_channel_connect(hostname ? hostname : "",
+                                    error ? error_get_pretty(error) : "");
+    if (!error) {
+        QEMUFile *f = qemu_file_new_output(ioc);
+
+        g_free(s->hostname);
+        s->hostname = g_strdup(hostname);
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            s->to_dst_file = f;
+        }
+    } else {
+        error = error_copy(error);
+    }
+    migration_connect(s, error);
+}
