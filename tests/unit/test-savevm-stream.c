@@ -125,7 +125,10 @@ static void stream_setup(void)
 {
     Object *machine;
 
-    type_register_static(&none_machine_info);
+    /* The real -M none when the machine core is linked in. */
+    if (!object_class_by_name(none_machine_info.name)) {
+        type_register_static(&none_machine_info);
+    }
     machine = object_new("none-machine");
     object_property_add_child(object_get_root(), "machine", machine);
     object_unref(machine);
@@ -352,6 +355,21 @@ static void expect_ok(Stream *s)
     g_byte_array_free(s, true);
 }
 
+/*
+ * With TERN_STREAM_DIR set, keep a copy of a stream (or RAM image) there
+ * for tests/unit/test-analyze-migration.py.
+ */
+static void keep_file(const char *name, const void *data, size_t len)
+{
+    const char *dir = g_getenv("TERN_STREAM_DIR");
+    g_autofree char *path = NULL;
+
+    if (dir) {
+        path = g_build_filename(dir, name, NULL);
+        g_assert_true(g_file_set_contents(path, data, len, NULL));
+    }
+}
+
 /* ------------------------------------------------------- save tests */
 
 static const char none_vmdesc[] =
@@ -413,6 +431,7 @@ static void test_golden_idle(void)
     }
     g_assert_cmpuint(got->len, ==, want->len);
     g_assert_true(memcmp(got->data, want->data, want->len) == 0);
+    keep_file("none.mig", got->data, got->len);
     /* Record sizes named by the spec: 13-byte first zero, then 9. */
     g_assert_cmphex(got->data[0x43], ==, 0x02);            /* PART */
     g_assert_cmphex(got->data[0x48 + 13 + 7], ==, 0x22);   /* ZERO|CONT */
@@ -443,6 +462,8 @@ static void test_roundtrip_data(void)
     copy = g_memdup2(ram_rb->host, RAM_SIZE);
     s = save_stream();
     g_assert_cmpuint(stat64_get(&mig_stats.normal_pages) - normal0, >, 0);
+    keep_file("data.mig", s->data, s->len);
+    keep_file("data.ram", copy, RAM_SIZE);
 
     memset(ram_rb->host, 0x55, RAM_SIZE);
     memset(&timers_state, 0, sizeof(timers_state));

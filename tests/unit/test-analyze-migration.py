@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# scripts/analyze-migration.py on real Tern streams (written by
+# test-savevm-stream through TERN_STREAM_DIR) and on hand-made QEMU 7.2
+# style streams with return-path commands, a PACKAGED blob, a device
+# without trailer and no trailer at all.  Prints TAP.
+#
+# usage: test-analyze-migration.py TEST_SAVEVM_STREAM ANALYZER
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+results = []
+
+
+def check(name, cond, detail=''):
+    results.append((name, bool(cond), detail))
+
+
+def run(analyzer, *args):
+    p = subprocess.run([sys.executable, analyzer] + list(args),
+                       capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def str8(s):
+    return bytes([len(s)]) + s.encode()
+
+
+def sec(kind, sid, idstr=None, inst=0, ver=0):
+    b = bytes([kind]) + struct.pack('>I', sid)
+    if idstr is not None:
+        b += str8(idstr) + struct.pack('>II', inst, ver)
+    return b
+
+
+def footer(sid):
+    return b'\x7e' + struct.pack('>I', sid)
+
+
+def cmd(c, payload=b''):
+    return b'\x08' + struct.pack('>HH', c, len(payload)) + payload
+
+
+def main():
+    test_bin, analyzer = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TERN_STREAM_DIR=tmp)
+        p = subprocess.run([test_bin, '-p', '/savevm/save/golden-idle-none',
+                            '-p', '/savevm/save/roundtrip-data'],
+                           env=env, capture_output=True, timeout=300)
+        check('streams written', p.returncode == 0, p.stderr[-500:])
+        none = os.path.join(tmp, 'none.mig')
+        data = os.path.join(tmp, 'data.mig')
+
+        rc, out, err = run(analyzer, '-f', none)
+        check('idle stream parses', rc == 0, err)
+        if rc == 0:
+            doc = json.loads(out)
+            recs = doc['records']
+            check('machine none', doc['configuration'] == {'machine':
+                                                         'none'})
+            kinds = [(r['type'], r.get('idstr')) for r in recs]
+            check('record sequence', kinds == [
+                ('START', 'ram'), ('PART', 'ram'), ('END', 'ram'),
+                ('FULL', 'timer'), ('FULL', 'globalstate'), ('EOF', None),
+                ('VMDESCRIPTION', None)], kinds)
+            check('16384 zero pages', recs[1]['ram']['zero'] == 16384)
+            check('MEM_SIZE list', recs[0]['ram']['mem_size'] ==
+                  {'total': 64 << 20, 'blocks': {'ram': {'length':
+                                                         64 << 20}}})
+            check('globalstate decoded', recs[4]['state'] ==
+                  {'size': 10, 'runstate': 'prelaunch'}, recs[4])
+            check('trailer size', recs[6]['size'] == 486)
+
+        rc, out, err = run(analyzer, '-f', none, '-d', 'desc')
+        check('-d desc', rc == 0 and [d['name'] for d in
+                                      json.loads(out)['devices']] ==
+              ['timer', 'globalstate'], err)
+
+        xdir = os.path.join(tmp, 'x')
+        rc, out, err = run(analyzer, '-f', data, '-x', '-o', xdir)
+        with open(os.path.join(tmp, 'data.ram'), 'rb') as f:
+            want = f.read()
+        got = b''
+        if os.path.exists(os.path.join(xdir, 'ram.ram')):
+            with open(os.path.join(xdir, 'ram.ram'), 'rb') as f:
+                got = f.read()
+        check('-x extracts the RAM image bit for bit', rc == 0 and
+              got == want, err)
+
+        # A socket-style stream: return path, pings, a device that the
+        # analyzer knows nothing about (sized by its footer), a PACKAGED
+        # blob, no trailer.
+        ram = (struct.pack('>Q', 0x2000 | 0x04) + str8('pc.ram') +
+               struct.pack('>Q', 0x2000) + struct.pack('>Q', 0x10))
+        page = struct.pack('>Q', 0x1000 | 0x08) + str8('pc.ram') + \
+            bytes(range(256)) * 16
+        blob = sec(0x04, 0, 'timer', 0, 2) + bytes(24) + footer(0) + b'\x00'
+        s = (b'QEVM' + struct.pack('>I', 3) + b'\x07' +
+             struct.pack('>I', 13) + b'pc-i440fx-7.2' +
+             cmd(1) + cmd(2, struct.pack('>I', 1)) +
+             sec(0x01, 2, 'ram', 0, 4) + ram + footer(2) +
+             sec(0x02, 2) + page + struct.pack('>Q', 0x10) + footer(2) +
+             sec(0x03, 2) + struct.pack('>Q', 0x0 | 0x22) + b'\x00' +
+             struct.pack('>Q', 0x10) + footer(2) +
+             sec(0x04, 4, 'slirp', 0, 4) + bytes(131) + footer(4) +
+             cmd(7, struct.pack('>I', len(blob))) + blob +
+             sec(0x04, 5, 'globalstate', 0, 1) + struct.pack('>I', 8) +
+             b'running'.ljust(100, b'\0') + footer(5) + b'\x00')
+        rp = os.path.join(tmp, 'rp.mig')
+        with open(rp, 'wb') as f:
+            f.write(s)
+        rc, out, err = run(analyzer, '-f', rp, '-d', 'records')
+        check('return-path stream parses', rc == 0, err)
+        if rc == 0:
+            recs = [json.loads(line) for line in out.splitlines()]
+            check('commands decoded', [r.get('command') for r in recs
+                                       if r['type'] == 'COMMAND'] ==
+                  ['OPEN_RETURN_PATH', 'PING', 'PACKAGED'])
+            check('ping value', recs[1].get('value') == 1)
+            slirp = [r for r in recs if r.get('idstr') == 'slirp']
+            check('unknown device sized by footer', slirp and
+                  slirp[0]['size'] == 131 and
+                  slirp[0].get('size_from') == 'footer search')
+            pk = [r for r in recs if r.get('command') == 'PACKAGED']
+            check('packaged blob parsed', pk and [b['type'] for b in
+                                                  pk[0]['blob']] ==
+                  ['FULL', 'EOF'])
+            check('no trailer is fine', recs[-1]['type'] == 'EOF')
+        rc, out, err = run(analyzer, '-f', rp, '-x', '-o', xdir)
+        with open(os.path.join(xdir, 'pc.ram.ram'), 'rb') as f:
+            img = f.read()
+        check('-x on a stream without trailer', rc == 0 and
+              img == bytes(0x1000) + bytes(range(256)) * 16, err)
+
+        bad = os.path.join(tmp, 'bad.mig')
+        with open(bad, 'wb') as f:
+            f.write(s[:-40])
+        rc, out, err = run(analyzer, '-f', bad)
+        check('truncated stream is an error', rc == 1 and
+              'stream ends' in err, err)
+
+    print('1..%d' % len(results))
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print('%s %d - %s' % ('ok' if ok else 'not ok', i, name))
+        if not ok and detail:
+            for line in str(detail).splitlines():
+                print('# ' + line)
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
