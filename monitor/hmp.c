@@ -117,6 +117,11 @@ static void hmp_help(Monitor *mon, const QDict *qdict)
     hmp_help_list(mon, hmp_cmds, "", name);
 }
 
+static void hmp_info_help(Monitor *mon, const QDict *qdict)
+{
+    hmp_help_list(mon, hmp_info_cmds, "info ", NULL);
+}
+
 /* ------------------------------------------------------ arg parsing */
 
 static const char *skip_spaces(const char *p)
@@ -599,6 +604,13 @@ static const HMPCommand hmp_core_cmds[] = {
         .params = "[cmd]",
         .help = "show the help",
         .cmd = hmp_help,
+    }, {
+        /* Dispatched by handle_hmp_command(); listed here for "help". */
+        .name = "info",
+        .args_type = "item:s?",
+        .params = "[subcommand]",
+        .help = "show various information about the system state",
+        .cmd = hmp_info_help,
     },
     { NULL }
 };
