@@ -12,6 +12,9 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
+#include "migration/global_state.h"
+#include "migration/ram.h"
+#include "migration/timer-state.h"
 #include "io/channel-buffer.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
@@ -244,6 +247,21 @@ static const QdevVMStateHooks savevm_qdev_hooks = {
 void savevm_install_qdev_hooks(void)
 {
     qdev_set_vmstate_hooks(&savevm_qdev_hooks);
+}
+
+void savevm_state_init(void)
+{
+    static bool done;
+
+    if (done) {
+        return;
+    }
+    done = true;
+    /* QEMU's order, so section ids grow the same way: timer, ram, ... */
+    cpu_timers_vmstate_register();
+    ram_mig_init();
+    register_global_state();
+    savevm_install_qdev_hooks();
 }
 
 /* ------------------------------------------------------ configuration */
@@ -1104,7 +1122,6 @@ static void loadvm_cleanup(void)
 
 int qemu_loadvm_state(QEMUFile *f, Error **errp)
 {
-    MigrationIncomingState *mis = migration_incoming_get_current();
     LoadState ls = { .sections = g_hash_table_new(NULL, NULL) };
     SaveStateEntry *se;
     uint32_t v;
@@ -1153,12 +1170,13 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
     loadvm_cleanup();
 
 out:
+    /*
+     * A failed load latches its error on @f: the SHUT message that
+     * migration_incoming_state_destroy() sends on the return path says
+     * "failed" from it.
+     */
     if (ret < 0) {
         qemu_file_set_error(f, ret);
-    }
-    if (mis && mis->to_src_file) {
-        /* Tell the source we are done (0) or failed (1). */
-        migrate_send_rp_shut(mis, ret < 0);
     }
     g_hash_table_destroy(ls.sections);
     return ret;

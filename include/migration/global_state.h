@@ -14,6 +14,8 @@
 void register_global_state(void);
 /* Remember @state as the one to send (the migration start calls it). */
 void global_state_store_runstate(RunState state);
+/* Remember the current run state (needs system/runstate.h). */
+#define global_state_store() global_state_store_runstate(runstate_get())
 /* Remember "running" (a running VM about to be stopped for a save). */
 void global_state_store_running(void);
 /* Destination: was the section received in this load? */

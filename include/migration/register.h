@@ -145,4 +145,12 @@ void vmstate_register_ram_global(MemoryRegion *mr);
  */
 void savevm_install_qdev_hooks(void);
 
+/*
+ * Register the stream's own sections in QEMU's order (timer, ram,
+ * globalstate) and install the qdev hooks.  Called once at start-up by
+ * migration_object_init() or vl.c, before devices are realized; later
+ * calls do nothing.
+ */
+void savevm_state_init(void);
+
 #endif /* MIGRATION_REGISTER_H */

@@ -314,9 +314,11 @@ static int load_bytes(const uint8_t *data, size_t len, Error **errp)
     ret = qemu_loadvm_state(f, errp);
     if (fake_mis.to_src_file) {
         /*
-         * The return path shares the buffer channel (written after the
-         * stream's end): collect what the loader answered.
+         * What migration_incoming_state_destroy() does: SHUT with the
+         * outcome.  The return path shares the buffer channel (written
+         * after the stream's end): collect what the loader answered.
          */
+        migrate_send_rp_shut(&fake_mis, ret < 0);
         g_byte_array_set_size(rp_bytes, 0);
         if (bioc->usage > len) {
             g_byte_array_append(rp_bytes, bioc->data + len,
