@@ -953,7 +953,11 @@ void address_space_destroy(AddressSpace *as)
     g_free(as->name);
 }
 
-static void memory_map_init(void)
+/*
+ * The system address spaces exist from the start (a constructor), so
+ * listeners and accesses may name address_space_memory at any time.
+ */
+static void __attribute__((constructor)) memory_map_init(void)
 {
     if (system_memory) {
         return;
