@@ -945,6 +945,8 @@ static void create_board_and_devices(MachineState *ms)
     fail_if(qemu_opts_foreach(&qemu_device_opts, device_init_func, NULL,
                               &err), "-device", err);
     fail_if(!accel_setup_post(ms, &err), "accelerator", err);
+    /* Power-on state for CPUs and devices (loaders place the start). */
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
 }
 
 static void start_qtest(void)
