@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Migration benchmark: local source -> destination over a unix socket.
+
+Cases: idle 1 GiB and 4 GiB (all pages zero), 1 GiB of random data (a
+memory-backend-file prefilled once, mapped privately so the source sends
+it), and the dirtying test guest under KVM.  Prints total time, downtime,
+setup time, throughput and pages sent.  --compare PATH runs the same cases
+on another QEMU-compatible binary side by side with ratios; --interop
+migrates Tern -> QEMU -> Tern and QEMU -> Tern on -M none and checks the
+memory.  Standard library only.
+"""
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
+
+from tern_qmp import QMPError, QMPConnectionError, kvm_usable  # noqa: E402
+from tern_vm import VM, VMError, wait_migration, wait_dest_done  # noqa: E402
+
+GiB = 1 << 30
+MiB = 1 << 20
+GUEST_START, GUEST_END = 1 * MiB, 33 * MiB
+
+
+def is_tern(binary):
+    return 'tern' in os.path.basename(binary)
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.dir = tempfile.mkdtemp(prefix='tern-bench-')
+        self.vms = []
+        self.data_file = None
+
+    def cleanup(self):
+        for vm in self.vms:
+            vm.quit()
+        self.vms = []
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, binary, name, args, qtest=False):
+        vm = VM(binary, args, self.dir, name, qtest=qtest)
+        self.vms.append(vm)
+        return vm
+
+    def stop_all(self):
+        for vm in self.vms:
+            vm.quit()
+        self.vms = []
+
+    # ------------------------------------------------------------ inputs
+
+    def random_file(self, size):
+        if self.data_file is None:
+            path = os.path.join(self.dir, 'random-%d.bin' % size)
+            rnd = random.Random(1)
+            with open(path, 'wb') as f:
+                for _ in range(size // (64 * MiB)):
+                    f.write(rnd.randbytes(64 * MiB))
+            self.data_file = path
+        return self.data_file
+
+    def guest_image(self):
+        img = os.path.join(self.a.build_dir, 'tests', 'migration-guest',
+                           'guest.img')
+        data = bytearray(open(img, 'rb').read())
+        data[8:16] = GUEST_START.to_bytes(4, 'little') + \
+            GUEST_END.to_bytes(4, 'little')
+        out = os.path.join(self.dir, 'guest.img')
+        open(out, 'wb').write(data)
+        return out
+
+    # ------------------------------------------------------------ cases
+
+    def case_args(self, binary, case):
+        """(source args, destination args) for one case and binary."""
+        tern = is_tern(binary)
+        if case in ('idle-1G', 'idle-4G'):
+            size = '1G' if case == 'idle-1G' else '4G'
+            base = ['-M', 'none', '-m', size]
+            if tern:
+                base += ['-accel', 'qtest']
+            else:
+                base += ['-nic', 'none']
+            return base, base
+        if case == 'data-1G':
+            f = self.random_file(GiB)
+            mach = ['-M', 'none'] if tern else ['-M', 'pc', '-nic', 'none']
+            if tern:
+                mach += ['-accel', 'qtest']
+            src = mach + ['-m', '1G', '-object',
+                          'memory-backend-file,id=m,size=1G,mem-path=%s,'
+                          'share=off' % f, '-machine', 'memory-backend=m']
+            dst = mach + ['-m', '1G', '-object',
+                          'memory-backend-ram,id=m,size=1G',
+                          '-machine', 'memory-backend=m']
+            return src, dst
+        if case == 'guest-kvm':
+            img = self.guest_image()
+            if tern:
+                src = ['-M', 'tern', '-accel', 'kvm', '-m', '128M',
+                       '-serial', 'file:' + os.path.join(self.dir, 's.log'),
+                       '-device', 'loader,file=%s,addr=0x7c00,force-raw=on'
+                       % img]
+                dst = ['-M', 'tern', '-accel', 'kvm', '-m', '128M',
+                       '-serial', 'file:' + os.path.join(self.dir, 'd.log')]
+            else:
+                src = ['-M', 'pc', '-accel', 'kvm', '-m', '128M', '-nic',
+                       'none', '-drive', 'file=%s,format=raw' % img,
+                       '-serial', 'file:' + os.path.join(self.dir, 's.log')]
+                dst = ['-M', 'pc', '-accel', 'kvm', '-m', '128M', '-nic',
+                       'none', '-drive', 'file=%s,format=raw' % img,
+                       '-serial', 'file:' + os.path.join(self.dir, 'd.log')]
+            return src, dst
+        raise ValueError(case)
+
+    def run_case(self, binary, case):
+        src_args, dst_args = self.case_args(binary, case)
+        sock = os.path.join(self.dir, 'mig.sock')
+        src = self.start(binary, 'src', src_args)
+        dst = self.start(binary, 'dst', dst_args + ['-incoming',
+                                                    'unix:' + sock])
+        try:
+            if case == 'guest-kvm':
+                log = os.path.join(self.dir, 's.log')
+                t = time.monotonic()
+                while passes(log) < 2 and time.monotonic() - t < 60:
+                    time.sleep(0.1)
+                if passes(log) < 2:
+                    raise VMError('the guest did not start')
+            src.qmp.command('migrate-set-parameters', **{
+                'max-bandwidth': self.a.bandwidth * MiB,
+                'downtime-limit': self.a.downtime})
+            src.qmp.command('migrate', uri='unix:' + sock)
+            info = wait_migration(src, self.a.timeout, interval=0.05,
+                                  dst=dst)
+            if info['status'] != 'completed':
+                raise VMError('%s: %s' % (info['status'],
+                                          info.get('error-desc', '')))
+            wait_dest_done(dst, 60)
+            return info
+        finally:
+            self.stop_all()
+
+
+def passes(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read().count(b'B')
+    except OSError:
+        return 0
+
+
+def row(info):
+    ram = info['ram']
+    t = info.get('total-time', 0)
+    return {
+        'total': t, 'downtime': info.get('downtime', 0),
+        'setup': info.get('setup-time', 0),
+        'mibs': ram['transferred'] / MiB / max(t / 1000.0, 1e-3),
+        'normal': ram['normal'], 'dup': ram['duplicate'],
+        'xfer': ram['transferred'] / MiB,
+    }
+
+
+COLS = (('total', 'total ms', '%d'), ('downtime', 'down ms', '%d'),
+        ('setup', 'setup ms', '%d'), ('mibs', 'MiB/s', '%.0f'),
+        ('normal', 'normal pg', '%d'), ('dup', 'zero pg', '%d'),
+        ('xfer', 'sent MiB', '%.1f'))
+
+
+def print_table(results, names):
+    hdr = '%-10s %-6s' % ('case', 'binary') + ''.join(
+        ' %10s' % c[1] for c in COLS)
+    print(hdr)
+    print('-' * len(hdr))
+    for case, per in results:
+        for name in names:
+            r = per.get(name)
+            if isinstance(r, dict):
+                print('%-10s %-6s' % (case, name) + ''.join(
+                    ' %10s' % (fmt % r[k]) for k, _, fmt in COLS))
+            else:
+                print('%-10s %-6s %s' % (case, name, r))
+        if len(names) == 2 and all(isinstance(per.get(n), dict)
+                                   for n in names):
+            a, b = per[names[0]], per[names[1]]
+            print('%-10s %-6s' % ('', 'ratio') + ''.join(
+                ' %10s' % ('%.2f' % (a[k] / b[k]) if b[k] else '-')
+                for k, _, _ in COLS))
+
+
+def interop(bench, tern, qemu):
+    """Tern -> QEMU -> Tern (memory compared end to end) and QEMU -> Tern
+    (memory compared with the backing file), both on -M none, 64 MiB."""
+    a = bench.a
+    results = []
+    size = 64 * MiB
+    sock = os.path.join(bench.dir, 'i.sock')
+    ram = ['-M', 'none', '-m', '64M']
+
+    def migrate(src, dst_bin, dst_args, qtest=False):
+        dst = bench.start(dst_bin, 'dst%d' % len(bench.vms),
+                          dst_args + ['-incoming', 'unix:' + sock],
+                          qtest=qtest)
+        src.qmp.command('migrate', uri='unix:' + sock)
+        info = wait_migration(src, a.timeout, interval=0.05, dst=dst)
+        if info['status'] != 'completed':
+            raise VMError('source %s: %s' % (info['status'],
+                                             info.get('error-desc', '')))
+        d = wait_dest_done(dst, 60)
+        if d['status'] != 'completed':
+            raise VMError('destination %s: %s'
+                          % (d['status'], d.get('error-desc', '')))
+        return dst
+
+    # Tern -> QEMU -> Tern
+    try:
+        t1 = bench.start(tern, 'tern1', ram + ['-accel', 'qtest'],
+                         qtest=True)
+        rnd = random.Random(7)
+        for off in range(0, size, 16 * 4096):
+            t1.qtest.memwrite(off, rnd.randbytes(4096))
+        q = migrate(t1, qemu, ram + ['-nic', 'none'])
+        t2 = migrate(q, tern, ram + ['-accel', 'qtest'], qtest=True)
+        same = t1.qtest.memread(0, size) == t2.qtest.memread(0, size)
+        results.append(('tern -> qemu -> tern', 'PASS' if same else
+                        'FAIL: memory differs after the round trip'))
+    except (VMError, QMPError, QMPConnectionError, OSError,
+                TimeoutError) as e:
+        results.append(('tern -> qemu -> tern', 'FAIL: %s' % e))
+    finally:
+        bench.stop_all()
+
+    # QEMU (RAM from a random file) -> Tern
+    try:
+        f = os.path.join(bench.dir, 'interop.bin')
+        with open(f, 'wb') as fh:
+            fh.write(random.Random(9).randbytes(size))
+        be = ['-object', 'memory-backend-file,id=m,size=64M,mem-path=%s,'
+              'share=off' % f, '-machine', 'memory-backend=m']
+        q = bench.start(qemu, 'qemu', ram + ['-nic', 'none'] + be)
+        t = migrate(q, tern, ram + ['-accel', 'qtest', '-object',
+                                    'memory-backend-ram,id=m,size=64M',
+                                    '-machine', 'memory-backend=m'],
+                    qtest=True)
+        same = t.qtest.memread(0, size) == open(f, 'rb').read()
+        results.append(('qemu -> tern', 'PASS' if same else
+                        'FAIL: memory differs from the source file'))
+    except (VMError, QMPError, QMPConnectionError, OSError,
+                TimeoutError) as e:
+        results.append(('qemu -> tern', 'FAIL: %s' % e))
+    finally:
+        bench.stop_all()
+    for name, res in results:
+        print('%-22s %s' % (name, res))
+    return all(r == 'PASS' for _, r in results)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--build-dir', default='build')
+    p.add_argument('--binary', help='default BUILD/tern-system-x86_64')
+    p.add_argument('--compare', metavar='PATH',
+                   help='another binary, e.g. /usr/bin/qemu-system-x86_64')
+    p.add_argument('--interop', action='store_true',
+                   help='Tern <-> QEMU stream interoperability '
+                   '(QEMU from --compare, default qemu-system-x86_64)')
+    p.add_argument('--cases', default='idle-1G,idle-4G,data-1G,guest-kvm')
+    p.add_argument('--bandwidth', type=int, default=100000,
+                   help='max-bandwidth, MiB/s (default: practically none)')
+    p.add_argument('--downtime', type=int, default=300,
+                   help='downtime-limit, ms')
+    p.add_argument('--timeout', type=int, default=600)
+    a = p.parse_args()
+    a.binary = os.path.abspath(a.binary or os.path.join(
+        a.build_dir, 'tern-system-x86_64'))
+
+    bench = Bench(a)
+    rc = 0
+    try:
+        if a.interop:
+            qemu = a.compare or shutil.which('qemu-system-x86_64')
+            if not qemu:
+                print('SKIP: qemu-system-x86_64 is not installed')
+                return 0
+            return 0 if interop(bench, a.binary, qemu) else 1
+        bins = [('A', a.binary)] + ([('B', a.compare)] if a.compare else [])
+        print('A = %s' % a.binary)
+        if a.compare:
+            print('B = %s' % a.compare)
+        results = []
+        for case in a.cases.split(','):
+            per = {}
+            for name, b in bins:
+                if case == 'guest-kvm' and not kvm_usable():
+                    per[name] = 'skipped: /dev/kvm is not usable'
+                    continue
+                try:
+                    per[name] = row(bench.run_case(b, case))
+                except (VMError, QMPError, QMPConnectionError, OSError,
+                TimeoutError) as e:
+                    per[name] = 'FAILED: %s' % str(e).splitlines()[0][:200]
+                    rc = 1
+            results.append((case, per))
+            sys.stdout.flush()
+        print()
+        print_table(results, [n for n, _ in bins])
+    finally:
+        bench.cleanup()
+    return rc
+
+
+if __name__ == '__main__':
+    sys.exit(main())
