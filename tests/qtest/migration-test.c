@@ -439,10 +439,13 @@ static void test_dest_killed(void)
 }
 
 /*
- * The destination refuses the stream and exits with status 1; with the
- * return path the source learns it and fails too.
+ * The destination refuses the stream.  With @dst_exits it was started with
+ * -incoming URI and exits with status 1 (exit-on-error); otherwise it uses
+ * migrate-incoming with exit-on-error=false and its error-desc must name
+ * @cause.  The return path tells the source, which fails and runs on.
  */
-static void dest_refuses(MigrateStart *args, const char *expect)
+static void dest_refuses(MigrateStart *args, bool dst_exits,
+                         const char *src_cap, const char *cause)
 {
     g_autofree char *sock = tmp_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
@@ -450,30 +453,55 @@ static void dest_refuses(MigrateStart *args, const char *expect)
     g_autofree char *err = NULL;
 
     args->return_path = true;
-    migrate_start(&from, &to, uri, args);
-    qtest_set_expected_status(to, 1);
+    migrate_start(&from, &to, dst_exits ? uri : "defer", args);
+    if (dst_exits) {
+        qtest_set_expected_status(to, 1);
+    } else {
+        qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
+                   " {'uri': %s, 'exit-on-error': false}}", uri);
+    }
+    if (src_cap) {
+        migrate_set_capability(from, src_cap, true);
+    }
     mig_ram_fill(from, 0, SMALL_SIZE, 0x2, 64);
     migrate_ensure_converge(from);
     migrate_qmp(from, uri, NULL);
     err = migrate_wait_failed(from);
     g_test_message("source error-desc: %s", err);
     check_source_recovered(from);
-    /* the destination exits by itself (exit-on-error) */
-    for (int i = 0; i < MIG_WAIT_SECS * 50 && qtest_probe_child(to); i++) {
-        g_usleep(20 * 1000);
+    if (dst_exits) {
+        for (int i = 0; i < MIG_WAIT_SECS * 50 && qtest_probe_child(to);
+             i++) {
+            g_usleep(20 * 1000);
+        }
+        g_assert(!qtest_probe_child(to));
+    } else {
+        g_autofree char *derr = migrate_wait_failed(to);
+
+        g_test_message("destination error-desc: %s", derr);
+        g_assert(strstr(derr, cause));
     }
-    g_assert(!qtest_probe_child(to));
     migrate_end(NULL, to);
-    (void)expect;
+    if (src_cap) {
+        migrate_set_capability(from, src_cap, false);
+    }
     migrate_again(from);
     migrate_end(from, NULL);
+}
+
+static void test_ram_size_exit(void)
+{
+    MigrateStart args = { .mem = SMALL_MEM, .mem_dst = "64M" };
+
+    dest_refuses(&args, true, NULL, NULL);
 }
 
 static void test_ram_size_mismatch(void)
 {
     MigrateStart args = { .mem = SMALL_MEM, .mem_dst = "64M" };
 
-    dest_refuses(&args, "size");
+    /* the destination names the block whose size differs */
+    dest_refuses(&args, false, NULL, "Size mismatch");
 }
 
 static void test_validate_uuid_mismatch(void)
@@ -482,10 +510,9 @@ static void test_validate_uuid_mismatch(void)
         .mem = SMALL_MEM,
         .uuid_src = "11111111-1111-1111-1111-111111111111",
         .uuid_dst = "22222222-2222-2222-2222-222222222222",
-        .opts_source = "-global migration.x-validate-uuid=on",
     };
 
-    dest_refuses(&args, "UUID");
+    dest_refuses(&args, false, "validate-uuid", "UUID received is");
 }
 
 static void test_machine_mismatch(void)
@@ -498,7 +525,7 @@ static void test_machine_mismatch(void)
         g_test_skip("the tern machine is not built");
         return;
     }
-    dest_refuses(&args, "machine");
+    dest_refuses(&args, false, NULL, "Machine type received is 'none'");
 }
 
 static void test_validate_uuid_match(void)
@@ -1130,6 +1157,7 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/bad_dest", test_bad_dest);
     qtest_add_func("/migration/failure/dest-killed", test_dest_killed);
     qtest_add_func("/migration/failure/ram-size", test_ram_size_mismatch);
+    qtest_add_func("/migration/failure/ram-size/exit", test_ram_size_exit);
     qtest_add_func("/migration/validate_uuid", test_validate_uuid_match);
     qtest_add_func("/migration/validate_uuid_error",
                    test_validate_uuid_mismatch);
