@@ -900,35 +900,70 @@ static int accel_set_prop(void *opaque, const char *name, const char *value,
     return object_property_parse(opaque, name, value, errp) ? 0 : -1;
 }
 
-static void configure_accelerator(MachineState *ms)
+/* Create accelerator @name with @opts and initialise it for @ms. */
+static bool try_accelerator(MachineState *ms, const char *name,
+                            QemuOpts *opts, Error **errp)
 {
-    QemuOpts *opts;
-    const char *name = choose_accel(&opts);
-    AccelClass *ac;
+    AccelClass *ac = accel_find(name);
     Object *accel;
-    Error *err = NULL;
 
-    if (!name) {
-        error_report("-accel: Parameter 'accel' is missing");
-        exit(EXIT_FAILURE);
-    }
-    ac = accel_find(name);
     if (!ac) {
         if (!strcmp(name, "kvm")) {
-            error_report("-accel kvm: KVM support is not available yet");
+            error_setg(errp, "KVM support is not available");
         } else {
-            error_report("-accel %s: invalid accelerator %s", name, name);
+            error_setg(errp, "invalid accelerator %s", name);
         }
-        exit(EXIT_FAILURE);
+        return false;
     }
     accel = object_new(object_class_get_name(OBJECT_CLASS(ac)));
     object_apply_compat_props(accel);
-    fail_if(opts && qemu_opt_foreach(opts, accel_set_prop, accel, &err),
-            "-accel", err);
-    if (!accel_init_machine(ACCEL(accel), ms, &err)) {
-        error_report("failed to initialize %s: %s", name,
-                     error_get_pretty(err));
-        exit(EXIT_FAILURE);
+    if (opts && qemu_opt_foreach(opts, accel_set_prop, accel, errp)) {
+        object_unref(accel);
+        return false;
+    }
+    if (!accel_init_machine(ACCEL(accel), ms, errp)) {
+        object_unref(accel);
+        return false;
+    }
+    return true;
+}
+
+static int collect_accel_opts(void *opaque, QemuOpts *opts, Error **errp)
+{
+    g_ptr_array_add(opaque, opts);
+    return 0;
+}
+
+/*
+ * Several -accel options are tried in order until one initialises, as
+ * in QEMU ("-accel kvm -accel qtest": KVM where it works, else qtest).
+ */
+static void configure_accelerator(MachineState *ms)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    QemuOpts *opts;
+    const char *name = choose_accel(&opts);
+    Error *err = NULL;
+
+    qemu_opts_foreach(&qemu_accel_opts, collect_accel_opts, all, NULL);
+    for (guint i = 0;; i++) {
+        if (!name) {
+            error_report("-accel: Parameter 'accel' is missing");
+            exit(EXIT_FAILURE);
+        }
+        if (try_accelerator(ms, name, opts, &err)) {
+            return;
+        }
+        if (!opts || i + 1 >= all->len) {
+            error_report("-accel %s: failed to initialize %s: %s", name,
+                         name, error_get_pretty(err));
+            exit(EXIT_FAILURE);
+        }
+        warn_report("-accel %s: %s; trying the next accelerator", name,
+                    error_get_pretty(err));
+        g_clear_pointer(&err, error_free);
+        opts = g_ptr_array_index(all, i + 1);
+        name = qemu_opt_get(opts, "accel");
     }
 }
 

@@ -187,7 +187,7 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
     cmd = g_strdup_printf("exec %s -qtest unix:%s -qtest-log %s "
                           "-chardev socket,path=%s,id=char0 "
                           "-mon chardev=char0,mode=control "
-                          "-display none -accel qtest %s",
+                          "-display none %s -accel qtest",
                           qtest_qemu_binary(), qtest_path,
                           getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null",
                           qmp_path, extra_args ? extra_args : "");
