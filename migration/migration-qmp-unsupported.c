@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The migration.json commands whose feature Tern does not have yet
+ * (postcopy, COLO, Xen, snapshots, dirty limits, device-state-only
+ * saves).  The generated marshallers reference every command of the
+ * schema, so each must exist; here each one fails with a GenericError
+ * that names the command and the missing feature, never a silent no-op.
+ * Whoever implements a feature deletes its entries from this file.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-migration.h"
+
+/* ------------------------------------------------------------ postcopy */
+
+void qmp_migrate_start_postcopy(Error **errp)
+{
+    error_setg(errp, "migrate-start-postcopy: postcopy is not supported "
+               "by Tern yet");
+}
+
+void qmp_migrate_recover(const char *uri, Error **errp)
+{
+    error_setg(errp, "migrate-recover: postcopy recovery is not supported "
+               "by Tern yet");
+}
+
+void qmp_migrate_pause(Error **errp)
+{
+    error_setg(errp, "migrate-pause: postcopy is not supported by Tern yet");
+}
+
+/* ---------------------------------------------------------------- COLO */
+
+void qmp_x_colo_lost_heartbeat(Error **errp)
+{
+    error_setg(errp, "x-colo-lost-heartbeat: COLO is not supported by "
+               "Tern yet");
+}
+
+/*
+ * This one answers truthfully rather than failing: COLO can never be
+ * entered (the x-colo capability is refused), so the mode is 'none' and
+ * there was never an exit to report.
+ */
+COLOStatus *qmp_query_colo_status(Error **errp)
+{
+    COLOStatus *s = g_new0(COLOStatus, 1);
+
+    s->mode = COLO_MODE_NONE;
+    s->last_mode = COLO_MODE_NONE;
+    s->reason = COLO_EXIT_REASON_NONE;
+    return s;
+}
+
+/* ----------------------------------------------------------------- Xen */
+
+void qmp_xen_set_replication(bool enable, bool primary, bool has_failover,
+                             bool failover, Error **errp)
+{
+    error_setg(errp, "xen-set-replication: Xen replication is not "
+               "supported by Tern");
+}
+
+ReplicationStatus *qmp_query_xen_replication_status(Error **errp)
+{
+    error_setg(errp, "query-xen-replication-status: Xen replication is not "
+               "supported by Tern");
+    return NULL;
+}
+
+void qmp_xen_colo_do_checkpoint(Error **errp)
+{
+    error_setg(errp, "xen-colo-do-checkpoint: Xen replication is not "
+               "supported by Tern");
+}
+
+void qmp_xen_set_global_dirty_log(bool enable, Error **errp)
+{
+    error_setg(errp, "xen-set-global-dirty-log: Xen is not supported by "
+               "Tern");
+}
+
+/*
+ * Saving and loading the device state alone (no RAM) needs a savevm.c
+ * entry point that writes only the non-iterative sections; there is
+ * none yet.
+ */
+void qmp_xen_save_devices_state(const char *filename, bool has_live,
+                                bool live, Error **errp)
+{
+    error_setg(errp, "xen-save-devices-state: saving the device state "
+               "alone is not supported by Tern yet");
+}
+
+void qmp_xen_load_devices_state(const char *filename, Error **errp)
+{
+    error_setg(errp, "xen-load-devices-state: loading the device state "
+               "alone is not supported by Tern yet");
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+void qmp_snapshot_save(const char *job_id, const char *tag,
+                       const char *vmstate, strList *devices, Error **errp)
+{
+    error_setg(errp, "snapshot-save: Tern has no block layer; snapshots are "
+               "not supported");
+}
+
+void qmp_snapshot_load(const char *job_id, const char *tag,
+                       const char *vmstate, strList *devices, Error **errp)
+{
+    error_setg(errp, "snapshot-load: Tern has no block layer; snapshots are "
+               "not supported");
+}
+
+void qmp_snapshot_delete(const char *job_id, const char *tag,
+                         strList *devices, Error **errp)
+{
+    error_setg(errp, "snapshot-delete: Tern has no block layer; snapshots "
+               "are not supported");
+}
+
+/* -------------------------------------------------------- dirty limits */
+
+/*
+ * Throttling vCPUs to a dirty page rate (QEMU's system/dirtylimit.c) is
+ * not written yet.  Setting a limit fails; as no limit can exist,
+ * querying gives the empty list and cancelling has nothing to undo,
+ * which is also what QEMU answers while no limit is in service.
+ */
+void qmp_set_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
+                              uint64_t dirty_rate, Error **errp)
+{
+    error_setg(errp, "set-vcpu-dirty-limit: vCPU dirty page rate limits are "
+               "not supported by Tern yet");
+}
+
+void qmp_cancel_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
+                                 Error **errp)
+{
+}
+
+DirtyLimitInfoList *qmp_query_vcpu_dirty_limit(Error **errp)
+{
+    return NULL;
+}
