@@ -24,6 +24,7 @@
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "migration/misc.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
 #include "system/qdev-monitor.h"
@@ -1139,6 +1140,8 @@ void qemu_init(int argc, char **argv)
     create_monitors();
     create_serials();
     configure_accelerator(ms);
+    /* A QOM object: only now are global and compat properties known. */
+    migration_object_init();
     create_board_and_devices(ms);
     start_qtest();
     write_pidfile();
