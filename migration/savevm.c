@@ -1086,7 +1086,7 @@ static void qemu_loadvm_skip_vmdesc(QEMUFile *f)
 {
     int type = qemu_get_byte(f);
     uint32_t len;
-    uint8_t *buf;
+    uint8_t scratch[4096];
 
     if (qemu_file_get_error(f)) {
         warn_report("Expected vmdescription section, but got end of stream");
@@ -1102,9 +1102,13 @@ static void qemu_loadvm_skip_vmdesc(QEMUFile *f)
         return;
     }
     while (len && !qemu_file_get_error(f)) {
-        size_t chunk = MIN(len, 4096);
+        uint8_t *buf = scratch;
+        size_t chunk = qemu_get_buffer_in_place(f, &buf,
+                                                MIN(len, sizeof(scratch)));
 
-        chunk = qemu_get_buffer_in_place(f, &buf, chunk);
+        if (!chunk) {
+            break;
+        }
         len -= chunk;
     }
 }

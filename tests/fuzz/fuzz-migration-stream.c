@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target for the migration stream loader: qemu_loadvm_state()
+ * over a buffer channel, with the sections of a "-M none -m 256K"
+ * destination registered (timer, ram, globalstate).
+ *
+ * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
+ * a failed load always says why (an Error is set); the loader never
+ * writes outside the RAM block (its guard pages are never touched).
+ *
+ * The rest of the VMM is replaced by small fakes (below) so that the
+ * target compiles from a short list of sources: one RAMBlock, no QOM
+ * machine, no main loop.  Seeds: tests/fuzz/migration-corpus.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "io/channel-buffer.h"
+#include "migration/global_state.h"
+#include "migration/migration.h"
+#include "migration/migration-stats.h"
+#include "migration/options.h"
+#include "migration/ram.h"
+#include "migration/register.h"
+#include "migration/savevm.h"
+#include "migration/timer-state.h"
+#include "qapi/error.h"
+#include "qemu/coroutine.h"
+#include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "qom/object.h"
+#include "system/memory.h"
+#include "system/ram_addr.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_RAM_SIZE (256 * KiB)
+
+/* ------------------------------------------------ migration control */
+
+static MigrationIncomingState fake_mis;
+static bool fake_ignore_shared;
+
+bool migrate_ignore_shared(void) { return fake_ignore_shared; }
+bool migrate_validate_uuid(void) { return false; }
+bool migrate_events(void) { return false; }
+bool migrate_send_section_footer(void) { return true; }
+bool migrate_send_configuration(void) { return true; }
+bool migrate_store_global_state(void) { return true; }
+
+MigrationAtomicStats mig_stats;
+
+bool migration_rate_exceeded(QEMUFile *f) { return false; }
+void migration_send_pass_event(int64_t pass) { }
+
+MigrationIncomingState *migration_incoming_get_current(void)
+{
+    return &fake_mis;
+}
+
+void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
+{
+    qemu_put_be16(mis->to_src_file, MIG_RP_MSG_PONG);
+    qemu_put_be16(mis->to_src_file, 4);
+    qemu_put_be32(mis->to_src_file, value);
+}
+
+/* -------------------------------------------------- one RAM block */
+
+RAMList ram_list = { .blocks = QLIST_HEAD_INITIALIZER(ram_list.blocks) };
+static RAMBlock fuzz_block;
+static uint8_t *guard_area;
+
+void qemu_mutex_lock_ramlist(void) { }
+void qemu_mutex_unlock_ramlist(void) { }
+bool qemu_ram_is_migratable(RAMBlock *rb) { return true; }
+bool qemu_ram_is_shared(RAMBlock *rb) { return false; }
+bool qemu_ram_is_named_file(RAMBlock *rb) { return false; }
+
+RAMBlock *qemu_ram_block_by_name(const char *name)
+{
+    return strcmp(name, fuzz_block.idstr) == 0 ? &fuzz_block : NULL;
+}
+
+bool qemu_ram_resize(RAMBlock *block, ram_addr_t newsize, Error **errp)
+{
+    error_setg(errp, "not resizeable");
+    return false;
+}
+
+uint64_t cpu_physical_memory_sync_dirty_bitmap(RAMBlock *rb,
+                                               ram_addr_t start,
+                                               ram_addr_t length)
+{
+    return 0;
+}
+
+bool memory_global_dirty_log_start(unsigned int flags, Error **errp)
+{
+    return true;
+}
+void memory_global_dirty_log_stop(unsigned int flags) { }
+void memory_global_dirty_log_sync(bool last_stage) { }
+void memory_global_after_dirty_log_sync(void) { }
+RAMBlock *memory_region_get_ram_block(MemoryRegion *mr) { return NULL; }
+const char *memory_region_name(const MemoryRegion *mr) { return ""; }
+bool qemu_ram_set_idstr(RAMBlock *block, const char *name,
+                        DeviceState *dev, Error **errp)
+{
+    return true;
+}
+void qemu_ram_unset_idstr(RAMBlock *block) { }
+void qemu_ram_set_migratable(RAMBlock *rb) { }
+void qemu_ram_unset_migratable(RAMBlock *rb) { }
+
+/* ------------------------------------------------ machine, clocks */
+
+static Object *fuzz_machine;
+
+Object *qdev_get_machine(void) { return fuzz_machine; }
+void qdev_set_vmstate_hooks(const QdevVMStateHooks *hooks) { }
+
+TimersState timers_state;
+int64_t qemu_clock_get_ns(QEMUClockType type) { return 0; }
+bool bql_locked(void) { return true; }
+void bql_lock(void) { }
+void bql_unlock(void) { }
+
+/* Buffer channels never block and no section here has a QEMUTimer. */
+bool qemu_in_coroutine(void) { return false; }
+Coroutine *qemu_coroutine_self(void) { g_assert_not_reached(); }
+void qemu_coroutine_yield(void) { g_assert_not_reached(); }
+void qemu_coroutine_enter(Coroutine *co) { g_assert_not_reached(); }
+void timer_mod_ns(QEMUTimer *ts, int64_t expire_time)
+{
+    g_assert_not_reached();
+}
+int64_t timer_expire_time_ns(QEMUTimer *ts) { g_assert_not_reached(); }
+void timer_del(QEMUTimer *ts) { g_assert_not_reached(); }
+
+static const TypeInfo fuzz_machine_info = {
+    .name = "none-machine",
+    .parent = TYPE_OBJECT,
+};
+
+static void fuzz_init(void)
+{
+    size_t page = qemu_real_host_page_size();
+
+    module_call_init(MODULE_INIT_QOM);
+    type_register_static(&fuzz_machine_info);
+    fuzz_machine = object_new("none-machine");
+
+    /* The block sits between two inaccessible guard pages. */
+    guard_area = mmap(NULL, FUZZ_RAM_SIZE + 2 * page, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert(guard_area != MAP_FAILED);
+    g_assert(mprotect(guard_area + page, FUZZ_RAM_SIZE,
+                      PROT_READ | PROT_WRITE) == 0);
+    fuzz_block.host = guard_area + page;
+    fuzz_block.used_length = fuzz_block.max_length = FUZZ_RAM_SIZE;
+    fuzz_block.page_size = page;
+    pstrcpy(fuzz_block.idstr, sizeof(fuzz_block.idstr), "ram");
+    QLIST_INSERT_HEAD(&ram_list.blocks, &fuzz_block, next);
+
+    cpu_timers_vmstate_register();
+    ram_mig_init();
+    register_global_state();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool initialized;
+    QIOChannelBuffer *bioc;
+    QEMUFile *f;
+    Error *err = NULL;
+    int ret;
+
+    if (!initialized) {
+        fuzz_init();
+        initialized = true;
+    }
+    /* The first byte picks a configuration knob; the rest is the stream. */
+    fake_ignore_shared = size && (data[0] & 1);
+    if (size) {
+        data++;
+        size--;
+    }
+    bioc = qio_channel_buffer_new(size);
+    if (size) {
+        memcpy(bioc->data, data, size);
+    }
+    bioc->usage = size;
+    f = qemu_file_new_input(QIO_CHANNEL(bioc));
+    global_state_reset();
+    ret = qemu_loadvm_state(f, &err);
+    if (ret < 0 && !err) {
+        g_error("qemu_loadvm_state failed (%d) without saying why", ret);
+    }
+    error_free(err);
+    if (fake_mis.to_src_file) {
+        qemu_fclose(fake_mis.to_src_file);
+        fake_mis.to_src_file = NULL;
+    }
+    qemu_fclose(f);
+    object_unref(OBJECT(bioc));
+    return 0;
+}
