@@ -48,13 +48,6 @@ enum qemu_vm_cmd {
 #define MAX_VMDESC_SIZE (64u * 1024 * 1024)
 
 /*
- * The local UUID (-uuid), for the configuration/uuid subsection under
- * the validate-uuid capability.  vl.c calls this when -uuid is given;
- * NULL forgets it.
- */
-void qemu_savevm_set_uuid(const QemuUUID *uuid);
-
-/*
  * The machine type name written in (and checked against) the
  * configuration record: the QOM type of /machine without its "-machine"
  * suffix, i.e. the resolved name ("pc-i440fx-7.2", never the alias).

@@ -25,6 +25,7 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "migration/misc.h"
+#include "migration/register.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
 #include "system/qdev-monitor.h"
@@ -1142,6 +1143,11 @@ void qemu_init(int argc, char **argv)
     configure_accelerator(ms);
     /* A QOM object: only now are global and compat properties known. */
     migration_object_init();
+    /* Before any device is realized: its vmsd registers through hooks. */
+    savevm_state_init();
+    if (qemu_uuid_set) {
+        qemu_savevm_set_uuid(&qemu_uuid);
+    }
     create_board_and_devices(ms);
     start_qtest();
     write_pidfile();

@@ -153,4 +153,11 @@ void savevm_install_qdev_hooks(void);
  */
 void savevm_state_init(void);
 
+/*
+ * The local UUID (-uuid), for the configuration/uuid subsection under
+ * the validate-uuid capability.  vl.c calls this when -uuid is given;
+ * NULL forgets it.
+ */
+void qemu_savevm_set_uuid(const QemuUUID *uuid);
+
 #endif /* MIGRATION_REGISTER_H */

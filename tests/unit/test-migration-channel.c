@@ -9,6 +9,24 @@
 #include "qapi/qapi-types-migration.h"
 #include "migration/channel.h"
 #include "migration/migration-transports.h"
+#include "qapi/qapi-emit-events.h"
+#include "system/runstate.h"
+
+/*
+ * The transports pull in the migration core, which needs the emulator's
+ * run states and event emission; no test here reaches them.
+ */
+bool autostart;
+bool runstate_check(RunState state) { g_assert_not_reached(); }
+void runstate_set(RunState new_state) { g_assert_not_reached(); }
+RunState runstate_get(void) { g_assert_not_reached(); }
+bool runstate_is_live(RunState state) { g_assert_not_reached(); }
+void vm_start(void) { g_assert_not_reached(); }
+int vm_stop_force_state(RunState state) { g_assert_not_reached(); }
+void qapi_event_emit(QAPIEvent event, QDict *qdict)
+{
+    g_assert_not_reached();
+}
 
 static MigrationChannel *parse_ok(const char *uri)
 {
