@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tern machine's devices under -accel qtest (no KVM needed): port
+ * 0x92, isa-debugcon, the UART at 0x3f8 writing to -serial, unassigned
+ * ports, the generic loader (file and data), -bios, and the machine
+ * type list (tern-1.0, alias tern, the default).
+ */
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+
+static char *tmp_path(const char *dir, const char *name)
+{
+    return g_build_filename(dir, name, NULL);
+}
+
+static void test_ports(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-mach-XXXXXX", NULL);
+    g_autofree char *log = tmp_path(dir, "serial.log");
+    g_autofree gchar *text = NULL;
+    QTestState *qts;
+    QDict *ev;
+
+    qts = qtest_initf("-M tern -m 16M -serial file:%s", log);
+    /* port 0x92: A20 set at reset, read back what was written. */
+    g_assert_cmphex(qtest_inb(qts, 0x92), ==, 0x02);
+    qtest_outb(qts, 0x92, 0x00);
+    g_assert_cmphex(qtest_inb(qts, 0x92), ==, 0x00);
+    /* debugcon reads back 0xe9; an unassigned port reads all-ones. */
+    g_assert_cmphex(qtest_inb(qts, 0xe9), ==, 0xe9);
+    g_assert_cmphex(qtest_inb(qts, 0x300), ==, 0xff);
+    g_assert_cmphex(qtest_inl(qts, 0x304), ==, 0xffffffff);
+    /* UART: THR empty and idle in LSR, output goes to the file. */
+    g_assert_cmphex(qtest_inb(qts, 0x3fd) & 0x60, ==, 0x60);
+    qtest_outb(qts, 0x3f8, 'T');
+    qtest_outb(qts, 0x3f8, 'x');
+    /* port 0x92 bit 0: a fast reset, which brings A20 back. */
+    qtest_outb(qts, 0x92, 0x01);
+    ev = qtest_qmp_eventwait_ref(qts, "RESET");
+    qobject_unref(ev);
+    g_assert_cmphex(qtest_inb(qts, 0x92), ==, 0x02);
+    qtest_quit(qts);
+
+    g_assert(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_cmpstr(text, ==, "Tx");
+    unlink(log);
+    rmdir(dir);
+}
+
+static void test_loader_and_bios(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-mach-XXXXXX", NULL);
+    g_autofree char *img = tmp_path(dir, "img.bin");
+    g_autofree char *bios = tmp_path(dir, "bios.bin");
+    uint8_t data[600], b[64];
+    QTestState *qts;
+
+    for (unsigned i = 0; i < sizeof(data); i++) {
+        data[i] = i * 7 + 1;
+    }
+    g_assert(g_file_set_contents(img, (char *)data, sizeof(data), NULL));
+    memset(b, 0xa5, sizeof(b));
+    g_assert(g_file_set_contents(bios, (char *)b, sizeof(b), NULL));
+
+    qts = qtest_initf("-M tern -m 16M -bios %s "
+                      "-device loader,file=%s,addr=0x7c00 "
+                      "-device loader,addr=0x1000,data=0x11223344,"
+                      "data-len=4", bios, img);
+    for (unsigned i = 0; i < sizeof(data); i++) {
+        g_assert_cmphex(qtest_readb(qts, 0x7c00 + i), ==, data[i]);
+    }
+    g_assert_cmphex(qtest_readl(qts, 0x1000), ==, 0x11223344);
+    g_assert_cmphex(qtest_readb(qts, 0x1004), ==, 0);
+    /* The BIOS ends at 1 MiB. */
+    g_assert_cmphex(qtest_readb(qts, 0x100000 - 64), ==, 0xa5);
+    g_assert_cmphex(qtest_readb(qts, 0x100000 - 1), ==, 0xa5);
+    g_assert_cmphex(qtest_readb(qts, 0x100000 - 65), ==, 0);
+    /* A reset copies the images again. */
+    qtest_writeb(qts, 0x7c00, 0);
+    qtest_qmp_assert_success(qts, "{'execute': 'system_reset'}");
+    qobject_unref(qtest_qmp_eventwait_ref(qts, "RESET"));
+    g_assert_cmphex(qtest_readb(qts, 0x7c00), ==, data[0]);
+    qtest_quit(qts);
+    unlink(img);
+    unlink(bios);
+    rmdir(dir);
+}
+
+static void test_ram_above_4g(void)
+{
+    QTestState *qts = qtest_init("-M tern -m 3200M");
+
+    /* 3 GiB at 0, the remaining 128 MiB from 4 GiB. */
+    qtest_writeb(qts, 0xbffff000, 0x5a);
+    g_assert_cmphex(qtest_readb(qts, 0xbffff000), ==, 0x5a);
+    qtest_writeb(qts, 0x100000000ULL + 128 * MiB - 1, 0x6b);
+    g_assert_cmphex(qtest_readb(qts, 0x100000000ULL + 128 * MiB - 1), ==,
+                    0x6b);
+    /* The hole between 3 and 4 GiB is not RAM. */
+    qtest_writeb(qts, 0xc0000000, 0x7c);
+    g_assert_cmphex(qtest_readb(qts, 0xc0000000), !=, 0x7c);
+    qtest_quit(qts);
+}
+
+static void test_machine_types(void)
+{
+    QTestState *qts = qtest_init("-M none");
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-machines'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    const QListEntry *e;
+    bool found = false;
+
+    g_assert(list);
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *m = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(m, "name"), "tern-1.0")) {
+            found = true;
+            g_assert_cmpstr(qdict_get_try_str(m, "alias"), ==, "tern");
+            g_assert(qdict_get_try_bool(m, "is-default", false));
+        }
+    }
+    g_assert(found);
+    qobject_unref(rsp);
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/tern-machine/ports", test_ports);
+    qtest_add_func("/tern-machine/loader-bios", test_loader_and_bios);
+    qtest_add_func("/tern-machine/ram-above-4g", test_ram_above_4g);
+    qtest_add_func("/tern-machine/types", test_machine_types);
+    return g_test_run();
+}
