@@ -635,63 +635,164 @@ static char *hmp_conn_cmd(HMPConn *c, const char *cmd)
     return g_strndup(start, end - start);
 }
 
+/* A VM with a readline HMP on a unix socket, connected. */
+typedef struct SyncVM {
+    char *dir, *sock, *file;
+    QTestState *qts;
+    HMPConn c;
+} SyncVM;
+
+static void sync_vm_start(SyncVM *vm)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+
+    vm->dir = g_dir_make_tmp("tern-mig-hmp-XXXXXX", NULL);
+    vm->sock = g_build_filename(vm->dir, "hmp.sock", NULL);
+    vm->file = g_build_filename(vm->dir, "stream", NULL);
+    vm->qts = qtest_initf("-M none -m 16M -chardev socket,id=hmp0,path=%s,"
+                          "server=on,wait=off -mon chardev=hmp0,mode=readline",
+                          vm->sock);
+    vm->c.buf = g_string_new(NULL);
+    vm->c.fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(vm->c.fd, >=, 0);
+    g_strlcpy(un.sun_path, vm->sock, sizeof(un.sun_path));
+    g_assert_cmpint(connect(vm->c.fd, (struct sockaddr *)&un, sizeof(un)),
+                    ==, 0);
+    g_assert(hmp_conn_read_until(&vm->c, 0, "(qemu) "));
+}
+
+static void sync_vm_stop(SyncVM *vm)
+{
+    close(vm->c.fd);
+    g_string_free(vm->c.buf, true);
+    qtest_quit(vm->qts);
+    unlink(vm->file);
+    unlink(vm->sock);
+    rmdir(vm->dir);
+    g_free(vm->file);
+    g_free(vm->sock);
+    g_free(vm->dir);
+}
+
+static char *query_status(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+    char *status = g_strdup(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                              "status"));
+
+    qobject_unref(rsp);
+    return status;
+}
+
 static void test_migrate_sync(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("tern-mig-hmp-XXXXXX", NULL);
-    g_autofree char *sock = g_build_filename(dir, "hmp.sock", NULL);
-    g_autofree char *file = g_build_filename(dir, "stream", NULL);
-    g_autofree char *cmd = g_strdup_printf("migrate file:%s", file);
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    HMPConn c = { .buf = g_string_new(NULL) };
-    QTestState *qts;
+    SyncVM vm;
+    g_autofree char *cmd = NULL;
+    g_autofree char *line = NULL;
+    bool seen_active = false;
+    size_t from;
     char *out;
-    QDict *rsp;
 
-    qts = qtest_initf("-M none -m 16M -chardev socket,id=hmp0,path=%s,"
-                      "server=on,wait=off -mon chardev=hmp0,mode=readline",
-                      sock);
-    c.fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(c.fd, >=, 0);
-    g_strlcpy(un.sun_path, sock, sizeof(un.sun_path));
-    g_assert_cmpint(connect(c.fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
-    g_assert(hmp_conn_read_until(&c, 0, "(qemu) "));
+    sync_vm_start(&vm);
+    cmd = g_strdup_printf("migrate file:%s", vm.file);
+    line = g_strdup_printf("%s\n", cmd);
 
-    /* The QMP twin reports whether this build has the file transport. */
-    out = hmp_conn_cmd(&c, "info status");
-    g_assert(strstr(out, "VM status: running"));
+    /*
+     * 16 MiB of non-zero pages at 4 MiB/s: the migration stays active
+     * for several seconds whatever the machine's speed.
+     */
+    qtest_memset(vm.qts, 0, 0x5a, 16 << 20);
+    out = hmp_conn_cmd(&vm.c, "migrate_set_parameter max-bandwidth 4");
+    g_assert_cmpstr(out, ==, "migrate_set_parameter max-bandwidth 4\r\n");
     g_free(out);
 
-    out = hmp_conn_cmd(&c, cmd);
+    from = vm.c.buf->len;
+    g_assert_cmpint(write(vm.c.fd, line, strlen(line)), ==, strlen(line));
+    /*
+     * While HMP waits for the end, QMP still answers, and sees the
+     * migration active: the wait does not block the main loop.
+     */
+    for (int i = 0; i < 1200; i++) {
+        g_autofree char *status = query_status(vm.qts);
+
+        if (status && !strcmp(status, "active")) {
+            seen_active = true;
+        }
+        if (status && (!strcmp(status, "completed") ||
+                       !strcmp(status, "failed"))) {
+            break;
+        }
+        g_usleep(50 * 1000);
+    }
+    g_assert(hmp_conn_read_until(&vm.c, from, "(qemu) "));
+    out = g_strdup(vm.c.buf->str + from);
     if (strstr(out, "transport is not available")) {
         g_test_skip("the file: migration transport is not built yet");
         g_free(out);
-        goto done;
+        sync_vm_stop(&vm);
+        return;
     }
-    /*
-     * The prompt came back only once the migration left setup/active:
-     * the command waited (without blocking QMP, checked below).
-     */
-    g_assert(strstr(out, "migrate: completed"));
+    g_assert(seen_active);
+    /* The prompt came back once the migration had completed. */
+    g_assert(strstr(out, "migrate: completed\r\n(qemu) "));
     g_free(out);
-    rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(rsp, "return"), "status"),
-                    ==, "completed");
-    qobject_unref(rsp);
-    g_assert(g_file_test(file, G_FILE_TEST_EXISTS));
+    g_assert(g_file_test(vm.file, G_FILE_TEST_EXISTS));
 
-    out = hmp_conn_cmd(&c, "info migrate");
-    g_assert(strstr(out, "Migration status: completed"));
+    out = hmp_conn_cmd(&vm.c, "info migrate");
+    g_assert(strstr(out, "Migration status: completed\r\n"));
     g_assert(strstr(out, "transferred ram: "));
-    g_assert(strstr(out, "total ram: "));
+    g_assert(strstr(out, "total ram: 16384 kbytes\r\n"));
+    g_assert(strstr(out, "normal: 4096 pages\r\n"));
+    g_free(out);
+    sync_vm_stop(&vm);
+}
+
+/*
+ * pause-before-switchover: the synchronous migrate returns when the
+ * migration waits in pre-switchover, and migrate_continue releases it.
+ */
+static void test_migrate_continue(void)
+{
+    SyncVM vm;
+    g_autofree char *cmd = NULL;
+    g_autofree char *status = NULL;
+    char *out;
+
+    sync_vm_start(&vm);
+    cmd = g_strdup_printf("migrate file:%s", vm.file);
+    out = hmp_conn_cmd(&vm.c, "migrate_set_capability "
+                       "pause-before-switchover on");
+    g_free(out);
+    out = hmp_conn_cmd(&vm.c, cmd);
+    if (strstr(out, "transport is not available")) {
+        g_test_skip("the file: migration transport is not built yet");
+        g_free(out);
+        sync_vm_stop(&vm);
+        return;
+    }
+    g_assert(strstr(out, "migrate: pre-switchover\r\n"));
+    g_free(out);
+    out = hmp_conn_cmd(&vm.c, "info migrate");
+    g_assert(strstr(out, "Migration status: pre-switchover\r\n"));
     g_free(out);
 
-done:
-    close(c.fd);
-    g_string_free(c.buf, true);
-    qtest_quit(qts);
-    unlink(file);
-    unlink(sock);
-    rmdir(dir);
+    out = hmp_conn_cmd(&vm.c, "migrate_continue active");
+    g_assert(strstr(out, "Error: Migration not in expected state: "
+                    "pre-switchover\r\n"));
+    g_free(out);
+    out = hmp_conn_cmd(&vm.c, "migrate_continue pre-switchover");
+    g_assert_cmpstr(out, ==, "migrate_continue pre-switchover\r\n");
+    g_free(out);
+    for (int i = 0; i < 1200; i++) {
+        g_free(status);
+        status = query_status(vm.qts);
+        if (strcmp(status, "pre-switchover") && strcmp(status, "device")) {
+            break;
+        }
+        g_usleep(50 * 1000);
+    }
+    g_assert_cmpstr(status, ==, "completed");
+    sync_vm_stop(&vm);
 }
 
 int main(int argc, char **argv)
@@ -706,5 +807,6 @@ int main(int argc, char **argv)
     qtest_add_func("migration-hmp/dirty-rate", test_dirty_rate);
     qtest_add_func("migration-hmp/unsupported-qmp", test_unsupported_qmp);
     qtest_add_func("migration-hmp/migrate-sync", test_migrate_sync);
+    qtest_add_func("migration-hmp/migrate-continue", test_migrate_continue);
     return g_test_run();
 }
