@@ -6,14 +6,20 @@
 # style streams with return-path commands, a PACKAGED blob, a device
 # without trailer and no trailer at all.  Prints TAP.
 #
-# usage: test-analyze-migration.py TEST_SAVEVM_STREAM ANALYZER
+# usage: test-analyze-migration.py TEST_SAVEVM_STREAM ANALYZER [EMULATOR]
+#
+# With EMULATOR, also: an idle "-M none -m 64M -accel qtest -S" Tern
+# migrates to "exec:cat > FILE", the analyzer reads FILE, and a second
+# Tern loads it with -incoming "exec:cat FILE" and ends in prelaunch.
 
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 results = []
 
@@ -47,8 +53,86 @@ def cmd(c, payload=b''):
     return b'\x08' + struct.pack('>HH', c, len(payload)) + payload
 
 
+class QMP:
+    def __init__(self, path, proc):
+        self.sock = socket.socket(socket.AF_UNIX)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.f = self.sock.makefile('rw')
+        json.loads(self.f.readline())
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **args):
+        self.f.write(json.dumps({'execute': name, 'arguments': args}) + '\n')
+        self.f.flush()
+        while True:
+            r = json.loads(self.f.readline())
+            if 'event' not in r:
+                return r
+
+    def wait_migration(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            r = self.cmd('query-migrate')['return']
+            if r.get('status') in ('completed', 'failed'):
+                return r
+            time.sleep(0.05)
+        return {'status': 'timeout'}
+
+
+def run_emulator(emulator, tmp, name, *extra):
+    path = os.path.join(tmp, name + '.qmp')
+    proc = subprocess.Popen([emulator, '-M', 'none', '-m', '64M', '-accel',
+                             'qtest', '-display', 'none', '-nodefaults',
+                             '-qmp', 'unix:%s,server=on,wait=off' % path] +
+                            list(extra), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    return proc, QMP(path, proc)
+
+
+def binary_checks(emulator, analyzer, tmp):
+    mig = os.path.join(tmp, 'binary.mig')
+    proc, qmp = run_emulator(emulator, tmp, 'src', '-S')
+    r = qmp.cmd('migrate', uri='exec:cat > %s' % mig)
+    st = qmp.wait_migration()
+    check('binary: migrate to exec:cat', 'return' in r and
+          st.get('status') == 'completed', (r, st))
+    qmp.cmd('quit')
+    proc.wait(timeout=30)
+
+    rc, out, err = run(analyzer, '-f', mig)
+    check('binary: stream parses', rc == 0, err)
+    if rc == 0:
+        recs = json.loads(out)['records']
+        names = [r.get('idstr') for r in recs if r['type'] == 'FULL']
+        ram = [r['ram'] for r in recs if r.get('idstr') == 'ram']
+        check('binary: timer and globalstate sent',
+              'timer' in names and 'globalstate' in names, names)
+        check('binary: all RAM as zero pages',
+              sum(x['zero'] for x in ram) == 16384 and
+              all(x['eos'] for x in ram), ram)
+
+    proc, qmp = run_emulator(emulator, tmp, 'dst', '-incoming',
+                             'exec:cat %s' % mig)
+    st = qmp.wait_migration()
+    status = qmp.cmd('query-status')['return']['status']
+    check('binary: -incoming exec:cat loads it',
+          st.get('status') == 'completed' and status == 'prelaunch',
+          (st, status))
+    qmp.cmd('quit')
+    proc.wait(timeout=30)
+
+
 def main():
     test_bin, analyzer = sys.argv[1], sys.argv[2]
+    emulator = sys.argv[3] if len(sys.argv) > 3 else None
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TERN_STREAM_DIR=tmp)
         p = subprocess.run([test_bin, '-p', '/savevm/save/golden-idle-none',
@@ -145,6 +229,12 @@ def main():
         rc, out, err = run(analyzer, '-f', bad)
         check('truncated stream is an error', rc == 1 and
               'stream ends' in err, err)
+
+        if emulator:
+            try:
+                binary_checks(emulator, analyzer, tmp)
+            except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+                check('binary migration', False, repr(e))
 
     print('1..%d' % len(results))
     for i, (name, ok, detail) in enumerate(results, 1):
