@@ -548,6 +548,7 @@ void qemu_savevm_send_ping(QEMUFile *f, uint32_t value)
 
 int qemu_savevm_state_setup(QEMUFile *f, Error **errp)
 {
+    ERRP_GUARD();
     SaveStateEntry *se;
     int ret;
 
@@ -559,6 +560,9 @@ int qemu_savevm_state_setup(QEMUFile *f, Error **errp)
         ret = se->ops->save_setup(f, se->opaque, errp);
         save_section_footer(f, se);
         if (ret < 0) {
+            if (!*errp) {
+                error_setg_errno(errp, -ret, "setup failed");
+            }
             error_prepend(errp, "%s: ", se->idstr);
             qemu_file_set_error(f, ret);
             return ret;
@@ -685,6 +689,7 @@ static int savevm_complete_iterables(QEMUFile *f, Error **errp)
 
 static int savevm_complete_devices(QEMUFile *f, Error **errp)
 {
+    ERRP_GUARD();
     g_autoptr(JSONWriter) vmdesc = json_writer_new_spaced();
     SaveStateEntry *se;
     int ret;
@@ -705,6 +710,9 @@ static int savevm_complete_devices(QEMUFile *f, Error **errp)
         save_section_header(f, se, QEMU_VM_SECTION_FULL);
         ret = vmstate_save(f, se, vmdesc, errp);
         if (ret) {
+            if (!*errp) {
+                error_setg_errno(errp, -ret, "stream error");
+            }
             error_prepend(errp, "Failed to save '%s': ", se->idstr);
             qemu_file_set_error(f, ret);
             return ret;
@@ -1126,6 +1134,7 @@ static void loadvm_cleanup(void)
 
 int qemu_loadvm_state(QEMUFile *f, Error **errp)
 {
+    ERRP_GUARD();
     LoadState ls = { .sections = g_hash_table_new(NULL, NULL) };
     SaveStateEntry *se;
     uint32_t v;
@@ -1159,6 +1168,9 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
         if (se->ops && se->ops->load_setup) {
             ret = se->ops->load_setup(f, se->opaque, errp);
             if (ret < 0) {
+                if (!*errp) {
+                    error_setg_errno(errp, -ret, "load_setup failed");
+                }
                 error_prepend(errp, "Load state of device %s failed: ",
                              se->idstr);
                 qemu_file_set_error(f, ret);

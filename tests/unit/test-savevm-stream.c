@@ -564,6 +564,73 @@ static void test_config_subsections(void)
     reset_state();
 }
 
+/* A legacy (non-VMState) handler: opaque bytes, sized in the trailer. */
+static uint8_t legacy_state[131];
+
+static void legacy_save(QEMUFile *f, void *opaque)
+{
+    qemu_put_buffer(f, legacy_state, sizeof(legacy_state));
+}
+
+static int legacy_load(QEMUFile *f, void *opaque, int version_id,
+                       Error **errp)
+{
+    qemu_get_buffer(f, legacy_state, sizeof(legacy_state));
+    return 0;
+}
+
+static const SaveVMHandlers legacy_handlers = {
+    .save_state = legacy_save,
+    .load_state = legacy_load,
+};
+
+static int failing_setup(QEMUFile *f, void *opaque, Error **errp)
+{
+    return -EIO;        /* without saying why: savevm must cope */
+}
+
+static const SaveVMHandlers failing_handlers = {
+    .save_setup = failing_setup,
+};
+
+static void test_legacy_and_failures(void)
+{
+    g_autoptr(GByteArray) s = NULL;
+    QIOChannelBuffer *bioc;
+    QEMUFile *f;
+    Error *err = NULL;
+    const char *want = "{\"name\": \"slirp\", \"instance_id\": 0, "
+        "\"size\": 131, \"fields\": [{\"name\": \"data\", "
+        "\"size\": 131, \"type\": \"buffer\"}]}";
+
+    reset_state();
+    register_savevm_live("slirp", VMSTATE_INSTANCE_ID_ANY, 4,
+                         &legacy_handlers, legacy_state);
+    memset(legacy_state, 0x5a, sizeof(legacy_state));
+    s = save_stream();
+    g_assert_nonnull(memmem(s->data, s->len, want, strlen(want)));
+    memset(legacy_state, 0, sizeof(legacy_state));
+    g_assert_cmpint(load_stream(s, &error_abort), ==, 0);
+    g_assert_cmphex(legacy_state[130], ==, 0x5a);
+    unregister_savevm(NULL, "slirp", legacy_state);
+
+    register_savevm_live("failing", 0, 1, &failing_handlers, NULL);
+    bioc = qio_channel_buffer_new(0);
+    f = qemu_file_new_output(QIO_CHANNEL(bioc));
+    g_assert_cmpint(qemu_savevm_state(f, &err), ==, -EIO);
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "failing: setup failed: Input/output error");
+    error_free(err);
+    qemu_fclose(f);
+    object_unref(bioc);
+    unregister_savevm(NULL, "failing", NULL);
+
+    /* Unregistered: the idle stream is the golden one again. */
+    g_byte_array_unref(s);
+    s = save_stream();
+    g_assert_cmpuint(s->len, ==, 148237);
+}
+
 static void test_commands_sent(void)
 {
     QIOChannelBuffer *bioc = qio_channel_buffer_new(0);
@@ -1329,6 +1396,8 @@ int main(int argc, char **argv)
     g_test_add_func("/savevm/save/config-subsections",
                     test_config_subsections);
     g_test_add_func("/savevm/save/commands", test_commands_sent);
+    g_test_add_func("/savevm/save/legacy-and-failures",
+                    test_legacy_and_failures);
     g_test_add_func("/savevm/load/header", test_load_header);
     g_test_add_func("/savevm/load/machine-name", test_load_machine_name);
     g_test_add_func("/savevm/load/config-subsections",
