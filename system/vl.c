@@ -792,10 +792,11 @@ static int mon_init_func(void *opaque, QemuOpts *opts, Error **errp)
     return monitor_init_opts(opts, errp);
 }
 
-static void fail_if(bool failed, const char *what, Error *err)
+/* @errp, not the Error: the failing call in @failed sets it first. */
+static void fail_if(bool failed, const char *what, Error **errp)
 {
     if (failed) {
-        error_report("%s: %s", what, error_get_pretty(err));
+        error_report("%s: %s", what, error_get_pretty(*errp));
         exit(EXIT_FAILURE);
     }
 }
@@ -805,7 +806,7 @@ static void create_chardevs(void)
     Error *err = NULL;
 
     fail_if(qemu_opts_foreach(&qemu_chardev_opts, chardev_init_func, NULL,
-                              &err), "-chardev", err);
+                              &err), "-chardev", &err);
 }
 
 static void create_monitors(void)
@@ -827,10 +828,10 @@ static void create_monitors(void)
         } else if (chr) {
             monitor_init_hmp(chr, true, &err);
         }
-        fail_if(err != NULL, m->qmp ? "-qmp" : "-monitor", err);
+        fail_if(err != NULL, m->qmp ? "-qmp" : "-monitor", &err);
     }
     fail_if(qemu_opts_foreach(&qemu_mon_opts, mon_init_func, NULL, &err),
-            "-mon", err);
+            "-mon", &err);
 }
 
 static void create_serials(void)
@@ -844,7 +845,7 @@ static void create_serials(void)
         }
         serial_hds[i] = qemu_chr_new_noreport(label, cl.serials[i], NULL,
                                               &err);
-        fail_if(!serial_hds[i], "-serial", err);
+        fail_if(!serial_hds[i], "-serial", &err);
     }
 }
 
@@ -978,10 +979,10 @@ static void create_board_and_devices(MachineState *ms)
 {
     Error *err = NULL;
 
-    fail_if(!machine_run_board_init(ms, &err), "machine", err);
+    fail_if(!machine_run_board_init(ms, &err), "machine", &err);
     fail_if(qemu_opts_foreach(&qemu_device_opts, device_init_func, NULL,
-                              &err), "-device", err);
-    fail_if(!accel_setup_post(ms, &err), "accelerator", err);
+                              &err), "-device", &err);
+    fail_if(!accel_setup_post(ms, &err), "accelerator", &err);
     /* Power-on state for CPUs and devices (loaders place the start). */
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
 }
@@ -992,7 +993,7 @@ static void start_qtest(void)
 
     if (cl.qtest_chrdev) {
         qtest_server_init(cl.qtest_chrdev, cl.qtest_log, &err);
-        fail_if(err != NULL, "-qtest", err);
+        fail_if(err != NULL, "-qtest", &err);
     }
 }
 
@@ -1002,7 +1003,7 @@ static void start_incoming(void)
 
     if (strcmp(cl.incoming, "defer")) {
         qmp_migrate_incoming(cl.incoming, NULL, true, true, &err);
-        fail_if(err != NULL, "-incoming", err);
+        fail_if(err != NULL, "-incoming", &err);
     }
 }
 

@@ -307,8 +307,7 @@ bool machine_parse_smp_config(MachineState *ms,
         return false;
     }
     smp_compute(mc, &cpus, &sockets, &cores, &threads, &maxcpus);
-    if (cpus > UINT32_MAX || maxcpus > UINT32_MAX || !sockets || !cores ||
-        !threads) {
+    if (cpus > UINT32_MAX || maxcpus > UINT32_MAX) {
         error_setg(errp, "Invalid CPU topology: the values are out of "
                    "range");
         return false;
