@@ -22,6 +22,7 @@
 #include "migration/options.h"
 #include "migration/ram.h"
 #include "migration/register.h"
+#include "migration/trace.h"
 #include "qapi/error.h"
 #include "qemu/bitmap.h"
 #include "qemu/cutils.h"
@@ -123,6 +124,7 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
         rs->time_last_bitmap_sync = now;
     }
     count = stat64_get(&mig_stats.dirty_sync_count);
+    trace_migration_bitmap_sync(new_dirty, rs->migration_dirty_pages, count);
     if (migrate_events()) {
         migration_send_pass_event(count);
     }
@@ -256,6 +258,7 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     /* Drop what was dirtied before logging: every page is set anyway. */
     migration_bitmap_sync(rs, false);
     stat64_set(&mig_stats.ram_total, ram_bytes_total());
+    trace_ram_save_setup(ram_bytes_total(), rs->migration_dirty_pages);
 
     qemu_put_be64(f, ram_bytes_total() | RAM_SAVE_FLAG_MEM_SIZE);
     RAMBLOCK_FOREACH_MIGRATABLE(block) {
@@ -274,7 +277,8 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
 {
     RAMState *rs = ram_state;
     int64_t t0 = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
-    int done = 0, i = 0;
+    int done = 0;
+    uint64_t i = 0;
 
     if (!rs) {
         return -EINVAL;
@@ -285,8 +289,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
             done = 1;
             break;
         }
+        i++;
         /* Checking the clock is not free: every 64 pages. */
-        if ((++i & 63) == 0 &&
+        if ((i & 63) == 0 &&
             qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - t0 > RAM_ITERATE_MAX_MS) {
             break;
         }
@@ -296,12 +301,14 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
     /* Pages were queued by reference: hand them over before returning. */
     qemu_fflush(f);
     stat64_set(&mig_stats.remaining, ram_bytes_remaining());
+    trace_ram_save_iterate(i, done, ram_bytes_remaining());
     return qemu_file_get_error(f) ?: done;
 }
 
 static int ram_save_complete(QEMUFile *f, void *opaque)
 {
     RAMState *rs = ram_state;
+    uint64_t pages = 0;
 
     if (!rs) {
         return -EINVAL;
@@ -309,8 +316,9 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
     migration_bitmap_sync(rs, true);
     qemu_mutex_lock_ramlist();
     while (qemu_file_get_error(f) == 0 && ram_find_and_save_block(rs, f)) {
-        /* Everything left goes now: the VM is stopped. */
+        pages++;        /* everything left goes now: the VM is stopped */
     }
+    trace_ram_save_complete(pages);
     qemu_mutex_unlock_ramlist();
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     qemu_fflush(f);
@@ -418,6 +426,7 @@ static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
             error_setg(errp, "Stream ended in the RAM size list");
             return false;
         }
+        trace_ram_load_mem_size(id, length);
         block = qemu_ram_block_by_name(id);
         if (!block) {
             error_setg(errp, "Unknown ramblock \"%s\", cannot accept "
@@ -516,14 +525,27 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
     return 0;
 }
 
+static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp);
+
 static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
 {
+    uint64_t records = 0;
+    int ret;
+
     if (version_id != 4) {
         error_setg(errp, "ram: stream version %d, only 4 is supported",
                    version_id);
         return -EINVAL;
     }
-    for (;;) {
+    ret = ram_load_records(f, &records, errp);
+    trace_ram_load_section(version_id, records);
+    return ret;
+}
+
+/* Page records up to EOS; *@records counts them. */
+static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
+{
+    for (;; (*records)++) {
         uint64_t word = qemu_get_be64(f);
         uint64_t addr = word & RAM_PAGE_MASK;
         int flags = word & ~RAM_PAGE_MASK;
@@ -572,6 +594,7 @@ static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
             return -EINVAL;
         }
         if (!offset_in_ramblock(block, addr)) {
+            trace_ram_load_error(block->idstr, addr, flags);
             error_setg(errp, "Illegal RAM offset " RAM_ADDR_FMT, addr);
             return -EINVAL;
         }

@@ -15,6 +15,7 @@
 #include "migration/global_state.h"
 #include "migration/ram.h"
 #include "migration/timer-state.h"
+#include "migration/trace.h"
 #include "io/channel-buffer.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
@@ -144,6 +145,7 @@ int register_savevm_live(const char *idstr, uint32_t instance_id,
     se->instance_id = instance_id == (uint32_t)VMSTATE_INSTANCE_ID_ANY ?
                       calculate_new_instance_id(idstr) : instance_id;
     savevm_state_handler_insert(se);
+    trace_vmstate_register(se->idstr, se->instance_id, se->section_id);
     return 0;
 }
 
@@ -188,6 +190,7 @@ int vmstate_register_with_alias_id(Object *obj, uint32_t instance_id,
     se->instance_id = instance_id == (uint32_t)VMSTATE_INSTANCE_ID_ANY ?
                       calculate_new_instance_id(se->idstr) : instance_id;
     savevm_state_handler_insert(se);
+    trace_vmstate_register(se->idstr, se->instance_id, se->section_id);
     return 0;
 }
 
@@ -515,6 +518,7 @@ static bool se_is_active(SaveStateEntry *se)
 
 void qemu_savevm_state_header(QEMUFile *f)
 {
+    trace_savevm_state_header();
     qemu_put_be32(f, QEMU_VM_FILE_MAGIC);
     qemu_put_be32(f, QEMU_VM_FILE_VERSION);
     if (migrate_send_configuration()) {
@@ -526,6 +530,7 @@ void qemu_savevm_state_header(QEMUFile *f)
 static void qemu_savevm_command_send(QEMUFile *f, enum qemu_vm_cmd command,
                                      uint16_t len, const uint8_t *data)
 {
+    trace_savevm_send_command(command, len);
     qemu_put_byte(f, QEMU_VM_COMMAND);
     qemu_put_be16(f, command);
     qemu_put_be16(f, len);
@@ -552,13 +557,16 @@ int qemu_savevm_state_setup(QEMUFile *f, Error **errp)
     SaveStateEntry *se;
     int ret;
 
+    trace_savevm_state_setup();
     QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
         if (!se->ops || !se->ops->save_setup || !se_is_active(se)) {
             continue;
         }
+        trace_savevm_section_start(se->idstr, se->section_id);
         save_section_header(f, se, QEMU_VM_SECTION_START);
         ret = se->ops->save_setup(f, se->opaque, errp);
         save_section_footer(f, se);
+        trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret < 0) {
             if (!*errp) {
                 error_setg_errno(errp, -ret, "setup failed");
@@ -577,6 +585,7 @@ int qemu_savevm_state_iterate(QEMUFile *f, bool postcopy)
     SaveStateEntry *se;
     int ret = 1;
 
+    trace_savevm_state_iterate();
     QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
         if (!se->ops || !se->ops->save_live_iterate || !se_is_active(se)) {
             continue;
@@ -589,9 +598,11 @@ int qemu_savevm_state_iterate(QEMUFile *f, bool postcopy)
                           se->ops->has_postcopy(se->opaque))) {
             continue;
         }
+        trace_savevm_section_start(se->idstr, se->section_id);
         save_section_header(f, se, QEMU_VM_SECTION_PART);
         ret = se->ops->save_live_iterate(f, se->opaque);
         save_section_footer(f, se);
+        trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret < 0) {
             error_report("failed to save SaveStateEntry with id(name): "
                          "%d(%s): %d", se->section_id, se->idstr, ret);
@@ -674,9 +685,11 @@ static int savevm_complete_iterables(QEMUFile *f, Error **errp)
             !se_is_active(se)) {
             continue;
         }
+        trace_savevm_section_start(se->idstr, se->section_id);
         save_section_header(f, se, QEMU_VM_SECTION_END);
         ret = se->ops->save_live_complete_precopy(f, se->opaque);
         save_section_footer(f, se);
+        trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret < 0) {
             error_setg_errno(errp, -ret, "Failed to complete section '%s'",
                              se->idstr);
@@ -707,8 +720,10 @@ static int savevm_complete_devices(QEMUFile *f, Error **errp)
         json_writer_start_object(vmdesc, NULL);
         json_writer_str(vmdesc, "name", se->idstr);
         json_writer_int64(vmdesc, "instance_id", se->instance_id);
+        trace_savevm_section_start(se->idstr, se->section_id);
         save_section_header(f, se, QEMU_VM_SECTION_FULL);
         ret = vmstate_save(f, se, vmdesc, errp);
+        trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret) {
             if (!*errp) {
                 error_setg_errno(errp, -ret, "stream error");
@@ -738,7 +753,10 @@ static int savevm_complete_devices(QEMUFile *f, Error **errp)
 int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
                                        Error **errp)
 {
-    int ret = savevm_complete_iterables(f, errp);
+    int ret;
+
+    trace_savevm_state_complete_precopy();
+    ret = savevm_complete_iterables(f, errp);
 
     if (ret < 0) {
         return ret;
@@ -757,6 +775,7 @@ void qemu_savevm_state_cleanup(void)
 {
     SaveStateEntry *se;
 
+    trace_savevm_state_cleanup();
     QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
         if (se->ops && se->ops->save_cleanup) {
             se->ops->save_cleanup(se->opaque);
@@ -883,6 +902,8 @@ static int qemu_loadvm_section_start_full(QEMUFile *f, LoadState *ls,
                    section_id, idstr);
         return ret;
     }
+    trace_qemu_loadvm_state_section_startfull(section_id, idstr,
+                                              instance_id, version_id);
     se = find_se(idstr, instance_id);
     if (!se) {
         error_setg(errp, "Unknown savevm section or instance '%s' %u. "
@@ -929,6 +950,7 @@ static int qemu_loadvm_section_part_end(QEMUFile *f, LoadState *ls,
         error_setg(errp, "Stream ended in a section header");
         return -EIO;
     }
+    trace_qemu_loadvm_state_section_partend(section_id);
     se = g_hash_table_lookup(ls->sections, GUINT_TO_POINTER(section_id));
     if (!se) {
         error_setg(errp, "Unknown savevm section %u", section_id);
@@ -1012,6 +1034,7 @@ static int loadvm_process_command(QEMUFile *f, LoadState *ls, Error **errp)
         error_setg(errp, "MIG_CMD 0x%x unknown (len 0x%x)", cmd, len);
         return -EINVAL;
     }
+    trace_loadvm_process_command(mig_cmd_args[cmd].name, len);
     if (mig_cmd_args[cmd].len != -1 && mig_cmd_args[cmd].len != len) {
         error_setg(errp, "%s received with bad length - expecting %d, got %d",
                    mig_cmd_args[cmd].name, mig_cmd_args[cmd].len, len);
@@ -1036,6 +1059,7 @@ static int loadvm_process_command(QEMUFile *f, LoadState *ls, Error **errp)
             error_setg(errp, "Stream ended in CMD_PING");
             return -EIO;
         }
+        trace_loadvm_process_command_ping(value);
         if (!mis->to_src_file) {
             error_setg(errp, "CMD_PING (0x%x) received with no return path",
                        value);
@@ -1067,6 +1091,7 @@ static int qemu_loadvm_state_main(QEMUFile *f, LoadState *ls, Error **errp)
             error_setg(errp, "Stream ended before QEMU_VM_EOF");
             return qemu_file_get_error(f);
         }
+        trace_qemu_loadvm_state_section(type);
         switch (type) {
         case QEMU_VM_SECTION_START:
         case QEMU_VM_SECTION_FULL:
@@ -1105,6 +1130,7 @@ static void qemu_loadvm_skip_vmdesc(QEMUFile *f)
         return;
     }
     len = qemu_get_be32(f);
+    trace_loadvm_vmdesc(type, len);
     if (len > MAX_VMDESC_SIZE) {
         warn_report("vmdescription of %u bytes ignored", len);
         return;
@@ -1180,6 +1206,7 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
         }
     }
     ret = qemu_loadvm_state_main(f, &ls, errp);
+    trace_qemu_loadvm_state_post_main(ret);
     if (ret == 0) {
         qemu_loadvm_skip_vmdesc(f);
     }
