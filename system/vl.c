@@ -18,6 +18,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/option.h"
+#include "qemu/sockets.h"
 #include "qemu/uuid.h"
 #include "qom/object_interfaces.h"
 #include "trace/control.h"
@@ -809,6 +810,12 @@ static void create_chardevs(void)
                               &err), "-chardev", &err);
 }
 
+/* fd:NAME addresses (migration, sockets) take fds passed with getfd. */
+static int monitor_fd_resolver(const char *name, Error **errp)
+{
+    return monitor_get_fd(monitor_cur(), name, errp);
+}
+
 static void create_monitors(void)
 {
     Error *err = NULL;
@@ -1146,6 +1153,7 @@ void qemu_init(int argc, char **argv)
     migration_object_init();
     /* Before any device is realized: its vmsd registers through hooks. */
     savevm_state_init();
+    socket_set_fd_resolver(monitor_fd_resolver);
     if (qemu_uuid_set) {
         qemu_savevm_set_uuid(&qemu_uuid);
     }
