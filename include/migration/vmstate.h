@@ -202,9 +202,15 @@ extern const VMStateInfo vmstate_info_bitmap;
 
 /* ------------------------------------------------ type-checked offsets */
 
-#define type_check(t1, t2) ((t1 *)0 - (t2 *)0)
-#define type_check_array(t1, t2, n) ((t1(*)[n])0 - (t2 *)0)
-#define type_check_pointer(t1, t2) ((t1 **)0 - (t2 *)0)
+/*
+ * Compile-time checks that a field has the C type its VMState macro says;
+ * each evaluates to 0 (a negative array size breaks the build otherwise).
+ */
+#define vmstate_types_match(t1, t2) \
+    (0 * sizeof(char[__builtin_types_compatible_p(t1, t2) ? 1 : -1]))
+#define type_check(t1, t2) vmstate_types_match(t1, t2)
+#define type_check_array(t1, t2, n) vmstate_types_match(t1[n], t2)
+#define type_check_pointer(t1, t2) vmstate_types_match(t1 *, t2)
 
 #define vmstate_offset_value(_state, _field, _type) \
     (offsetof(_state, _field) + type_check(_type, typeof_field(_state, _field)))

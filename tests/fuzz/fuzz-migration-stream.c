@@ -15,6 +15,7 @@
 #include "qemu/osdep.h"
 #include <sys/mman.h>
 #include "io/channel-buffer.h"
+#include "qemu/cutils.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
