@@ -51,6 +51,12 @@ typedef struct RAMState {
 } RAMState;
 
 static RAMState *ram_state;
+static int64_t ram_iterate_max_ms = RAM_ITERATE_MAX_MS;
+
+void ram_set_iterate_max_ms(int64_t ms)
+{
+    ram_iterate_max_ms = ms;
+}
 
 /* Destination: the block of the last page record, across sections. */
 static RAMBlock *load_last_block;
@@ -291,8 +297,8 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
         }
         i++;
         /* Checking the clock is not free: every 64 pages. */
-        if ((i & 63) == 0 &&
-            qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - t0 > RAM_ITERATE_MAX_MS) {
+        if ((i & 63) == 0 && ram_iterate_max_ms &&
+            qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - t0 > ram_iterate_max_ms) {
             break;
         }
     }

@@ -24,6 +24,12 @@
 /* The longest time one iteration may keep the stream, in ms. */
 #define RAM_ITERATE_MAX_MS 50
 
+/*
+ * Change that limit (0: none).  For tests that need a stream whose
+ * shape does not depend on how fast the machine is.
+ */
+void ram_set_iterate_max_ms(int64_t ms);
+
 /* Register the "ram" section (instance 0, version 4). */
 void ram_mig_init(void);
 

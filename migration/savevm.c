@@ -137,6 +137,13 @@ int register_savevm_live(const char *idstr, uint32_t instance_id,
     assert(strlen(idstr) < sizeof(se->idstr));
     pstrcpy(se->idstr, sizeof(se->idstr), idstr);
     se->version_id = version_id;
+    /*
+     * A START with id 0 trips QEMU's loader (MIGRATION-STREAM.md 5.4):
+     * live handlers never get it.
+     */
+    if (ops->save_setup && savevm_state.global_section_id == 0) {
+        savevm_state.global_section_id++;
+    }
     se->section_id = savevm_state.global_section_id++;
     se->ops = ops;
     se->opaque = opaque;

@@ -147,6 +147,9 @@ static void stream_setup(void)
     ram_mig_init();
     register_savevm_live("block", 0, 1, &inactive_handlers, NULL);
     register_global_state();
+    /* One PART for all of RAM however loaded the machine is, as QEMU's
+     * idle capture has. */
+    ram_set_iterate_max_ms(0);
 }
 
 static void reset_state(void)
