@@ -129,7 +129,7 @@ static char *vm_args(const MigrateStart *a, bool dst, const char *incoming,
         if (!dst) {
             g_autofree char *img = patched_guest();
             g_string_append_printf(s, "-device loader,file=%s,addr=0x7c00,"
-                                   "force-raw=on ", img);
+                                   "cpu-num=0,force-raw=on ", img);
         }
     } else {
         /* libqtest already selects the qtest accelerator */
@@ -658,14 +658,14 @@ void mig_ram_fill(QTestState *who, uint64_t base, uint64_t size,
                 fill_random(buf + i * PAGE, PAGE, seed ^ (idx * 2654435761u));
                 memcpy(buf + i * PAGE, &idx, sizeof(idx));
             }
-            qtest_memwrite(who, base + p * PAGE, buf, n * PAGE);
+            qtest_bufwrite(who, base + p * PAGE, buf, n * PAGE);
         }
         return;
     }
     for (uint64_t p = xs32(&s) % rand_every; p < pages; p += rand_every) {
         fill_random(buf, PAGE, seed ^ (uint32_t)(p * 2654435761u));
         memcpy(buf, &p, sizeof(p));
-        qtest_memwrite(who, base + p * PAGE, buf, PAGE);
+        qtest_bufwrite(who, base + p * PAGE, buf, PAGE);
     }
 }
 
@@ -681,14 +681,19 @@ void mig_ram_dirty_some(QTestState *who, uint64_t base, uint64_t size,
 
         fill_random(buf, sizeof(buf), g_rand_int(rand));
         buf[0] |= 1;
-        qtest_memwrite(who, base + p * PAGE + 64, buf, sizeof(buf));
+        qtest_bufwrite(who, base + p * PAGE + 64, buf, sizeof(buf));
     }
 }
 
 void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                      uint64_t size)
 {
-    const size_t chunk = 16 << 20;
+    /*
+     * 256 KiB per read: libqtest rescans its whole receive buffer for the
+     * end of line after every 4 KiB it reads, so bigger replies cost
+     * quadratic time.
+     */
+    const size_t chunk = 256 << 10;
     g_autofree uint8_t *ba = g_malloc(chunk);
     g_autofree uint8_t *bb = g_malloc(chunk);
     uint64_t bad = 0, first_bad = UINT64_MAX;
@@ -696,8 +701,8 @@ void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
     for (uint64_t off = 0; off < size; off += chunk) {
         size_t n = MIN(chunk, size - off);
 
-        qtest_memread(a, base + off, ba, n);
-        qtest_memread(b, base + off, bb, n);
+        qtest_bufread(a, base + off, ba, n);
+        qtest_bufread(b, base + off, bb, n);
         if (memcmp(ba, bb, n) == 0) {
             continue;
         }
@@ -763,7 +768,7 @@ void mig_check_guest_pattern(QTestState *who)
     if (running) {
         qmp_ok_fmt(who, "{'execute': 'stop'}");
     }
-    qtest_memread(who, MIG_GUEST_START, buf, len);
+    qtest_bufread(who, MIG_GUEST_START, buf, len);
     if (running) {
         qmp_ok_fmt(who, "{'execute': 'cont'}");
     }
