@@ -108,6 +108,8 @@ static void debugcon_class_init(ObjectClass *oc, const void *data)
     dc->unrealize = debugcon_unrealize;
     dc->vmsd = &vmstate_debugcon;
     dc->desc = "ISA debug console (Bochs port 0xe9)";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
     dc->user_creatable = true;
     device_class_set_props(dc, debugcon_props);
 }

@@ -131,6 +131,8 @@ static void serial_isa_class_init(ObjectClass *oc, const void *data)
     dc->unrealize = serial_isa_unrealize;
     dc->vmsd = &vmstate_isa_serial;
     dc->desc = "16550A UART on ISA ports";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
     dc->user_creatable = true;
     device_class_set_legacy_reset(dc, serial_isa_reset);
     device_class_set_props(dc, serial_isa_props);

@@ -245,7 +245,9 @@ char *cpu_hierarchy_to_string(MachineState *ms)
 
 static bool smp_check_given(const SMPConfiguration *c, Error **errp)
 {
-    if ((c->has_sockets && !c->sockets) || (c->has_cores && !c->cores) ||
+    /* QEMU >= 9.0 refuses an explicit zero anywhere, cpus included. */
+    if ((c->has_cpus && !c->cpus) || (c->has_maxcpus && !c->maxcpus) ||
+        (c->has_sockets && !c->sockets) || (c->has_cores && !c->cores) ||
         (c->has_threads && !c->threads) || (c->has_dies && !c->dies) ||
         (c->has_clusters && !c->clusters)) {
         error_setg(errp, "Invalid CPU topology: CPU topology parameters "

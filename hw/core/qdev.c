@@ -53,8 +53,9 @@ const char *qdev_set_id(DeviceState *dev, char *id, Error **errp)
     if (id) {
         prop = object_property_try_add_child(
                    container_get(qdev_get_machine(), "/peripheral"), id,
-                   OBJECT(dev), errp);
+                   OBJECT(dev), NULL);
         if (!prop) {
+            error_setg(errp, "Duplicate device ID '%s'", id);
             g_free(id);
             return NULL;
         }

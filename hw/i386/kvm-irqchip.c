@@ -126,6 +126,8 @@ static void kvm_pic_class_init(ObjectClass *oc, const void *data)
 
     dc->vmsd = &vmstate_kvm_pic;
     dc->desc = "In-kernel 8259 PIC (state only)";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
     device_class_set_props(dc, kvm_pic_props);
 }
 
@@ -203,6 +205,8 @@ static void kvm_ioapic_class_init(ObjectClass *oc, const void *data)
 
     dc->vmsd = &vmstate_kvm_ioapic;
     dc->desc = "In-kernel IOAPIC (state only)";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -353,6 +357,8 @@ static void kvm_pit_class_init(ObjectClass *oc, const void *data)
 
     dc->vmsd = &vmstate_kvm_pit;
     dc->desc = "In-kernel 8254 PIT (state only)";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
 }
 
 static const TypeInfo kvm_irqchip_types[] = {

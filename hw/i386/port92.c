@@ -98,6 +98,8 @@ static void port92_class_init(ObjectClass *oc, const void *data)
     dc->unrealize = port92_unrealize;
     dc->vmsd = &vmstate_port92;
     dc->desc = "System control port A (A20 gate, fast reset)";
+    /* An ISA device: QEMU's ISA bus cannot hot-plug. */
+    dc->hotpluggable = false;
     device_class_set_legacy_reset(dc, port92_reset);
 }
 
