@@ -6,9 +6,11 @@
 
 set -e
 
+# qemu-system-x86 is the peer for interop tests and benchmarks (QEMU 7.2).
 packages="meson ninja-build pkg-config gcc make python3 binutils
 libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libzstd-dev
-libgnutls28-dev gnutls-bin clang libclang-rt-14-dev iproute2 socat"
+libgnutls28-dev gnutls-bin clang libclang-rt-14-dev iproute2 socat
+qemu-system-x86"
 
 missing=
 for p in $packages; do
