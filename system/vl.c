@@ -62,6 +62,7 @@ static struct {
     const char *log_file;       /* -D */
     bool daemonize;
     bool nodefaults;
+    bool nographic;
     bool machine_help;
     GPtrArray *objects;         /* -object strings */
     GArray *monitors;           /* MonitorArg */
@@ -406,6 +407,7 @@ static void opt_display(const char *arg)
 static void opt_nographic(const char *arg)
 {
     display_none = true;
+    cl.nographic = true;
 }
 
 static void opt_nodefaults(const char *arg)
@@ -816,6 +818,37 @@ static int monitor_fd_resolver(const char *name, Error **errp)
     return monitor_get_fd(monitor_cur(), name, errp);
 }
 
+/*
+ * -nographic without -nodefaults: QEMU puts the first serial port and
+ * an HMP monitor on stdio, multiplexed (Ctrl-A c switches).  Tern has
+ * no multiplexing chardev, so stdio gets one of them: the serial port
+ * (the guest's console, what -nographic is mostly for) when the
+ * machine has one and no -serial was given, else the monitor when no
+ * -monitor, -mon or -qmp was given.  When both wanted it, a warning
+ * says the monitor is missing.
+ */
+static void nographic_defaults(MachineClass *mc)
+{
+    bool default_serial = !cl.nb_serials && !mc->no_serial;
+    bool default_monitor = !cl.monitors->len &&
+                           !qemu_opts_find(&qemu_mon_opts, NULL) &&
+                           !QTAILQ_FIRST(&qemu_mon_opts.head);
+
+    if (!cl.nographic || cl.nodefaults) {
+        return;
+    }
+    if (default_serial) {
+        cl.serials[cl.nb_serials++] = "stdio";
+        if (default_monitor) {
+            warn_report("-nographic: the serial port is on stdio and there "
+                        "is no monitor there (Tern cannot multiplex them); "
+                        "add -monitor or -qmp for one");
+        }
+    } else if (default_monitor) {
+        add_monitor("stdio", false, false);
+    }
+}
+
 static void create_monitors(void)
 {
     Error *err = NULL;
@@ -1130,6 +1163,11 @@ void qemu_init(int argc, char **argv)
         machine_help_func();
         exit(EXIT_SUCCESS);
     }
+    if (cl.daemonize && cl.nographic) {
+        /* stdio is gone once daemonized (QEMU refuses this too). */
+        error_report("-nographic cannot be used with -daemonize");
+        exit(EXIT_FAILURE);
+    }
     daemonize_start();
     setup_logging();
     if (!qemu_init_main_loop(&err)) {
@@ -1146,6 +1184,7 @@ void qemu_init(int argc, char **argv)
     create_chardevs();
     create_objects();
     resolve_machine_memdev(ms);
+    nographic_defaults(MACHINE_GET_CLASS(ms));
     create_monitors();
     create_serials();
     configure_accelerator(ms);
