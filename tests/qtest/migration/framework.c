@@ -685,15 +685,24 @@ void mig_ram_dirty_some(QTestState *who, uint64_t base, uint64_t size,
     }
 }
 
+/*
+ * 256 KiB per read: libqtest rescans its whole receive buffer for the end
+ * of line after every 4 KiB it reads, so bigger replies cost quadratic time.
+ */
+#define READ_CHUNK (256 << 10)
+
+static void read_chunked(QTestState *who, uint64_t addr, uint8_t *buf,
+                         size_t size)
+{
+    for (size_t off = 0; off < size; off += READ_CHUNK) {
+        qtest_bufread(who, addr + off, buf + off, MIN(READ_CHUNK, size - off));
+    }
+}
+
 void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                      uint64_t size)
 {
-    /*
-     * 256 KiB per read: libqtest rescans its whole receive buffer for the
-     * end of line after every 4 KiB it reads, so bigger replies cost
-     * quadratic time.
-     */
-    const size_t chunk = 256 << 10;
+    const size_t chunk = READ_CHUNK;
     g_autofree uint8_t *ba = g_malloc(chunk);
     g_autofree uint8_t *bb = g_malloc(chunk);
     uint64_t bad = 0, first_bad = UINT64_MAX;
@@ -768,7 +777,7 @@ void mig_check_guest_pattern(QTestState *who)
     if (running) {
         qmp_ok_fmt(who, "{'execute': 'stop'}");
     }
-    qtest_bufread(who, MIG_GUEST_START, buf, len);
+    read_chunked(who, MIG_GUEST_START, buf, len);
     if (running) {
         qmp_ok_fmt(who, "{'execute': 'cont'}");
     }
