@@ -216,7 +216,9 @@ char *socket_address_to_string(const SocketAddress *addr)
 {
     switch (addr->type) {
     case SOCKET_ADDRESS_TYPE_INET:
-        if (strchr(addr->u.inet.host, ':')) {
+        /* Bracket any host inet_parse() would not read back bare. */
+        if (strpbrk(addr->u.inet.host, ":,") ||
+            addr->u.inet.host[0] == '[') {
             return g_strdup_printf("tcp:[%s]:%s", addr->u.inet.host,
                                    addr->u.inet.port);
         }
