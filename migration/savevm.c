@@ -870,14 +870,16 @@ static int check_section_footer(QEMUFile *f, SaveStateEntry *se,
         return 0;
     }
     byte = qemu_get_byte(f);
-    if (qemu_file_get_error(f) || byte != QEMU_VM_SECTION_FOOTER) {
+    if (!qemu_file_get_error(f) && byte != QEMU_VM_SECTION_FOOTER) {
         error_setg(errp, "Missing section footer for %s", se->idstr);
         return -EINVAL;
     }
     id = qemu_get_be32(f);
     if (qemu_file_get_error(f)) {
-        error_setg(errp, "Missing section footer for %s", se->idstr);
-        return -EINVAL;
+        /* Usually the source went away (cancel, crash): say so. */
+        error_setg(errp, "Stream ended before the footer of section '%s'",
+                   se->idstr);
+        return qemu_file_get_error(f);
     }
     if (id != section_id) {
         error_setg(errp, "Mismatched section id in footer for %s -- read "
