@@ -171,6 +171,12 @@ class Demo:
         for vm in (src, dst):
             vm.qmp.command('migrate-set-capabilities', capabilities=[
                 {'capability': 'events', 'state': True}])
+        if not kvm:
+            # The script dirties pages while the migration runs; pausing
+            # before switchover gives it a point to stop, so that what the
+            # source holds at the end is what the destination must hold.
+            src.qmp.command('migrate-set-capabilities', capabilities=[
+                {'capability': 'pause-before-switchover', 'state': True}])
         src.qmp.command('migrate-set-parameters', **{
             'max-bandwidth': a.bandwidth << 20,
             'downtime-limit': a.downtime})
@@ -187,6 +193,10 @@ class Demo:
         last = [0.0]
 
         def progress(info):
+            if info.get('status') == 'pre-switchover':
+                print('pre-switchover: the script stops writing; '
+                      'migrate-continue')
+                src.qmp.command('migrate-continue', state='pre-switchover')
             if not kvm and info.get('status') == 'active':
                 # keep the source "live": rewrite a few pages each poll
                 base, end = self.region
