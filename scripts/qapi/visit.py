@@ -48,6 +48,22 @@ def gen_member_visit(m):
     return wrap(m.ifcond, indent(code))
 
 
+def gen_absent_branch(tag, v):
+    """A branch compiled out while its tag value is not: input naming
+    the value fails with an error rather than reaching abort()."""
+    if not v.ifcond:
+        return ''
+    from .types import enum_const
+    value = [m for m in tag.type.members if m.name == v.name][0]
+    cond = '!(%s)' % v.ifcond.c_expr()
+    if value.ifcond:
+        cond += ' && (%s)' % value.ifcond.c_expr()
+    return '#if %s\n    case %s:\n' \
+        '        error_setg(errp, "\'%s\' value \'%s\' is not available ' \
+        'in this build");\n        return false;\n#endif\n' \
+        % (cond, enum_const(tag.type, v.name), tag.name, v.name)
+
+
 def gen_members_def(obj):
     name = c_name(obj.name)
     out = 'bool visit_type_%s_members(Visitor *v, %s *obj, Error **errp)\n' \
@@ -78,6 +94,7 @@ def gen_members_def(obj):
                     '&obj->u.%s, errp);\n' % (v.type.c_name(),
                                               c_name(v.name))
             out += wrap(v.ifcond, case)
+            out += gen_absent_branch(tag, v)
         out += '    default:\n        abort();\n    }\n'
     out += '    return true;\n}\n'
     return wrap(obj.ifcond, out) + '\n'
