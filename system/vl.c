@@ -584,8 +584,12 @@ static void setup_logging(void)
 
         for (char **p = items; *p; p++) {
             if (g_str_has_prefix(*p, "trace:")) {
-                if (trace_enable_events(*p + 6, &err) < 0) {
-                    opt_fail(err);
+                /* It returns how many changed; an unknown name sets err. */
+                trace_enable_events(*p + 6, &err);
+                if (err) {
+                    error_report("-d %s: %s", cl.log_items,
+                                 error_get_pretty(err));
+                    exit(EXIT_FAILURE);
                 }
                 mask |= LOG_TRACE;
             } else {
