@@ -194,20 +194,28 @@ typedef struct ChrFdSource {
     ChrFdCanRead *can_read;
     ChrFdRead *read;
     void *opaque;
+    GIOCondition events;    /* what the fd is polled for now */
 } ChrFdSource;
 
 static gboolean chr_fd_prepare(GSource *source, gint *timeout)
 {
     ChrFdSource *s = (ChrFdSource *)source;
     bool want = !s->can_read || s->can_read(s->opaque) > 0;
+    GIOCondition events = want ? G_IO_IN | G_IO_HUP | G_IO_ERR : 0;
 
     /*
      * Poll the fd only while the front end can take input; when it can
      * again it calls qemu_chr_fe_accept_input(), which wakes the context
      * so this runs again.
      */
-    g_source_modify_unix_fd(source, s->tag,
-                            want ? G_IO_IN | G_IO_HUP | G_IO_ERR : 0);
+    /*
+     * Only on a change: modifying a polled fd wakes the context up, and
+     * doing it on every prepare made the I/O thread spin a whole core.
+     */
+    if (events != s->events) {
+        g_source_modify_unix_fd(source, s->tag, events);
+        s->events = events;
+    }
     *timeout = -1;
     return FALSE;
 }
@@ -245,7 +253,8 @@ GSource *chr_fd_watch_add(int fd, ChrFdCanRead *can_read, ChrFdRead *read,
     s->can_read = can_read;
     s->read = read;
     s->opaque = opaque;
-    s->tag = g_source_add_unix_fd(source, fd, G_IO_IN | G_IO_HUP);
+    s->events = G_IO_IN | G_IO_HUP;
+    s->tag = g_source_add_unix_fd(source, fd, s->events);
     g_source_set_name(source, "chardev-fd");
     g_source_attach(source, context);
     if (!context) {
