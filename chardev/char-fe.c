@@ -65,10 +65,17 @@ void qemu_chr_fe_set_handlers(CharBackend *b,
     Chardev *s = b->chr;
     ChardevClass *cc;
     bool fe_open = opaque || fd_can_read || fd_read || fd_event;
+    bool was_open;
 
     if (!s) {
         return;
     }
+    /*
+     * Sampled before the read handler moves to @context: from then on
+     * that context's thread may connect and send OPENED itself, and the
+     * front end must not get it twice (QMP would greet twice).
+     */
+    was_open = s->be_open;
     cc = CHARDEV_GET_CLASS(s);
     b->chr_can_read = fd_can_read;
     b->chr_read = fd_read;
@@ -83,7 +90,7 @@ void qemu_chr_fe_set_handlers(CharBackend *b,
         b->fe_is_open = fe_open;
     }
     /* A front end attaching to a connected backend learns it now. */
-    if (fe_open && s->be_open && fd_event) {
+    if (fe_open && was_open && fd_event) {
         fd_event(opaque, CHR_EVENT_OPENED);
     }
 }
