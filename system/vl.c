@@ -666,6 +666,10 @@ static void create_machine(MachineClass *mc)
     obj = object_new(object_class_get_name(OBJECT_CLASS(mc)));
     object_property_add_child(object_get_root(), "machine", obj);
     object_unref(obj);
+    /* QEMU 10 creates these with the machine, devices or not. */
+    container_get(obj, "/unattached");
+    container_get(obj, "/peripheral");
+    container_get(obj, "/peripheral-anon");
     current_machine = MACHINE(obj);
     if (opts && qemu_opt_foreach(opts, machine_set_prop, obj, &err)) {
         error_report("-machine: %s", error_get_pretty(err));
