@@ -5,10 +5,17 @@
 Cases: idle 1 GiB and 4 GiB (all pages zero), 1 GiB of random data (a
 memory-backend-file prefilled once, mapped privately so the source sends
 it), and the dirtying test guest under KVM.  Prints total time, downtime,
-setup time, throughput and pages sent.  --compare PATH runs the same cases
+setup time, throughput, pages sent and the CPU time (user + sys, from
+/proc/PID/stat) the source and the destination spent from `migrate' to
+the end: on a small host CPU per byte matters as much as bandwidth.
+--compare PATH runs the same cases
 on another QEMU-compatible binary side by side with ratios; --interop
 migrates Tern -> QEMU -> Tern and QEMU -> Tern on -M none and checks the
-memory.  Standard library only.
+memory.  --repeat N runs every case N times, the binaries alternating,
+and prints the median: a destination faulting in fresh memory is much
+slower than one reusing memory the previous run just freed (the host
+takes freed memory back after a few seconds), so one A-then-B run
+favours B.  Standard library only.
 """
 import argparse
 import os
@@ -140,6 +147,7 @@ class Bench:
             src.qmp.command('migrate-set-parameters', **{
                 'max-bandwidth': self.a.bandwidth * MiB,
                 'downtime-limit': self.a.downtime})
+            cpu0 = [cpu_ms(vm) for vm in (src, dst)]
             src.qmp.command('migrate', uri='unix:' + sock)
             info = wait_migration(src, self.a.timeout, interval=0.05,
                                   dst=dst)
@@ -147,9 +155,18 @@ class Bench:
                 raise VMError('%s: %s' % (info['status'],
                                           info.get('error-desc', '')))
             wait_dest_done(dst, 60)
+            info['cpu'] = [cpu_ms(vm) - c for vm, c in zip((src, dst), cpu0)]
             return info
         finally:
             self.stop_all()
+
+
+def cpu_ms(vm):
+    """User + system CPU time of a process so far, in ms."""
+    with open('/proc/%d/stat' % vm.proc.pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / \
+        os.sysconf('SC_CLK_TCK')
 
 
 def passes(path):
@@ -169,13 +186,21 @@ def row(info):
         'mibs': ram['transferred'] / MiB / max(t / 1000.0, 1e-3),
         'normal': ram['normal'], 'dup': ram['duplicate'],
         'xfer': ram['transferred'] / MiB,
+        'scpu': info['cpu'][0], 'dcpu': info['cpu'][1],
     }
+
+
+def median_row(rows):
+    """Per column median of several runs of one case."""
+    return {k: sorted(r[k] for r in rows)[len(rows) // 2]
+            for k in rows[0]}
 
 
 COLS = (('total', 'total ms', '%d'), ('downtime', 'down ms', '%d'),
         ('setup', 'setup ms', '%d'), ('mibs', 'MiB/s', '%.0f'),
         ('normal', 'normal pg', '%d'), ('dup', 'zero pg', '%d'),
-        ('xfer', 'sent MiB', '%.1f'))
+        ('xfer', 'sent MiB', '%.1f'), ('scpu', 'src cpu ms', '%d'),
+        ('dcpu', 'dst cpu ms', '%d'))
 
 
 def print_table(results, names):
@@ -281,6 +306,9 @@ def main():
     p.add_argument('--downtime', type=int, default=300,
                    help='downtime-limit, ms')
     p.add_argument('--timeout', type=int, default=600)
+    p.add_argument('--repeat', type=int, default=1,
+                   help='runs per case and binary, alternating the '
+                   'binaries; the table shows the median')
     a = p.parse_args()
     a.binary = os.path.abspath(a.binary or os.path.join(
         a.build_dir, 'tern-system-x86_64'))
@@ -301,16 +329,26 @@ def main():
         results = []
         for case in a.cases.split(','):
             per = {}
-            for name, b in bins:
-                if case == 'guest-kvm' and not kvm_usable():
-                    per[name] = 'skipped: /dev/kvm is not usable'
-                    continue
-                try:
-                    per[name] = row(bench.run_case(b, case))
-                except (VMError, QMPError, QMPConnectionError, OSError,
-                TimeoutError) as e:
-                    per[name] = 'FAILED: %s' % str(e).splitlines()[0][:200]
-                    rc = 1
+            runs = {name: [] for name, _ in bins}
+            for i in range(max(1, a.repeat)):
+                # Alternate who goes first: see --repeat in the docstring.
+                order = bins if i % 2 == 0 else bins[::-1]
+                for name, b in order:
+                    if name in per:
+                        continue
+                    if case == 'guest-kvm' and not kvm_usable():
+                        per[name] = 'skipped: /dev/kvm is not usable'
+                        continue
+                    try:
+                        runs[name].append(row(bench.run_case(b, case)))
+                    except (VMError, QMPError, QMPConnectionError, OSError,
+                            TimeoutError) as e:
+                        per[name] = 'FAILED: %s' % \
+                            str(e).splitlines()[0][:200]
+                        rc = 1
+            for name, _ in bins:
+                if name not in per:
+                    per[name] = median_row(runs[name])
             results.append((case, per))
             sys.stdout.flush()
         print()
