@@ -56,6 +56,13 @@ enum qemu_vm_cmd {
 char *savevm_machine_type_name(void);
 
 /*
+ * True (with the first offender in @errp) when a registered VMState is
+ * marked unmigratable.  The migrate command refuses to start then, as
+ * QEMU's migrate_prepare() does.
+ */
+bool qemu_savevm_state_blocked(Error **errp);
+
+/*
  * Write a whole precopy stream to @f in one go with the VM stopped (no
  * iteration): header, setup, completion, EOF and trailer.  Used by the
  * unit tests and by a future savevm/snapshot command.

@@ -634,6 +634,26 @@ static void test_legacy_and_failures(void)
     g_assert_cmpuint(s->len, ==, 148237);
 }
 
+static const VMStateDescription vmstate_unmigratable = {
+    .name = "no-migration-please",
+    .unmigratable = true,
+};
+
+static void test_unmigratable(void)
+{
+    Error *err = NULL;
+    int dummy;
+
+    g_assert_false(qemu_savevm_state_blocked(&error_abort));
+    vmstate_register(NULL, 0, &vmstate_unmigratable, &dummy);
+    g_assert_true(qemu_savevm_state_blocked(&err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "State blocked by "
+                    "non-migratable device 'no-migration-please'");
+    error_free(err);
+    vmstate_unregister(NULL, &vmstate_unmigratable, &dummy);
+    g_assert_false(qemu_savevm_state_blocked(&error_abort));
+}
+
 static void test_commands_sent(void)
 {
     QIOChannelBuffer *bioc = qio_channel_buffer_new(0);
@@ -1399,6 +1419,7 @@ int main(int argc, char **argv)
     g_test_add_func("/savevm/save/config-subsections",
                     test_config_subsections);
     g_test_add_func("/savevm/save/commands", test_commands_sent);
+    g_test_add_func("/savevm/save/unmigratable", test_unmigratable);
     g_test_add_func("/savevm/save/legacy-and-failures",
                     test_legacy_and_failures);
     g_test_add_func("/savevm/load/header", test_load_header);
