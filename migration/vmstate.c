@@ -539,9 +539,23 @@ static int vmstate_subsection_load(QEMUFile *f,
         uint8_t *peeked;
         size_t len = qemu_peek_byte(f, 1);
         uint32_t version_id;
+        size_t i;
         int ret;
 
         if (len < plen + 1) {
+            break;
+        }
+        /*
+         * The marker may be data of an enclosing description near the
+         * end of the stream: match our name a byte at a time before
+         * peeking the whole name, so as not to read past that end.
+         */
+        for (i = 0; i < plen; i++) {
+            if (qemu_peek_byte(f, 2 + i) != (uint8_t)vmsd->name[i]) {
+                break;
+            }
+        }
+        if (i < plen) {
             break;
         }
         if (qemu_peek_buffer(f, &peeked, len, 2) != len) {

@@ -23,6 +23,7 @@
 #include "qobject/qjson.h"
 #include "migration/channel.h"
 #include "migration/migration.h"
+#include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -166,11 +167,11 @@ static void fuzz_socket_parse(const char *str)
         check_socket_address(addr);
         again = socket_parse(text, &err);
         if (!again) {
-            g_error("socket_parse('%s') fails on its own output '%s': %s",
+            fuzz_fail("socket_parse('%s') fails on its own output '%s': %s",
                     str, text, error_get_pretty(err));
         }
         if (!socket_address_same(addr, again)) {
-            g_error("socket_parse('%s') -> '%s' changes the address",
+            fuzz_fail("socket_parse('%s') -> '%s' changes the address",
                     str, text);
         }
         qapi_free_SocketAddress(again);

@@ -28,6 +28,7 @@
 #include "qapi/string-input-visitor.h"
 #include "qapi/string-output-visitor.h"
 #include "qobject/qjson.h"
+#include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -119,7 +120,7 @@ static void fuzz_qobject(unsigned type, bool keyval, const char *json)
     if (!visit(v, NULL, &again, &err)) {
         g_autoptr(GString) text = qobject_to_json(out);
 
-        g_error("type %u: output '%s' does not read back: %s", type,
+        fuzz_fail("type %u: output '%s' does not read back: %s", type,
                 text->str, error_get_pretty(err));
     }
     visit_free(v);

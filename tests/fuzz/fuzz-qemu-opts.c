@@ -29,6 +29,7 @@
 #include "qobject/qdict.h"
 #include "qom/object.h"
 #include "qom/object_interfaces.h"
+#include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -186,7 +187,7 @@ static void fuzz_opts(QemuOptsList *list, const char *str, bool noisily)
             qemu_opts_del(opts);
         } else {
             /* Only a value that qemu_opts_parse() took may... not fail. */
-            g_error("qemu_opts_from_qdict refused what parsing gave: %s",
+            fuzz_fail("qemu_opts_from_qdict refused what parsing gave: %s",
                     error_get_pretty(err));
         }
     }
@@ -320,7 +321,7 @@ static void fuzz_object(const char *str)
 
         assert(g_str_has_prefix(path, "/objects/"));
         if (!user_creatable_del(path + strlen("/objects/"), &err)) {
-            g_error("cannot delete %s: %s", path, error_get_pretty(err));
+            fuzz_fail("cannot delete %s: %s", path, error_get_pretty(err));
         }
     } else {
         error_free(err);

@@ -29,6 +29,7 @@
 #include "tests/qapi-schema/test-qapi-commands.h"
 #include "tests/qapi-schema/test-qapi-events.h"
 #include "tests/qapi-schema/test-qapi-init-commands.h"
+#include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -219,7 +220,7 @@ static void check_response(QObject *req, QDict *rsp)
     QObject *again;
 
     if (!!err == qdict_haskey(rsp, "return")) {
-        g_error("response needs exactly one of return/error: %s",
+        fuzz_fail("response needs exactly one of return/error: %s",
                 text->str);
     }
     if (err) {
