@@ -44,7 +44,12 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
         /* Postcopy is refused by the capability check: never here. */
         return false;
     }
-    if (migration_is_running()) {
+    /*
+     * A failed migration's thread sets 'failed' before its cleanup has
+     * run on the main thread: until then the threads, files and
+     * semaphores still belong to it.
+     */
+    if (migration_is_running() || s->migration_thread_running) {
         error_setg(errp, "There's a migration process in progress");
         return false;
     }
@@ -68,7 +73,18 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
     return true;
 }
 
-/* Forget the previous migration; state none -> setup. */
+/* Take every pending post: a new migration must not see old wake-ups. */
+static void migration_sem_drain(QemuSemaphore *sem)
+{
+    while (qemu_sem_timedwait(sem, 0) == 0) {
+        /* nothing */
+    }
+}
+
+/*
+ * Forget the previous migration (its threads are joined); state
+ * none -> setup.
+ */
 static void migrate_init(MigrationState *s)
 {
     migrate_error_free(s);
@@ -82,6 +98,18 @@ static void migrate_init(MigrationState *s)
     s->rp_state.error = false;
     s->rp_state.received_shut = false;
     s->rp_state.shut_value = 0;
+    /*
+     * The return-path reader posts rp_sem when it ends, but only a
+     * migration that reached the switchover waits for it: after an
+     * earlier failure the post is left over and would let the next
+     * switchover go on before that migration's SHUT arrived.  PONGs,
+     * a cancel's wake-ups and a migrate-continue racing a cancel leave
+     * posts behind in the same way.
+     */
+    migration_sem_drain(&s->rp_state.rp_sem);
+    migration_sem_drain(&s->rp_state.rp_pong_acks);
+    migration_sem_drain(&s->rate_limit_sem);
+    migration_sem_drain(&s->pause_sem);
     s->start_time = now_ms();
     s->setup_time = 0;
     s->total_time = 0;
