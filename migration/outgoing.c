@@ -334,10 +334,19 @@ out:
         s->rp_state.error = true;
         migrate_set_error(s, err);
         error_free(err);
-        /* Stop the sender too. */
+        /*
+         * Stop the sender too, at the channel: its next write fails by
+         * itself.  Latching an error in the file as well would fail a
+         * switchover whose last byte had already gone out, and the
+         * source would resume while the destination may be running.
+         */
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
-            if (s->to_dst_file) {
-                qemu_file_shutdown(s->to_dst_file);
+            QIOChannel *ioc = s->to_dst_file ?
+                              qemu_file_get_ioc(s->to_dst_file) : NULL;
+
+            if (ioc && qio_channel_has_feature(ioc,
+                                               QIO_CHANNEL_FEATURE_SHUTDOWN)) {
+                qio_channel_shutdown(ioc, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
             }
         }
     }

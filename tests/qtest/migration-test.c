@@ -8,9 +8,11 @@
 #include "qemu/osdep.h"
 #include "migration/framework.h"
 #include "qapi/error.h"
+#include "qemu/bswap.h"
 #include "qobject/qjson.h"
 #include "qobject/qlist.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -37,9 +39,11 @@ static void check_dest_running(QTestState *to)
 
 static void check_source_recovered(QTestState *from)
 {
-    g_autofree char *st = query_runstate(from);
-
-    g_assert_cmpstr(st, ==, "running");
+    /*
+     * 'failed' is set by the migration thread; the VM is restarted by
+     * the cleanup that runs after it on the main thread.
+     */
+    wait_runstate(from, "running");
 }
 
 /* The statistics a completed migration of @size bytes must show. */
@@ -601,6 +605,80 @@ static void test_cancel_setup(void)
     g_assert(g_str_has_suffix(ev, "cancelling cancelled"));
     close(lfd);
     migrate_again(from);
+    migrate_end(from, NULL);
+}
+
+/*
+ * True when @buf (the whole stream read so far) ends with the source's
+ * trailer: QEMU_VM_EOF (0x00), QEMU_VM_VMDESCRIPTION (0x06), a be32
+ * length and that many bytes of JSON.  Nothing follows it.
+ */
+static bool stream_has_trailer(const GByteArray *buf)
+{
+    const guint8 *d = buf->data;
+    /* the JSON is a few KiB: look at the last MiB only */
+    gint64 stop = MAX((gint64)buf->len - (1 << 20), 0);
+
+    for (gint64 i = (gint64)buf->len - 7; i >= stop; i--) {
+        if (d[i] == 0x00 && d[i + 1] == 0x06 && d[i + 6] == '{' &&
+            i + 6 + ldl_be_p(d + i + 2) == buf->len) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The destination received the whole stream, then its return path ended
+ * without SHUT: it may be running the VM.  The source must report the
+ * failure but never run again (it stays in postmigrate).  The test plays
+ * the destination: it reads until the trailer and closes the connection.
+ */
+static void test_rp_no_shut(void)
+{
+    MigrateStart args = { .mem = SMALL_MEM, .return_path = true };
+    g_autoptr(GByteArray) stream = g_byte_array_new();
+    g_autofree char *uri = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *st = NULL;
+    QTestState *from, *to;
+    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+    int lfd, cfd;
+
+    migrate_start(&from, &to, "defer", &args);
+    migrate_end(NULL, to);
+    lfd = silent_listener(&uri);
+    mig_ram_fill(from, 0, SMALL_SIZE, 0x5b, 64);
+    migrate_ensure_converge(from);
+    migrate_qmp(from, uri, NULL);
+
+    cfd = accept(lfd, NULL, NULL);
+    g_assert_cmpint(cfd, >=, 0);
+    while (!stream_has_trailer(stream)) {
+        struct pollfd pfd = { .fd = cfd, .events = POLLIN };
+        guint8 chunk[65536];
+        ssize_t n;
+
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        if (poll(&pfd, 1, 1000) <= 0) {
+            continue;
+        }
+        n = read(cfd, chunk, sizeof(chunk));
+        g_assert_cmpint(n, >, 0);
+        g_byte_array_append(stream, chunk, n);
+    }
+    g_test_message("read the whole stream (%u bytes); closing without SHUT",
+                   stream->len);
+    close(cfd);
+    close(lfd);
+
+    err = migrate_wait_failed(from);
+    g_test_message("source error-desc: %s", err);
+    /* it must not be resumed: the destination may have the VM */
+    wait_runstate(from, "postmigrate");
+    st = qmp_expect_error(from, "{'execute': 'migrate', 'arguments':"
+                          " {'uri': %s}}", uri);
+    g_assert(strstr(st, "paused due to previous migration"));
     migrate_end(from, NULL);
 }
 
@@ -1174,6 +1252,8 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/validate_uuid_error",
                    test_validate_uuid_mismatch);
     qtest_add_func("/migration/failure/machine-type", test_machine_mismatch);
+    qtest_add_func("/migration/failure/return-path/no-shut",
+                   test_rp_no_shut);
     qtest_add_func("/migration/failure/blocker", test_blocker);
 
     qtest_add_func("/migration/cancel/src/after/none", test_cancel_none);
