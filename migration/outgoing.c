@@ -469,15 +469,45 @@ typedef enum {
     MIG_ITERATE_BREAK,      /* done (completed or failed) */
 } MigIterateState;
 
+/* The switchover threshold for a measured bandwidth (bytes per ms). */
+static void migration_set_threshold(MigrationState *s, double bandwidth)
+{
+    /* avail-switchover-bandwidth, when set, replaces the estimate. */
+    double switchover_bw = migrate_avail_switchover_bandwidth() / 1000.0;
+
+    if (!switchover_bw) {
+        switchover_bw = bandwidth;
+    }
+    s->threshold_size = switchover_bw * migrate_downtime_limit();
+}
+
+/*
+ * A pass ended before the first window did: estimate the bandwidth from
+ * the partial window.  With no estimate the threshold is 0, the exact
+ * figure is never below it, and every pass would be sent again until the
+ * window ends.  The window itself (rate limit budget) is left alone.
+ */
+static void migration_estimate_early(MigrationState *s)
+{
+    int64_t time_spent = now_ms() - s->iteration_start_time;
+    uint64_t transferred;
+
+    migration_update_transferred(s->to_dst_file);
+    transferred = migration_transferred_bytes() - s->iteration_initial_bytes;
+    if (time_spent > 0 && transferred > 10000) {
+        migration_set_threshold(s, (double)transferred / time_spent);
+    }
+}
+
 /* Once per BUFFER_DELAY window: bandwidth, threshold, expected downtime. */
 static void migration_update_counters(MigrationState *s, int64_t current)
 {
-    uint64_t current_bytes, transferred, threshold;
+    uint64_t current_bytes, transferred;
     uint64_t pages = stat64_get(&mig_stats.normal_pages) +
                      stat64_get(&mig_stats.zero_pages);
     static uint64_t pages_at_window_start;
     int64_t time_spent;
-    double bandwidth, switchover_bw;
+    double bandwidth;
 
     if (current < s->iteration_start_time + BUFFER_DELAY) {
         return;
@@ -488,13 +518,7 @@ static void migration_update_counters(MigrationState *s, int64_t current)
     time_spent = current - s->iteration_start_time;
     bandwidth = (double)transferred / time_spent;      /* bytes per ms */
 
-    /* avail-switchover-bandwidth, when set, replaces the estimate. */
-    switchover_bw = migrate_avail_switchover_bandwidth() / 1000.0;
-    if (!switchover_bw) {
-        switchover_bw = bandwidth;
-    }
-    threshold = switchover_bw * migrate_downtime_limit();
-    s->threshold_size = threshold;
+    migration_set_threshold(s, bandwidth);
     s->mbps = ((double)transferred * 8.0 / ((double)time_spent / 1000.0)) /
               1000.0 / 1000.0;
     stat64_set(&mig_stats.pages_per_second,
@@ -506,7 +530,7 @@ static void migration_update_counters(MigrationState *s, int64_t current)
         s->expected_downtime = stat64_get(&mig_stats.remaining) / bandwidth;
     }
     trace_migrate_transferred(transferred, time_spent, bandwidth,
-                              migrate_downtime_limit(), threshold);
+                              s->threshold_size, migrate_downtime_limit());
 
     migration_rate_reset();
     s->iteration_start_time = current;
@@ -669,6 +693,9 @@ static MigIterateState migration_iteration_run(MigrationState *s)
     qemu_savevm_state_pending_estimate(&must_precopy, &can_postcopy);
     pending = must_precopy + can_postcopy;
     trace_migration_iteration(must_precopy, can_postcopy, s->threshold_size);
+    if (!pending && !s->threshold_size) {
+        migration_estimate_early(s);
+    }
 
     /* Close to the threshold: ask for the exact figure (a bitmap sync). */
     if (pending <= s->threshold_size) {
