@@ -143,6 +143,11 @@ void migration_fd_process_incoming(QEMUFile *f)
 
     trace_migration_incoming_process();
     mis->from_src_file = f;
+    /*
+     * The load runs in the main loop: a read with no data yet must yield
+     * to it (QMP stays served), not block the whole process.
+     */
+    qio_channel_set_blocking(qemu_file_get_ioc(f), false, NULL);
     co = qemu_coroutine_create(process_incoming_migration_co, NULL);
     mis->migration_incoming_co = co;
     qemu_coroutine_enter(co);
