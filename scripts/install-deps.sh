@@ -10,7 +10,7 @@ set -e
 packages="meson ninja-build pkg-config gcc make python3 binutils
 libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libzstd-dev
 libgnutls28-dev gnutls-bin clang libclang-rt-14-dev iproute2 socat
-qemu-system-x86"
+qemu-system-x86 valgrind"
 
 missing=
 for p in $packages; do

@@ -41,8 +41,12 @@ unsigned long *bitmap_zero_extend(unsigned long *old, long old_nbits,
     long new_len = BITS_TO_LONGS(new_nbits);
     unsigned long *map = g_renew(unsigned long, old, new_len);
 
+    /*
+     * Clear through the end of the last word: find_next_bit() reads the
+     * bits past @new_nbits in it, so they must not be left uninitialised.
+     */
     if (new_nbits > old_nbits) {
-        bitmap_clear(map, old_nbits, new_nbits - old_nbits);
+        bitmap_clear(map, old_nbits, new_len * BITS_PER_LONG - old_nbits);
     }
     return map;
 }

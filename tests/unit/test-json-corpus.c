@@ -137,9 +137,10 @@ static int add_tests(const char *sub, GTestDataFunc fn)
                                                      (int)strlen(file) - 5,
                                                      file);
 
-        /* The path string lives as long as the test program. */
-        g_test_add_data_func(test_path,
-                             g_build_filename(dir_path, file, NULL), fn);
+        /* GLib frees the file name after the test has run. */
+        g_test_add_data_func_full(test_path,
+                                  g_build_filename(dir_path, file, NULL),
+                                  fn, g_free);
         n++;
     }
     g_ptr_array_free(names, true);

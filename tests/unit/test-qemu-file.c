@@ -14,7 +14,10 @@
 #include "io/channel-socket.h"
 #include "migration/qemu-file.h"
 
-/* An output file on a fresh buffer; *bioc gets the buffer. */
+/*
+ * An output file on a fresh buffer; *bioc gets the buffer with a reference
+ * of its own, which the caller drops after qemu_fclose().
+ */
 static QEMUFile *open_out(QIOChannelBuffer **bioc)
 {
     *bioc = qio_channel_buffer_new(0);
@@ -45,7 +48,6 @@ static void test_widths(void)
     char str[256];
     uint8_t buf[3];
 
-    object_ref(bioc);
     qemu_put_byte(f, 0x1ab);            /* only the low byte counts */
     qemu_put_be16(f, 0x1234);
     qemu_put_be32(f, 0xdeadbeef);
@@ -87,7 +89,6 @@ static void test_large_and_async(void)
     g_autofree uint8_t *expect = g_malloc(2 * big + 4096 * 100 + 100);
     size_t pos = 0;
 
-    object_ref(bioc);
     for (size_t i = 0; i < big; i++) {
         a[i] = i * 7;
     }
@@ -214,7 +215,6 @@ static void test_error_latching(void)
         QIOChannelBuffer *bioc;
         QEMUFile *o = open_out(&bioc);
 
-        object_ref(bioc);
         qemu_put_be32(o, 1);
         error_setg(&err, "injected");
         qemu_file_set_error_obj(o, -ENOSPC, err);
