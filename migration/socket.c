@@ -11,6 +11,7 @@
 #include "io/net-listener.h"
 #include "migration/migration.h"
 #include "migration/options.h"
+#include "migration/qemu-file.h"
 #include "qapi/clone-visitor.h"
 #include "qapi/error.h"
 #include "qapi/qapi-visit-sockets.h"
@@ -67,7 +68,17 @@ static void socket_accept_incoming_migration(QIONetListener *listener,
     Error *err = NULL;
 
     if (migration_has_all_channels()) {
-        error_report("Extra incoming migration connection; ignoring");
+        MigrationIncomingState *mis = migration_incoming_get_current();
+
+        /*
+         * The source opened multifd (or postcopy-preempt) channels, so
+         * the main channel alone will never carry all the RAM.  Fail now
+         * rather than wait for a source that may never close it.
+         */
+        error_report("Extra incoming migration connection: multifd is not "
+                     "supported by Tern yet; failing the migration");
+        qio_channel_shutdown(qemu_file_get_ioc(mis->from_src_file),
+                             QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
         return;
     }
     qio_channel_set_name(QIO_CHANNEL(cioc), "migration-socket-incoming");
