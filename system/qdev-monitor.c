@@ -97,7 +97,6 @@ static DeviceState *device_add_opts(QemuOpts *opts, bool hotplug,
         }
     }
     dev = qdev_new(driver);
-    dev->hotplugged = hotplug;
     if (!qdev_set_id(dev, g_strdup(id), errp)) {
         object_unref(dev);
         return NULL;

@@ -1033,6 +1033,9 @@ static void create_board_and_devices(MachineState *ms)
     fail_if(!accel_setup_post(ms, &err), "accelerator", &err);
     /* Power-on state for CPUs and devices (loaders place the start). */
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    /* As QEMU: later devices are hot-plugged; report unused -global. */
+    qdev_machine_creation_done();
+    qdev_prop_check_globals();
 }
 
 static void start_qtest(void)

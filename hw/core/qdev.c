@@ -11,6 +11,13 @@
 #include "hw/qdev-properties.h"
 
 static const QdevVMStateHooks *vmstate_hooks;
+/* Set once start-up has created the machine's devices. */
+static bool machine_ready;
+
+void qdev_machine_creation_done(void)
+{
+    machine_ready = true;
+}
 
 void qdev_set_vmstate_hooks(const QdevVMStateHooks *hooks)
 {
@@ -196,6 +203,8 @@ static void device_initfn(Object *obj)
 
     dev->instance_id_alias = -1;
     dev->realized = false;
+    /* Known before -global properties apply: they only warn then. */
+    dev->hotplugged = machine_ready;
     dev->allow_unplug_during_migration = false;
 }
 

@@ -110,6 +110,12 @@ void qdev_unrealize(DeviceState *dev);
  */
 const char *qdev_set_id(DeviceState *dev, char *id, Error **errp);
 
+/*
+ * Start-up has created the machine and its -device devices: devices
+ * created from now on are hot-plugged (DeviceState.hotplugged).
+ */
+void qdev_machine_creation_done(void);
+
 /* "/machine", created as a container if no machine exists yet. */
 Object *qdev_get_machine(void);
 

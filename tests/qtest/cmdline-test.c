@@ -577,6 +577,27 @@ static void test_nographic_both(void)
     child_free(&c);
 }
 
+/* -global that never applies: warnings once start-up is done (QEMU's). */
+static void test_global_unused(void)
+{
+    char *args[] = { (char *)"-M", (char *)"none",
+                     (char *)"-global", (char *)"no-such-driver.x=1",
+                     (char *)"-global", (char *)"isa-serial.iobase=0x2f8",
+                     NULL };
+    Child c;
+
+    child_spawn(&c, args, false);
+    child_wait_text(&c, true, "isa-serial.iobase=0x2f8 not used\n");
+    g_test_message("stderr: %s", c.err->str);
+    g_assert_nonnull(strstr(c.err->str, PROG ": warning: global "
+                            "no-such-driver.x has invalid class name\n"));
+    kill(c.pid, SIGTERM);
+    child_finish(&c);
+    g_assert_true(WIFEXITED(c.status));
+    g_assert_cmpint(WEXITSTATUS(c.status), ==, 0);
+    child_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -599,5 +620,6 @@ int main(int argc, char **argv)
     qtest_add_func("/cmdline/nographic/serial-given",
                    test_nographic_serial_given);
     qtest_add_func("/cmdline/nographic/both", test_nographic_both);
+    qtest_add_func("/cmdline/global-unused", test_global_unused);
     return g_test_run();
 }

@@ -540,6 +540,25 @@ static void test_device_del_coldplugged(void)
     qtest_quit(qts);
 }
 
+/*
+ * A bad -global stops start-up for -device, but only warns for a
+ * hot-plugged device (as QEMU): device_add must not kill the VM.
+ */
+static void test_device_add_bad_global(void)
+{
+    QTestState *qts = qtest_init("-M none -m 64M "
+                                 "-global loader.data-be=maybe");
+    g_autoptr(QObject) be = NULL;
+
+    qtest_qmp_assert_success(qts, "{'execute': 'device_add', 'arguments':"
+                             " {'driver': 'loader', 'id': 'g1', 'data': 1,"
+                             " 'data-len': 1, 'addr': 0}}");
+    be = qom_get(qts, "/machine/peripheral/g1", "data-be");
+    g_assert_false(qbool_get_bool(qobject_to(QBool, be)));
+    qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
+    qtest_quit(qts);
+}
+
 static void test_device_hmp(void)
 {
     QTestState *qts = qtest_init("-M none -m 64M");
@@ -581,5 +600,7 @@ int main(int argc, char **argv)
     qtest_add_func("/qdev/device-del-coldplugged",
                    test_device_del_coldplugged);
     qtest_add_func("/qdev/hmp", test_device_hmp);
+    qtest_add_func("/qdev/device-add-bad-global",
+                   test_device_add_bad_global);
     return g_test_run();
 }
