@@ -22,6 +22,7 @@
 static bool qtest_on;
 static CharBackend qtest_chr;
 static GString *qtest_inbuf;
+static size_t qtest_inbuf_scanned;  /* bytes of qtest_inbuf without '\n' */
 static FILE *qtest_log_fp;
 static int64_t qtest_start_us;
 static int64_t qtest_clock_ns;      /* atomic-free: BQL */
@@ -88,6 +89,132 @@ static void G_GNUC_PRINTF(1, 2) qtest_sendf(const char *fmt, ...)
     va_end(ap);
     qtest_log("S", text);
     qemu_chr_fe_write_all(&qtest_chr, (const uint8_t *)text, strlen(text));
+}
+
+/*
+ * A reply sent in pieces, so that a big one (b64read) needs no buffer of
+ * its own size: @first starts it (and its log line).
+ */
+static void qtest_send_part(const char *text, size_t len, bool first)
+{
+    if (qtest_log_fp) {
+        if (first) {
+            fprintf(qtest_log_fp, "[S +%f] ",
+                    (g_get_monotonic_time() - qtest_start_us) / 1e6);
+        }
+        fwrite(text, 1, len, qtest_log_fp);
+        fflush(qtest_log_fp);
+    }
+    qemu_chr_fe_write_all(&qtest_chr, (const uint8_t *)text, len);
+}
+
+static const char qtest_b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Base64 of @len bytes into @out (4 per 3, padded); returns the length. */
+static size_t qtest_b64_encode(char *out, const uint8_t *in, size_t len)
+{
+    const char *a = qtest_b64_alphabet;
+    size_t o = 0, i = 0;
+
+    for (; i + 3 <= len; i += 3) {
+        uint32_t g = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+
+        out[o++] = a[g >> 18];
+        out[o++] = a[(g >> 12) & 63];
+        out[o++] = a[(g >> 6) & 63];
+        out[o++] = a[g & 63];
+    }
+    if (i < len) {
+        uint32_t g = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0);
+
+        out[o++] = a[g >> 18];
+        out[o++] = a[(g >> 12) & 63];
+        out[o++] = i + 1 < len ? a[(g >> 6) & 63] : '=';
+        out[o++] = '=';
+    }
+    return o;
+}
+
+/*
+ * Strict base64 as qbase64_decode() (same checks and messages), in one
+ * table-driven pass: b64write spent most of its time decoding.
+ */
+static uint8_t *qtest_b64_decode(const char *in, size_t *out_len,
+                                 Error **errp)
+{
+    static int8_t value[256];
+    size_t len = strlen(in), pad = 0, o = 0;
+    g_autofree uint8_t *out = NULL;
+    unsigned bad = 0;
+
+    if (!value['A']) {
+        memset(value, -1, sizeof(value));
+        for (int i = 0; i < 64; i++) {
+            value[(uint8_t)qtest_b64_alphabet[i]] = i;
+        }
+    }
+    while (pad < 2 && pad < len && in[len - 1 - pad] == '=') {
+        pad++;
+    }
+    out = g_malloc(len / 4 * 3 + 3);
+    for (size_t i = 0; i + 4 <= len - pad; i += 4) {
+        int a = value[(uint8_t)in[i]], b = value[(uint8_t)in[i + 1]];
+        int c = value[(uint8_t)in[i + 2]], d = value[(uint8_t)in[i + 3]];
+
+        uint32_t g = (uint32_t)a << 18 | (uint32_t)b << 12 |
+                     (uint32_t)c << 6 | (uint32_t)d;
+
+        bad |= a | b | c | d;       /* negative (high bits set) if bad */
+        out[o++] = g >> 16;
+        out[o++] = g >> 8;
+        out[o++] = g;
+    }
+    /* The last group, with its padding counted as zero bits. */
+    if ((len - pad) % 4) {
+        uint32_t g = 0;
+        size_t rest = (len - pad) % 4, i = len - pad - rest;
+
+        for (size_t k = 0; k < 4; k++) {
+            int v = k < rest ? value[(uint8_t)in[i + k]] : 0;
+
+            bad |= v;
+            g = g << 6 | (v & 63);
+        }
+        out[o++] = g >> 16;
+        out[o++] = g >> 8;
+        out[o++] = g;
+    }
+    if (bad & 0x80000000u) {
+        error_setg(errp, "Base64 data contains invalid characters");
+        return NULL;
+    }
+    if (len % 4) {
+        error_setg(errp, "Base64 data length is not a multiple of 4");
+        return NULL;
+    }
+    *out_len = o - pad;
+    return g_steal_pointer(&out);
+}
+
+/*
+ * "OK <base64>\n" for @size bytes of guest memory, streamed in chunks: a
+ * 1 GiB read used to build three copies of itself first.
+ */
+static void qtest_send_b64read(uint64_t addr, uint64_t size)
+{
+    enum { CHUNK = 3 * 21760 };     /* a multiple of 3: padding only last */
+    static uint8_t in[CHUNK];
+    static char out[CHUNK / 3 * 4 + 1];
+
+    qtest_send_part("OK ", 3, true);
+    for (uint64_t off = 0; off < size; off += CHUNK) {
+        size_t n = MIN(CHUNK, size - off);
+
+        cpu_physical_memory_read(addr + off, in, n);
+        qtest_send_part(out, qtest_b64_encode(out, in, n), false);
+    }
+    qtest_send_part("\n", 1, false);
 }
 
 /* --------------------------------------------------------- commands */
@@ -159,25 +286,23 @@ static void qtest_cmd_memory(char **words, int n)
         qtest_sendf("FAIL %s: bad size\n", cmd);
         return;
     }
-    if (!strcmp(cmd, "read") || !strcmp(cmd, "b64read")) {
+    if (!strcmp(cmd, "b64read")) {
+        qtest_send_b64read(addr, size);
+        return;
+    }
+    if (!strcmp(cmd, "read")) {
+        static const char hexdig[] = "0123456789abcdef";
         g_autofree uint8_t *data = g_malloc(size ? size : 1);
+        g_autofree char *hex = g_malloc(size * 2 + 7);
 
         cpu_physical_memory_read(addr, data, size);
-        if (cmd[0] == 'b') {
-            g_autofree char *enc = qbase64_encode(data, size);
-
-            qtest_sendf("OK %s\n", enc);
-        } else {
-            GString *hex = g_string_sized_new(size * 2 + 8);
-
-            g_string_append(hex, "OK 0x");
-            for (uint64_t i = 0; i < size; i++) {
-                g_string_append_printf(hex, "%02x", data[i]);
-            }
-            g_string_append_c(hex, '\n');
-            qtest_sendf("%s", hex->str);
-            g_string_free(hex, true);
+        memcpy(hex, "OK 0x", 5);
+        for (uint64_t i = 0; i < size; i++) {
+            hex[5 + 2 * i] = hexdig[data[i] >> 4];
+            hex[6 + 2 * i] = hexdig[data[i] & 15];
         }
+        hex[5 + 2 * size] = '\n';
+        qtest_send_part(hex, 6 + 2 * size, true);
         return;
     }
     if (!strcmp(cmd, "write")) {
@@ -210,8 +335,7 @@ static void qtest_cmd_memory(char **words, int n)
         const char *b64 = n > 3 ? words[3] : "";
         size_t len = 0;
         Error *err = NULL;
-        g_autofree uint8_t *data = qbase64_decode(b64, strlen(b64), &len,
-                                                  &err);
+        g_autofree uint8_t *data = qtest_b64_decode(b64, &len, &err);
 
         if (!data) {
             qtest_sendf("FAIL b64write: %s\n", error_get_pretty(err));
@@ -327,17 +451,25 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
     char *nl;
 
     g_string_append_len(qtest_inbuf, (const char *)buf, size);
-    while ((nl = strchr(qtest_inbuf->str, '\n'))) {
+    /*
+     * Look for the end of line in the new bytes only: a b64write line of
+     * megabytes arrives 4 KiB at a time, and rescanning it all each time
+     * made writes quadratic.
+     */
+    while ((nl = memchr(qtest_inbuf->str + qtest_inbuf_scanned, '\n',
+                        qtest_inbuf->len - qtest_inbuf_scanned))) {
         g_autofree char *line = g_strndup(qtest_inbuf->str,
                                           nl - qtest_inbuf->str + 1);
         g_auto(GStrv) words = NULL;
 
         g_string_erase(qtest_inbuf, 0, nl - qtest_inbuf->str + 1);
+        qtest_inbuf_scanned = 0;
         qtest_log("R", line);
         g_strchomp(line);
         words = g_strsplit(line, " ", 0);
         qtest_process_command(words);
     }
+    qtest_inbuf_scanned = qtest_inbuf->len;
 }
 
 static void qtest_event(void *opaque, QEMUChrEvent event)
@@ -345,6 +477,7 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
     switch (event) {
     case CHR_EVENT_OPENED:
         g_string_truncate(qtest_inbuf, 0);
+        qtest_inbuf_scanned = 0;
         qtest_start_us = g_get_monotonic_time();
         break;
     case CHR_EVENT_CLOSED:

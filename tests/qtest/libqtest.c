@@ -620,7 +620,7 @@ bool qtest_has_machine(const char *machine)
 
 char *qtest_send_raw(QTestState *s, const char *line)
 {
-    size_t len = strlen(line), off = 0;
+    size_t len = strlen(line), off = 0, scanned = 0;
     char *nl;
 
     while (off < len) {
@@ -634,8 +634,10 @@ char *qtest_send_raw(QTestState *s, const char *line)
         }
         off += n;
     }
-    while (!(nl = strchr(s->rx->str, '\n'))) {
-        char buf[4096];
+    /* Only new bytes are searched: rescanning made big replies quadratic. */
+    while (!(nl = memchr(s->rx->str + scanned, '\n',
+                         s->rx->len - scanned))) {
+        char buf[65536];
         struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
         ssize_t n;
 
@@ -647,6 +649,7 @@ char *qtest_send_raw(QTestState *s, const char *line)
         if (n <= 0) {
             g_error("libqtest: qtest connection closed");
         }
+        scanned = s->rx->len;
         g_string_append_len(s->rx, buf, n);
     }
     {
