@@ -145,6 +145,31 @@ static QObject *qobject_input_get_object(QObjectInputVisitor *qiv,
     return obj;
 }
 
+static void qobject_input_type_error(QObjectInputVisitor *qiv,
+                                     const char *name, const char *what,
+                                     Error **errp)
+{
+    error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+               full_name(qiv, name), what);
+}
+
+/*
+ * Consume member @name, which must be a @type (@what names it in the
+ * error); NULL with @errp set if it is missing or of another type.
+ */
+static QObject *qobject_input_get_typed(QObjectInputVisitor *qiv,
+                                        const char *name, QType type,
+                                        const char *what, Error **errp)
+{
+    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
+
+    if (qobj && qobject_type(qobj) != type) {
+        qobject_input_type_error(qiv, name, what, errp);
+        return NULL;
+    }
+    return qobj;
+}
+
 /* Keyval: the string value of @name, which every scalar must be. */
 static const char *qobject_input_get_keyval(QObjectInputVisitor *qiv,
                                             const char *name, Error **errp)
@@ -165,8 +190,7 @@ static const char *qobject_input_get_keyval(QObjectInputVisitor *qiv,
             return NULL;
         default:
             /* Only QDict, QList and QString occur in keyval trees. */
-            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                       full_name(qiv, name), "string");
+            qobject_input_type_error(qiv, name, "string", errp);
             return NULL;
         }
     }
@@ -246,17 +270,13 @@ static bool qobject_input_start_struct(Visitor *v, const char *name,
                                        void **obj, size_t size, Error **errp)
 {
     QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
+    QObject *qobj = qobject_input_get_typed(qiv, name, QTYPE_QDICT,
+                                            "object", errp);
 
     if (obj) {
         *obj = NULL;
     }
     if (!qobj) {
-        return false;
-    }
-    if (qobject_type(qobj) != QTYPE_QDICT) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "object");
         return false;
     }
     qobject_input_push(qiv, name, qobj, obj);
@@ -279,18 +299,14 @@ static bool qobject_input_start_list(Visitor *v, const char *name,
                                      Error **errp)
 {
     QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
+    QObject *qobj = qobject_input_get_typed(qiv, name, QTYPE_QLIST,
+                                            "array", errp);
     StackObject *tos;
 
     if (list) {
         *list = NULL;
     }
     if (!qobj) {
-        return false;
-    }
-    if (qobject_type(qobj) != QTYPE_QLIST) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "array");
         return false;
     }
     qobject_input_push(qiv, name, qobj, list);
@@ -366,8 +382,7 @@ static bool qobject_input_type_int64(Visitor *v, const char *name,
     }
     qnum = qobject_to(QNum, qobj);
     if (!qnum || !qnum_get_try_int(qnum, obj)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "integer");
+        qobject_input_type_error(qiv, name, "integer", errp);
         return false;
     }
     return true;
@@ -403,61 +418,40 @@ static bool qobject_input_type_uint64(Visitor *v, const char *name,
 static bool qobject_input_type_bool(Visitor *v, const char *name, bool *obj,
                                     Error **errp)
 {
-    QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
-    QBool *qbool;
+    QObject *qobj = qobject_input_get_typed(to_qiv(v), name, QTYPE_QBOOL,
+                                            "boolean", errp);
 
     if (!qobj) {
         return false;
     }
-    qbool = qobject_to(QBool, qobj);
-    if (!qbool) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "boolean");
-        return false;
-    }
-    *obj = qbool_get_bool(qbool);
+    *obj = qbool_get_bool(qobject_to(QBool, qobj));
     return true;
 }
 
 static bool qobject_input_type_str(Visitor *v, const char *name, char **obj,
                                    Error **errp)
 {
-    QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
-    QString *qstr;
+    QObject *qobj = qobject_input_get_typed(to_qiv(v), name, QTYPE_QSTRING,
+                                            "string", errp);
 
     *obj = NULL;
     if (!qobj) {
         return false;
     }
-    qstr = qobject_to(QString, qobj);
-    if (!qstr) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "string");
-        return false;
-    }
-    *obj = g_strdup(qstring_get_str(qstr));
+    *obj = g_strdup(qstring_get_str(qobject_to(QString, qobj)));
     return true;
 }
 
 static bool qobject_input_type_number(Visitor *v, const char *name,
                                       double *obj, Error **errp)
 {
-    QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
-    QNum *qnum;
+    QObject *qobj = qobject_input_get_typed(to_qiv(v), name, QTYPE_QNUM,
+                                            "number", errp);
 
     if (!qobj) {
         return false;
     }
-    qnum = qobject_to(QNum, qobj);
-    if (!qnum) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "number");
-        return false;
-    }
-    *obj = qnum_get_double(qnum);
+    *obj = qnum_get_double(qobject_to(QNum, qobj));
     return true;
 }
 
@@ -478,16 +472,11 @@ static bool qobject_input_type_any(Visitor *v, const char *name,
 static bool qobject_input_type_null(Visitor *v, const char *name,
                                     QNull **obj, Error **errp)
 {
-    QObjectInputVisitor *qiv = to_qiv(v);
-    QObject *qobj = qobject_input_get_object(qiv, name, true, errp);
+    QObject *qobj = qobject_input_get_typed(to_qiv(v), name, QTYPE_QNULL,
+                                            "null", errp);
 
     *obj = NULL;
     if (!qobj) {
-        return false;
-    }
-    if (qobject_type(qobj) != QTYPE_QNULL) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "null");
         return false;
     }
     *obj = qnull();
@@ -598,8 +587,7 @@ static bool qobject_input_type_null_keyval(Visitor *v, const char *name,
         return false;
     }
     if (str[0]) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   full_name(qiv, name), "null");
+        qobject_input_type_error(qiv, name, "null", errp);
         return false;
     }
     *obj = qnull();
