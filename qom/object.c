@@ -1094,34 +1094,49 @@ void object_property_set_default_uint(ObjectProperty *prop, uint64_t value)
     object_property_set_default(prop, QOBJECT(qnum_from_uint(value)));
 }
 
+/* Set property @name to @value, taking over the reference to @value. */
+static bool object_property_set_qobject_take(Object *obj, const char *name,
+                                             QObject *value, Error **errp)
+{
+    g_autoptr(QObject) owned = value;
+
+    return object_property_set_qobject(obj, name, owned, errp);
+}
+
+/*
+ * The value of property @name, which must be a @type (@what names it in
+ * the error); NULL with @errp set otherwise.
+ */
+static QObject *object_property_get_typed(Object *obj, const char *name,
+                                          QType type, const char *what,
+                                          Error **errp)
+{
+    QObject *ret = object_property_get_qobject(obj, name, errp);
+
+    if (ret && qobject_type(ret) != type) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                   name, what);
+        qobject_unref(ret);
+        return NULL;
+    }
+    return ret;
+}
+
 bool object_property_set_str(Object *obj, const char *name,
                              const char *value, Error **errp)
 {
-    QString *qstr = qstring_from_str(value);
-    bool ok = object_property_set_qobject(obj, name, QOBJECT(qstr), errp);
-
-    qobject_unref(qstr);
-    return ok;
+    return object_property_set_qobject_take(obj, name,
+                                            QOBJECT(qstring_from_str(value)),
+                                            errp);
 }
 
 char *object_property_get_str(Object *obj, const char *name, Error **errp)
 {
-    QObject *ret = object_property_get_qobject(obj, name, errp);
-    QString *qstring;
-    char *retval = NULL;
+    g_autoptr(QObject) ret = object_property_get_typed(obj, name,
+                                                       QTYPE_QSTRING,
+                                                       "string", errp);
 
-    if (!ret) {
-        return NULL;
-    }
-    qstring = qobject_to(QString, ret);
-    if (!qstring) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, "string");
-    } else {
-        retval = g_strdup(qstring_get_str(qstring));
-    }
-    qobject_unref(ret);
-    return retval;
+    return ret ? g_strdup(qstring_get_str(qobject_to(QString, ret))) : NULL;
 }
 
 bool object_property_set_link(Object *obj, const char *name,
@@ -1159,90 +1174,69 @@ Object *object_property_get_link(Object *obj, const char *name,
 bool object_property_set_bool(Object *obj, const char *name,
                               bool value, Error **errp)
 {
-    QBool *qbool = qbool_from_bool(value);
-    bool ok = object_property_set_qobject(obj, name, QOBJECT(qbool), errp);
-
-    qobject_unref(qbool);
-    return ok;
+    return object_property_set_qobject_take(obj, name,
+                                            QOBJECT(qbool_from_bool(value)),
+                                            errp);
 }
 
 bool object_property_get_bool(Object *obj, const char *name, Error **errp)
 {
-    QObject *ret = object_property_get_qobject(obj, name, errp);
-    QBool *qbool;
-    bool retval = false;
+    g_autoptr(QObject) ret = object_property_get_typed(obj, name,
+                                                       QTYPE_QBOOL,
+                                                       "boolean", errp);
 
-    if (!ret) {
-        return false;
-    }
-    qbool = qobject_to(QBool, ret);
-    if (!qbool) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, "boolean");
-    } else {
-        retval = qbool_get_bool(qbool);
-    }
-    qobject_unref(ret);
-    return retval;
+    return ret ? qbool_get_bool(qobject_to(QBool, ret)) : false;
 }
 
 bool object_property_set_int(Object *obj, const char *name,
                              int64_t value, Error **errp)
 {
-    QNum *qnum = qnum_from_int(value);
-    bool ok = object_property_set_qobject(obj, name, QOBJECT(qnum), errp);
-
-    qobject_unref(qnum);
-    return ok;
+    return object_property_set_qobject_take(obj, name,
+                                            QOBJECT(qnum_from_int(value)),
+                                            errp);
 }
 
 int64_t object_property_get_int(Object *obj, const char *name,
                                 Error **errp)
 {
-    QObject *ret = object_property_get_qobject(obj, name, errp);
-    QNum *qnum;
-    int64_t retval = -1;
+    g_autoptr(QObject) ret = object_property_get_typed(obj, name, QTYPE_QNUM,
+                                                       "int", errp);
+    int64_t retval;
 
     if (!ret) {
         return -1;
     }
-    qnum = qobject_to(QNum, ret);
-    if (!qnum || !qnum_get_try_int(qnum, &retval)) {
+    if (!qnum_get_try_int(qobject_to(QNum, ret), &retval)) {
         error_setg(errp, "Invalid parameter type for '%s', expected: %s",
                    name, "int");
-        retval = -1;
+        return -1;
     }
-    qobject_unref(ret);
     return retval;
 }
 
 bool object_property_set_uint(Object *obj, const char *name,
                               uint64_t value, Error **errp)
 {
-    QNum *qnum = qnum_from_uint(value);
-    bool ok = object_property_set_qobject(obj, name, QOBJECT(qnum), errp);
-
-    qobject_unref(qnum);
-    return ok;
+    return object_property_set_qobject_take(obj, name,
+                                            QOBJECT(qnum_from_uint(value)),
+                                            errp);
 }
 
 uint64_t object_property_get_uint(Object *obj, const char *name,
                                   Error **errp)
 {
-    QObject *ret = object_property_get_qobject(obj, name, errp);
-    QNum *qnum;
-    uint64_t retval = 0;
+    g_autoptr(QObject) ret = object_property_get_typed(obj, name, QTYPE_QNUM,
+                                                       "uint", errp);
+    uint64_t retval;
 
     if (!ret) {
         return 0;
     }
-    qnum = qobject_to(QNum, ret);
-    if (!qnum || !qnum_get_try_uint(qnum, &retval)) {
+    if (!qnum_get_try_uint(qobject_to(QNum, ret), &retval)) {
         error_setg(errp, "Invalid parameter type for '%s', expected: %s",
                    name, "uint");
-        retval = 0;
+        return 0;
     }
-    qobject_unref(ret);
     return retval;
 }
 
