@@ -123,18 +123,34 @@ void qdev_propinfo_set_enum(Object *obj, Visitor *v, const char *name,
 
 /* --- bit and bit64 --- */
 
-static uint32_t qdev_get_prop_mask(const Property *prop)
+/*
+ * A bit property is one bit of a uint32_t field (qdev_prop_bit) or of a
+ * uint64_t field (qdev_prop_bit64); these read and write the whole field.
+ */
+static uint64_t prop_bit_field_load(Object *obj, const Property *prop)
 {
-    assert(prop->info == &qdev_prop_bit);
-    return 0x1U << prop->bitnr;
+    void *p = object_field_prop_ptr(obj, prop);
+
+    return prop->info == &qdev_prop_bit64 ? *(uint64_t *)p : *(uint32_t *)p;
+}
+
+static void prop_bit_field_store(Object *obj, const Property *prop,
+                                 uint64_t field)
+{
+    void *p = object_field_prop_ptr(obj, prop);
+
+    if (prop->info == &qdev_prop_bit64) {
+        *(uint64_t *)p = field;
+    } else {
+        *(uint32_t *)p = field;
+    }
 }
 
 static void prop_get_bit(Object *obj, Visitor *v, const char *name,
                          void *opaque, Error **errp)
 {
     const Property *prop = opaque;
-    uint32_t *p = object_field_prop_ptr(obj, prop);
-    bool value = (*p & qdev_get_prop_mask(prop)) != 0;
+    bool value = (prop_bit_field_load(obj, prop) >> prop->bitnr) & 1;
 
     visit_type_bool(v, name, &value, errp);
 }
@@ -143,17 +159,14 @@ static void prop_set_bit(Object *obj, Visitor *v, const char *name,
                          void *opaque, Error **errp)
 {
     const Property *prop = opaque;
-    uint32_t *p = object_field_prop_ptr(obj, prop);
+    uint64_t field = prop_bit_field_load(obj, prop);
+    uint64_t mask = 1ULL << prop->bitnr;
     bool value;
 
     if (!visit_type_bool(v, name, &value, errp)) {
         return;
     }
-    if (value) {
-        *p |= qdev_get_prop_mask(prop);
-    } else {
-        *p &= ~qdev_get_prop_mask(prop);
-    }
+    prop_bit_field_store(obj, prop, value ? field | mask : field & ~mask);
 }
 
 const PropertyInfo qdev_prop_bit = {
@@ -164,44 +177,11 @@ const PropertyInfo qdev_prop_bit = {
     .set_default_value = set_default_value_bool,
 };
 
-static uint64_t qdev_get_prop_mask64(const Property *prop)
-{
-    assert(prop->info == &qdev_prop_bit64);
-    return 0x1ULL << prop->bitnr;
-}
-
-static void prop_get_bit64(Object *obj, Visitor *v, const char *name,
-                           void *opaque, Error **errp)
-{
-    const Property *prop = opaque;
-    uint64_t *p = object_field_prop_ptr(obj, prop);
-    bool value = (*p & qdev_get_prop_mask64(prop)) != 0;
-
-    visit_type_bool(v, name, &value, errp);
-}
-
-static void prop_set_bit64(Object *obj, Visitor *v, const char *name,
-                           void *opaque, Error **errp)
-{
-    const Property *prop = opaque;
-    uint64_t *p = object_field_prop_ptr(obj, prop);
-    bool value;
-
-    if (!visit_type_bool(v, name, &value, errp)) {
-        return;
-    }
-    if (value) {
-        *p |= qdev_get_prop_mask64(prop);
-    } else {
-        *p &= ~qdev_get_prop_mask64(prop);
-    }
-}
-
 const PropertyInfo qdev_prop_bit64 = {
     .type = "bool",
     .description = "on/off",
-    .get = prop_get_bit64,
-    .set = prop_set_bit64,
+    .get = prop_get_bit,
+    .set = prop_set_bit,
     .set_default_value = set_default_value_bool,
 };
 
