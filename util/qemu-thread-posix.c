@@ -55,15 +55,35 @@ static void monotonic_cond_init(pthread_cond_t *cond)
 
 /* ------------------------------------------------------------- mutexes */
 
-void qemu_mutex_init(QemuMutex *mutex)
+/* QemuMutex and QemuRecMutex differ only in the pthread mutex type. */
+static void mutex_init_type(pthread_mutex_t *lock, int type)
 {
     pthread_mutexattr_t attr;
 
     CHECK(pthread_mutexattr_init(&attr));
-    /* Error checking turns a double unlock into an abort, not a hang. */
-    CHECK(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK));
-    CHECK(pthread_mutex_init(&mutex->lock, &attr));
+    CHECK(pthread_mutexattr_settype(&attr, type));
+    CHECK(pthread_mutex_init(lock, &attr));
     CHECK(pthread_mutexattr_destroy(&attr));
+}
+
+/* 0 if locked, -EBUSY if another thread holds it; @func names the caller. */
+static int mutex_trylock(pthread_mutex_t *lock, const char *func)
+{
+    int err = pthread_mutex_trylock(lock);
+
+    if (err == 0) {
+        return 0;
+    }
+    if (err != EBUSY) {
+        error_exit(err, func);
+    }
+    return -EBUSY;
+}
+
+void qemu_mutex_init(QemuMutex *mutex)
+{
+    /* Error checking turns a double unlock into an abort, not a hang. */
+    mutex_init_type(&mutex->lock, PTHREAD_MUTEX_ERRORCHECK);
     mutex->initialized = true;
 }
 
@@ -82,17 +102,8 @@ void qemu_mutex_lock(QemuMutex *mutex)
 
 int qemu_mutex_trylock(QemuMutex *mutex)
 {
-    int err;
-
     assert(mutex->initialized);
-    err = pthread_mutex_trylock(&mutex->lock);
-    if (err == 0) {
-        return 0;
-    }
-    if (err != EBUSY) {
-        error_exit(err, __func__);
-    }
-    return -EBUSY;
+    return mutex_trylock(&mutex->lock, __func__);
 }
 
 void qemu_mutex_unlock(QemuMutex *mutex)
@@ -103,12 +114,7 @@ void qemu_mutex_unlock(QemuMutex *mutex)
 
 void qemu_rec_mutex_init(QemuRecMutex *mutex)
 {
-    pthread_mutexattr_t attr;
-
-    CHECK(pthread_mutexattr_init(&attr));
-    CHECK(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE));
-    CHECK(pthread_mutex_init(&mutex->lock, &attr));
-    CHECK(pthread_mutexattr_destroy(&attr));
+    mutex_init_type(&mutex->lock, PTHREAD_MUTEX_RECURSIVE);
     mutex->initialized = true;
 }
 
@@ -127,17 +133,8 @@ void qemu_rec_mutex_lock(QemuRecMutex *mutex)
 
 int qemu_rec_mutex_trylock(QemuRecMutex *mutex)
 {
-    int err;
-
     assert(mutex->initialized);
-    err = pthread_mutex_trylock(&mutex->lock);
-    if (err == 0) {
-        return 0;
-    }
-    if (err != EBUSY) {
-        error_exit(err, __func__);
-    }
-    return -EBUSY;
+    return mutex_trylock(&mutex->lock, __func__);
 }
 
 void qemu_rec_mutex_unlock(QemuRecMutex *mutex)
