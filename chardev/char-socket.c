@@ -22,6 +22,7 @@
 #include "qemu/error-report.h"
 #include "qemu/yank.h"
 #include "qemu/atomic.h"
+#include "qemu/sockets.h"
 #include <glib-unix.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -77,146 +78,43 @@ static void tcp_chr_set_filename(SocketChardev *s, bool connected)
     chr->filename = tcp_chr_describe(s, connected);
 }
 
-static int unix_addr(const char *path, struct sockaddr_un *un, Error **errp)
-{
-    memset(un, 0, sizeof(*un));
-    un->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(un->sun_path)) {
-        error_setg(errp, "UNIX socket path '%s' is too long", path);
-        return -1;
-    }
-    strcpy(un->sun_path, path);
-    return 0;
-}
-
+/*
+ * Listening and connecting go through util/qemu-sockets.c.  A unix server
+ * replaces a stale socket file but refuses to delete any other file.
+ */
 static int tcp_chr_listen(SocketChardev *s, Error **errp)
 {
-    int fd;
-
     if (s->is_unix) {
-        struct sockaddr_un un;
+        UnixSocketAddress saddr = { .path = s->path };
         struct stat st;
 
-        if (unix_addr(s->path, &un, errp) < 0) {
+        if (stat(s->path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+            error_setg(errp, "Failed to bind socket to %s: the file exists "
+                       "and is not a socket", s->path);
             return -1;
         }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            error_setg_errno(errp, errno, "Failed to create socket");
-            return -1;
-        }
-        /* A stale socket from an earlier run would make bind() fail. */
-        if (stat(s->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-            unlink(s->path);
-        }
-        if (bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            error_setg_errno(errp, errno, "Failed to bind socket to %s",
-                             s->path);
-            close(fd);
-            return -1;
-        }
+        return unix_listen_saddr(&saddr, 16, errp);
     } else {
-        struct addrinfo hints = {
-            .ai_flags = AI_PASSIVE, .ai_family = AF_UNSPEC,
-            .ai_socktype = SOCK_STREAM,
-        };
-        struct addrinfo *res, *ai;
-        int ret, on = 1;
+        InetSocketAddress saddr = { .host = s->host, .port = s->port };
 
-        ret = getaddrinfo(s->host[0] ? s->host : NULL, s->port, &hints,
-                          &res);
-        if (ret) {
-            error_setg(errp, "address resolution failed for %s:%s: %s",
-                       s->host, s->port, gai_strerror(ret));
-            return -1;
-        }
-        fd = -1;
-        for (ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-            if (fd < 0) {
-                continue;
-            }
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-                break;
-            }
-            close(fd);
-            fd = -1;
-        }
-        freeaddrinfo(res);
-        if (fd < 0) {
-            error_setg_errno(errp, errno, "Failed to bind socket to %s:%s",
-                             s->host, s->port);
-            return -1;
-        }
+        return inet_listen_saddr(&saddr, 0, 16, errp);
     }
-    if (listen(fd, 16) < 0) {
-        error_setg_errno(errp, errno, "Failed to listen on socket");
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 static int tcp_chr_connect_fd(SocketChardev *s, Error **errp)
 {
-    int fd;
-
     if (s->is_unix) {
-        struct sockaddr_un un;
+        UnixSocketAddress saddr = { .path = s->path };
 
-        if (unix_addr(s->path, &un, errp) < 0) {
-            return -1;
-        }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            error_setg_errno(errp, errno, "Failed to create socket");
-            return -1;
-        }
-        if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            error_setg_errno(errp, errno, "Failed to connect to '%s'",
-                             s->path);
-            close(fd);
-            return -1;
-        }
+        return unix_connect_saddr(&saddr, errp);
     } else {
-        struct addrinfo hints = {
-            .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+        InetSocketAddress saddr = {
+            .host = s->host[0] ? s->host : (char *)"localhost",
+            .port = s->port,
         };
-        struct addrinfo *res, *ai;
-        int ret, err = 0;
 
-        ret = getaddrinfo(s->host[0] ? s->host : "localhost", s->port,
-                          &hints, &res);
-        if (ret) {
-            error_setg(errp, "address resolution failed for %s:%s: %s",
-                       s->host, s->port, gai_strerror(ret));
-            return -1;
-        }
-        fd = -1;
-        for (ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-            if (fd < 0) {
-                err = errno;
-                continue;
-            }
-            if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-                break;
-            }
-            err = errno;
-            close(fd);
-            fd = -1;
-        }
-        freeaddrinfo(res);
-        if (fd < 0) {
-            error_setg_errno(errp, err, "Failed to connect to '%s:%s'",
-                             s->host, s->port);
-            return -1;
-        }
+        return inet_connect_saddr(&saddr, errp);
     }
-    return fd;
 }
 
 /* ------------------------------------------------------- connection */
