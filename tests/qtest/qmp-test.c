@@ -11,8 +11,10 @@
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 static void assert_error(QDict *rsp, const char *klass, const char *desc)
 {
@@ -326,6 +328,75 @@ static void test_events_to_every_monitor(void)
     rmdir(dir);
 }
 
+/*
+ * A client that connects while the VMM starts (it is in the listen
+ * backlog when the QMP monitor attaches) gets exactly one greeting: the
+ * reply to qmp_capabilities must be that reply, not a second greeting.
+ * The race was between the front end attaching in the main thread and
+ * the I/O thread accepting; it showed in about 1 start in 20.
+ */
+static void die_with_parent(gpointer unused)
+{
+    /* a failed assertion must not leave the VMM running */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void test_greeting_once_stress(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "qmp", NULL);
+    g_autofree char *qmp_arg = g_strdup_printf("unix:%s,server=on,wait=off",
+                                               path);
+    const char *argv[] = {
+        qtest_qemu_binary(), "-M", "none", "-accel", "qtest",
+        "-display", "none", "-qmp", qmp_arg, NULL
+    };
+
+    for (int i = 0; i < 200; i++) {
+        struct sockaddr_un un = { .sun_family = AF_UNIX };
+        g_autoptr(GError) err = NULL;
+        g_autofree char *text = NULL;
+        gint64 end = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+        GPid pid;
+        int fd, status;
+
+        unlink(path);
+        g_assert(g_spawn_async(NULL, (char **)argv, NULL,
+                               G_SPAWN_DO_NOT_REAP_CHILD |
+                               G_SPAWN_STDOUT_TO_DEV_NULL,
+                               die_with_parent, NULL,
+                               &pid, &err));
+        /* connect as early as possible, at varying moments */
+        g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
+        for (;;) {
+            fd = socket(AF_UNIX, SOCK_STREAM, 0);
+            g_assert(fd >= 0);
+            if (connect(fd, (struct sockaddr *)&un, sizeof(un)) == 0) {
+                break;
+            }
+            close(fd);
+            g_assert_cmpint(g_get_monotonic_time(), <, end);
+            g_usleep(100 * (i % 5));
+        }
+        text = mon_read_until(fd, "\n");
+        g_assert(g_str_has_prefix(text, "{\"QMP\""));
+        g_free(text);
+        mon_send(fd, "{\"execute\": \"qmp_capabilities\", \"id\": 1}\n");
+        text = mon_read_until(fd, "\n");
+        if (strstr(text, "\"QMP\"")) {
+            g_error("start %d: a second greeting: %s", i, text);
+        }
+        g_assert(strstr(text, "\"return\""));
+        mon_send(fd, "{\"execute\": \"quit\"}\n");
+        g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+        g_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        g_spawn_close_pid(pid);
+        close(fd);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
 static bool schema_has(QList *schema, const char *meta, const char *name)
 {
     for (const QListEntry *e = qlist_first(schema); e; e = qlist_next(e)) {
@@ -449,5 +520,6 @@ int main(int argc, char **argv)
     qtest_add_func("qmp/events-every-monitor", test_events_to_every_monitor);
     qtest_add_func("qmp/schema-and-commands", test_schema_and_commands);
     qtest_add_func("qmp/yank-and-chardevs", test_yank_and_chardevs);
+    qtest_add_func("qmp/greeting-once-stress", test_greeting_once_stress);
     return g_test_run();
 }
