@@ -686,31 +686,46 @@ static bool migration_detect_error(MigrationState *s)
     return false;
 }
 
+/* Did the last iteration send every page of its pass? */
+static bool migration_pass_done;
+
 static MigIterateState migration_iteration_run(MigrationState *s)
 {
     uint64_t must_precopy, can_postcopy, pending;
+    bool exact = false;
 
     qemu_savevm_state_pending_estimate(&must_precopy, &can_postcopy);
     pending = must_precopy + can_postcopy;
     trace_migration_iteration(must_precopy, can_postcopy, s->threshold_size);
-    if (!pending && !s->threshold_size) {
+    if (migration_pass_done && !s->threshold_size) {
         migration_estimate_early(s);
     }
 
-    /* Close to the threshold: ask for the exact figure (a bitmap sync). */
-    if (pending <= s->threshold_size) {
+    /*
+     * Close to the threshold: ask for the exact figure (a bitmap sync).
+     * Only at the end of a pass, though: the rest of a pass has to be
+     * sent anyway, and sending it live instead of in the downtime costs
+     * no time when it is not rate limited, and at most downtime-limit
+     * when it is.  What is dirty at a pass's end is never more than the
+     * rest of the pass plus what was dirty mid-pass.  Unless
+     * avail-switchover-bandwidth says the switchover is faster.
+     */
+    if (pending <= s->threshold_size &&
+        (migration_pass_done || migrate_avail_switchover_bandwidth())) {
         qemu_savevm_state_pending_exact(&must_precopy, &can_postcopy);
         pending = must_precopy + can_postcopy;
+        exact = true;
         trace_migration_pending_exact(must_precopy, can_postcopy);
     }
     stat64_set(&mig_stats.remaining, pending);
 
-    if (!pending || pending < s->threshold_size) {
+    if (exact && (!pending || pending < s->threshold_size)) {
         trace_migration_switchover(pending, s->threshold_size);
         migration_completion(s);
         return MIG_ITERATE_BREAK;
     }
-    qemu_savevm_state_iterate(s->to_dst_file, false);
+    migration_pass_done = qemu_savevm_state_iterate(s->to_dst_file,
+                                                    false) > 0;
     return MIG_ITERATE_RESUME;
 }
 
@@ -725,6 +740,7 @@ static void *migration_thread(void *opaque)
 
     s->iteration_start_time = setup_start;
     s->iteration_initial_bytes = 0;
+    migration_pass_done = false;
     migration_rate_reset();
 
     bql_lock();
