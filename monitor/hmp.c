@@ -163,37 +163,58 @@ static char *get_word(const char **pp)
     return g_string_free(s, false);
 }
 
-/* An integer: a number (0x hex, 0 octal) or a chain of + and -. */
-static bool get_number(const char *word, int64_t *val)
+/*
+ * An integer: terms (decimal, 0x hex, 0 octal), each with an optional
+ * sign, joined by + and -, whose sum must lie in [@min, @max].  The sum is
+ * kept in 128 bits and checked after every term, so it cannot overflow.
+ * A sum above INT64_MAX (an address such as 0xffffffff81000000) is
+ * stored as its 64-bit pattern.
+ */
+static bool get_number(const char *word, __int128 min, __int128 max,
+                       int64_t *val, Error **errp)
 {
     const char *p = word;
-    int64_t sum = 0;
+    __int128 sum = 0;
     int sign = 1;
 
-    while (*p) {
-        int64_t n;
-        const char *end;
+    do {
+        uint64_t n;
 
-        if (qemu_strtoi64(p, &end, 0, &n) < 0 && end == p) {
+        if (*p == '+' || *p == '-') {
+            sign = *p == '-' ? -sign : sign;
+            p++;
+        }
+        if (!g_ascii_isdigit(*p)) {
+            error_setg(errp, "invalid number '%s'", word);
             return false;
         }
-        if (end == p) {
+        if (parse_uint(p, &p, 0, &n) == -ERANGE) {
+            error_setg(errp, "number '%s' is out of range", word);
             return false;
         }
-        sum += sign * n;
-        p = end;
-        if (*p == '+') {
-            sign = 1;
+        sum += sign * (__int128)n;
+        if (sum < INT64_MIN || sum > UINT64_MAX) {
+            error_setg(errp, "number '%s' is out of range", word);
+            return false;
+        }
+        if (*p == '+' || *p == '-') {
+            sign = *p == '-' ? -1 : 1;
             p++;
-        } else if (*p == '-') {
-            sign = -1;
-            p++;
+            if (!*p) {
+                error_setg(errp, "invalid number '%s'", word);
+                return false;
+            }
         } else if (*p) {
+            error_setg(errp, "invalid number '%s'", word);
             return false;
         }
+    } while (*p);
+    if (sum < min || sum > max) {
+        error_setg(errp, "number '%s' is out of range", word);
+        return false;
     }
-    *val = sum;
-    return p != word;
+    *val = (int64_t)(uint64_t)sum;
+    return true;
 }
 
 /* The "/fmt" of x and xp: /[count][format][size]. */
@@ -204,8 +225,9 @@ static bool get_fmt(Monitor *mon, const char **pp, QDict *qdict)
 
     if (*p == '/') {
         p++;
-        if (g_ascii_isdigit(*p)) {
-            count = strtol(p, (char **)&p, 10);
+        if (g_ascii_isdigit(*p) && qemu_strtoi(p, &p, 10, &count) < 0) {
+            monitor_printf(mon, "invalid count in format\n");
+            return false;
         }
         while (*p && *p != ' ') {
             switch (*p) {
@@ -342,11 +364,14 @@ static QDict *hmp_parse_args(Monitor *mon, const HMPCommand *cmd,
         case 'i':
         case 'l': {
             int64_t v;
+            Error *err = NULL;
 
-            if (!get_number(word, &v) ||
-                (type[0] == 'i' && (v < INT32_MIN || v > UINT32_MAX))) {
-                monitor_printf(mon, "%s: invalid number '%s'\n",
-                               cmd->name, word);
+            if (!get_number(word, type[0] == 'i' ? INT32_MIN : INT64_MIN,
+                            type[0] == 'i' ? UINT32_MAX : UINT64_MAX,
+                            &v, &err)) {
+                monitor_printf(mon, "%s: %s\n", cmd->name,
+                               error_get_pretty(err));
+                error_free(err);
                 return NULL;
             }
             qdict_put_int(qdict, name, v);
