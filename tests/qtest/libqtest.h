@@ -23,7 +23,11 @@ QTestState *qtest_init(const char *extra_args);
 QTestState *qtest_initf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Start without reading the QMP greeting (tests of the greeting). */
 QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
-/* Ask the process to quit; kill it if it does not exit in time. */
+/*
+ * Ask the process to quit (unless it already exited); kill it if it does
+ * not exit in time.  Its exit status must be the expected one, even when
+ * qtest_probe_child() reaped it earlier; only qtest_kill_qemu() waives it.
+ */
 void qtest_quit(QTestState *s);
 /* SIGKILL the process and reap it. */
 void qtest_kill_qemu(QTestState *s);

@@ -2,7 +2,8 @@
 /*
  * Guest memory through the qtest protocol on the none machine: every
  * access width, hex and base64 bulk transfers, memset, and the protocol's
- * other commands (clock, endianness, errors).
+ * other commands (clock, endianness, errors); and libqtest's check of
+ * the exit status.
  */
 #include "qemu/osdep.h"
 #include "libqtest.h"
@@ -118,11 +119,40 @@ static void test_dirty_bits(void)
     g_test_skip("no QMP/qtest interface exposes the dirty bitmap yet");
 }
 
+/*
+ * qtest_quit() checks the exit status of a process that
+ * qtest_probe_child() reaped before, not only of one it stops itself;
+ * qtest_kill_qemu() waives the check.
+ */
+static void test_quit_status(void)
+{
+    QTestState *qts;
+
+    if (g_test_subprocess()) {
+        qts = qtest_init("-M none");
+        kill(qtest_pid(qts), SIGKILL);
+        for (int i = 0; i < 60 * 100 && qtest_probe_child(qts); i++) {
+            g_usleep(10 * 1000);
+        }
+        g_assert(!qtest_probe_child(qts));
+        qtest_quit(qts);        /* must fail: killed, expected exit 0 */
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*ended with status 0x9, expected exit 0*");
+
+    qts = qtest_init("-M none");
+    qtest_kill_qemu(qts);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("qtest/memory/widths", test_widths);
     qtest_add_func("qtest/memory/bulk", test_bulk);
+    qtest_add_func("qtest/libqtest/quit-status", test_quit_status);
     qtest_add_func("qtest/memory/protocol", test_protocol);
     qtest_add_func("qtest/memory/dirty-bits", test_dirty_bits);
     return g_test_run();
