@@ -23,6 +23,7 @@
 #include "qemu/yank.h"
 #include "qemu/atomic.h"
 #include "qemu/sockets.h"
+#include "chardev/trace.h"
 #include <glib-unix.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -82,7 +83,7 @@ static void tcp_chr_set_filename(SocketChardev *s, bool connected)
  * Listening and connecting go through util/qemu-sockets.c.  A unix server
  * replaces a stale socket file but refuses to delete any other file.
  */
-static int tcp_chr_listen(SocketChardev *s, Error **errp)
+static int tcp_chr_listen_fd(SocketChardev *s, Error **errp)
 {
     if (s->is_unix) {
         UnixSocketAddress saddr = { .path = s->path };
@@ -101,7 +102,16 @@ static int tcp_chr_listen(SocketChardev *s, Error **errp)
     }
 }
 
-static int tcp_chr_connect_fd(SocketChardev *s, Error **errp)
+static int tcp_chr_listen(SocketChardev *s, Error **errp)
+{
+    int fd = tcp_chr_listen_fd(s, errp);
+
+    trace_tcp_chr_listen(((Chardev *)s)->label, ((Chardev *)s)->filename,
+                         fd);
+    return fd;
+}
+
+static int tcp_chr_connect_addr(SocketChardev *s, Error **errp)
 {
     if (s->is_unix) {
         UnixSocketAddress saddr = { .path = s->path };
@@ -115,6 +125,15 @@ static int tcp_chr_connect_fd(SocketChardev *s, Error **errp)
 
         return inet_connect_saddr(&saddr, errp);
     }
+}
+
+static int tcp_chr_connect_fd(SocketChardev *s, Error **errp)
+{
+    int fd = tcp_chr_connect_addr(s, errp);
+
+    trace_tcp_chr_connect_fd(((Chardev *)s)->label,
+                             ((Chardev *)s)->filename, fd);
+    return fd;
 }
 
 /* ------------------------------------------------------- connection */
@@ -150,6 +169,7 @@ static void tcp_chr_schedule_reconnect(SocketChardev *s)
     if (s->reconnect_timer || s->reconnect_ms <= 0) {
         return;
     }
+    trace_tcp_chr_schedule_reconnect(chr->label, s->reconnect_ms);
     s->reconnect_timer = g_timeout_source_new(s->reconnect_ms);
     g_source_set_callback(s->reconnect_timer, tcp_chr_reconnect_cb, s, NULL);
     g_source_attach(s->reconnect_timer, chr->gcontext);
@@ -162,6 +182,7 @@ static void tcp_chr_disconnect(Chardev *chr)
     if (s->fd < 0) {
         return;
     }
+    trace_tcp_chr_disconnect(chr->label, s->fd);
     chr_fd_watch_remove(&s->read_watch);
     qemu_mutex_lock(&chr->chr_write_lock);
     close(s->fd);
@@ -270,6 +291,7 @@ static void tcp_chr_connected(Chardev *chr, int fd)
     }
     qatomic_set(&s->fd, fd);
     tcp_chr_set_filename(s, true);
+    trace_tcp_chr_connected(chr->label, fd, chr->filename);
     tcp_chr_update_read_handler(chr);
     qemu_chr_be_event(chr, CHR_EVENT_OPENED);
 }
@@ -285,6 +307,7 @@ static gboolean tcp_chr_accept(int listen_fd, GIOCondition cond,
         return TRUE;
     }
     fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    trace_tcp_chr_accept(chr->label, fd);
     if (fd < 0) {
         return TRUE;
     }
@@ -455,6 +478,7 @@ static bool tcp_chr_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
             do {
                 fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
             } while (fd < 0 && errno == EINTR);
+            trace_tcp_chr_accept(chr->label, fd);
             if (fd < 0) {
                 error_setg_errno(errp, errno, "Failed to accept");
                 return false;

@@ -12,6 +12,7 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qemu/cutils.h"
+#include "chardev/trace.h"
 
 /* ------------------------------------------------------------ options */
 
@@ -64,6 +65,7 @@ static void char_finalize(Object *obj)
     Chardev *chr = CHARDEV(obj);
     ChardevClass *cc = CHARDEV_GET_CLASS(chr);
 
+    trace_char_finalize(chr->label ? chr->label : "");
     if (chr->be) {
         chr->be->chr = NULL;
     }
@@ -135,6 +137,7 @@ void qemu_chr_be_event(Chardev *chr, QEMUChrEvent event)
 {
     CharBackend *be = chr->be;
 
+    trace_qemu_chr_be_event(chr->label ? chr->label : "", event);
     /* Record the state even without a front end: it may attach later. */
     if (event == CHR_EVENT_OPENED) {
         chr->be_open = true;
@@ -370,12 +373,14 @@ Chardev *qemu_chr_new_from_opts(QemuOpts *opts, GMainContext *context,
         }
     }
     if (!cc->open(chr, opts, &be_opened, errp)) {
+        trace_qemu_chr_new_from_opts_failed(id, backend);
         object_unref(chr);
         return NULL;
     }
     if (!chr->filename) {
         chr->filename = g_strdup(backend);
     }
+    trace_qemu_chr_new_from_opts(id, backend, chr->filename);
     if (be_opened) {
         qemu_chr_be_event(chr, CHR_EVENT_OPENED);
     }

@@ -8,6 +8,7 @@
 #include "qapi/error.h"
 #include "io/channel-command.h"
 #include "io/channel-watch.h"
+#include "io/trace.h"
 
 QIOChannelCommand *qio_channel_command_new_spawn(const char *const argv[],
                                                  int flags, Error **errp)
@@ -54,6 +55,7 @@ QIOChannelCommand *qio_channel_command_new_spawn(const char *const argv[],
         cioc->readfd = out[0];
     }
     close(devnull);
+    trace_qio_channel_command_new_spawn(cioc, argv[0], pid, flags);
     return cioc;
 
 fail:
@@ -167,6 +169,7 @@ static int qio_channel_command_close(QIOChannel *ioc, Error **errp)
     if (!cioc->pid) {
         return 0;
     }
+    trace_qio_channel_command_close(cioc, cioc->pid);
     /* Closing stdin normally makes it finish; be patient, then firm. */
     if (!qio_channel_command_reap(cioc, 5000, &status)) {
         kill(cioc->pid, SIGTERM);

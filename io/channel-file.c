@@ -4,6 +4,7 @@
 #include "qapi/error.h"
 #include "io/channel-file.h"
 #include "io/channel-watch.h"
+#include "io/trace.h"
 
 QIOChannelFile *qio_channel_file_new_fd(int fd)
 {
@@ -15,6 +16,7 @@ QIOChannelFile *qio_channel_file_new_fd(int fd)
         qio_channel_set_feature(QIO_CHANNEL(fioc),
                                 QIO_CHANNEL_FEATURE_SEEKABLE);
     }
+    trace_qio_channel_file_new_fd(fioc, fd);
     return fioc;
 }
 
@@ -34,6 +36,7 @@ QIOChannelFile *qio_channel_file_new_path(const char *path, int flags,
 {
     int fd = qemu_open_cloexec(path, flags, mode);
 
+    trace_qio_channel_file_new_path(path, flags, fd);
     if (fd < 0) {
         error_setg_errno(errp, errno, "Unable to open %s", path);
         return NULL;

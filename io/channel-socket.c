@@ -11,6 +11,7 @@
 #include "qapi/qapi-visit-sockets.h"
 #include "io/channel-socket.h"
 #include "io/channel-watch.h"
+#include "io/trace.h"
 
 /* Most descriptors one message may carry (the kernel's SCM_MAX_FD). */
 #define SOCKET_MAX_FDS 253
@@ -67,21 +68,31 @@ QIOChannelSocket *qio_channel_socket_new_fd(int fd, Error **errp)
         object_unref(sioc);
         return NULL;
     }
+    trace_qio_channel_socket_new_fd(sioc, fd);
     return sioc;
 }
 
 int qio_channel_socket_connect_sync(QIOChannelSocket *ioc,
                                     SocketAddress *addr, Error **errp)
 {
-    int fd = socket_connect(addr, errp);
+    int fd;
 
+    if (TRACE_QIO_CHANNEL_SOCKET_CONNECT_SYNC_BACKEND_DSTATE()) {
+        g_autofree char *str = socket_address_to_string(addr);
+
+        trace_qio_channel_socket_connect_sync(ioc, str);
+    }
+    fd = socket_connect(addr, errp);
     if (fd < 0) {
+        trace_qio_channel_socket_connect_fail(ioc);
         return -1;
     }
     if (qio_channel_socket_set_fd(ioc, fd, errp) < 0) {
+        trace_qio_channel_socket_connect_fail(ioc);
         close(fd);
         return -1;
     }
+    trace_qio_channel_socket_connect_complete(ioc, fd);
     return 0;
 }
 
@@ -109,6 +120,11 @@ void qio_channel_socket_connect_async(QIOChannelSocket *ioc,
 {
     QIOTask *task = qio_task_new(OBJECT(ioc), callback, opaque, destroy);
 
+    if (TRACE_QIO_CHANNEL_SOCKET_CONNECT_ASYNC_BACKEND_DSTATE()) {
+        g_autofree char *str = socket_address_to_string(addr);
+
+        trace_qio_channel_socket_connect_async(ioc, str);
+    }
     qio_task_run_in_thread(task, qio_channel_socket_connect_worker,
                            QAPI_CLONE(SocketAddress, addr),
                            qio_channel_socket_free_addr, context);
@@ -118,16 +134,25 @@ int qio_channel_socket_listen_sync(QIOChannelSocket *ioc,
                                    SocketAddress *addr, int num,
                                    Error **errp)
 {
-    int fd = socket_listen(addr, num, errp);
+    int fd;
 
+    if (TRACE_QIO_CHANNEL_SOCKET_LISTEN_SYNC_BACKEND_DSTATE()) {
+        g_autofree char *str = socket_address_to_string(addr);
+
+        trace_qio_channel_socket_listen_sync(ioc, str, num);
+    }
+    fd = socket_listen(addr, num, errp);
     if (fd < 0) {
+        trace_qio_channel_socket_listen_fail(ioc);
         return -1;
     }
     if (qio_channel_socket_set_fd(ioc, fd, errp) < 0) {
+        trace_qio_channel_socket_listen_fail(ioc);
         close(fd);
         return -1;
     }
     qio_channel_set_feature(QIO_CHANNEL(ioc), QIO_CHANNEL_FEATURE_LISTEN);
+    trace_qio_channel_socket_listen_complete(ioc, fd);
     return 0;
 }
 
@@ -137,6 +162,7 @@ QIOChannelSocket *qio_channel_socket_accept(QIOChannelSocket *ioc,
     QIOChannelSocket *cioc;
     int fd;
 
+    trace_qio_channel_socket_accept(ioc);
     for (;;) {
         fd = qemu_accept(ioc->fd, NULL, NULL);
         if (fd >= 0) {
@@ -147,12 +173,16 @@ QIOChannelSocket *qio_channel_socket_accept(QIOChannelSocket *ioc,
             continue;
         }
         error_setg_errno(errp, errno, "Unable to accept connection");
+        trace_qio_channel_socket_accept_fail(ioc);
         return NULL;
     }
     cioc = qio_channel_socket_new_fd(fd, errp);
     if (!cioc) {
+        trace_qio_channel_socket_accept_fail(ioc);
         close(fd);
+        return NULL;
     }
+    trace_qio_channel_socket_accept_complete(ioc, cioc, fd);
     return cioc;
 }
 

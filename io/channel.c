@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "io/channel.h"
+#include "io/trace.h"
 
 bool qio_channel_has_feature(QIOChannel *ioc, QIOChannelFeature feature)
 {
@@ -370,6 +371,7 @@ int qio_channel_shutdown(QIOChannel *ioc, QIOChannelShutdown how,
 {
     QIOChannelClass *klass = QIO_CHANNEL_GET_CLASS(ioc);
 
+    trace_qio_channel_shutdown(ioc, object_get_typename(OBJECT(ioc)), how);
     if (!klass->io_shutdown) {
         error_setg(errp, "Channel '%s' does not support shutdown",
                    object_get_typename(OBJECT(ioc)));
@@ -380,6 +382,7 @@ int qio_channel_shutdown(QIOChannel *ioc, QIOChannelShutdown how,
 
 int qio_channel_close(QIOChannel *ioc, Error **errp)
 {
+    trace_qio_channel_close(ioc, object_get_typename(OBJECT(ioc)));
     return QIO_CHANNEL_GET_CLASS(ioc)->io_close(ioc, errp);
 }
 

@@ -9,6 +9,7 @@
 #include "qapi/clone-visitor.h"
 #include "qapi/qapi-visit-sockets.h"
 #include "io/net-listener.h"
+#include "io/trace.h"
 
 QIONetListener *qio_net_listener_new(void)
 {
@@ -32,6 +33,7 @@ static gboolean qio_net_listener_channel_func(QIOChannel *ioc,
     if (!sioc) {
         return TRUE;
     }
+    trace_qio_net_listener_callback(listener, sioc);
     if (listener->io_func) {
         listener->io_func(listener, sioc, listener->io_data);
     }
@@ -60,6 +62,8 @@ static void qio_net_listener_unwatch(QIONetListener *listener, size_t i)
 
 void qio_net_listener_add(QIONetListener *listener, QIOChannelSocket *sioc)
 {
+    trace_qio_net_listener_add(listener, sioc,
+                               listener->name ? listener->name : "");
     if (listener->name) {
         qio_channel_set_name(QIO_CHANNEL(sioc), listener->name);
     }

@@ -15,6 +15,7 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "monitor/trace.h"
 
 QemuMutex monitor_lock;
 union TernMonitorList mon_list = QTAILQ_HEAD_INITIALIZER(mon_list);
@@ -154,15 +155,20 @@ int monitor_suspend(Monitor *mon)
         return -ENOTTY;
     }
     qatomic_inc(&mon->suspend_cnt);
+    trace_monitor_suspend(mon, qatomic_read(&mon->suspend_cnt));
     return 0;
 }
 
 void monitor_resume(Monitor *mon)
 {
+    int cnt;
+
     if (mon->capture || !qemu_chr_fe_backend_connected(&mon->chr)) {
         return;
     }
-    if (qatomic_dec_fetch(&mon->suspend_cnt) == 0) {
+    cnt = qatomic_dec_fetch(&mon->suspend_cnt);
+    trace_monitor_resume(mon, cnt);
+    if (cnt == 0) {
         if (mon->is_qmp) {
             monitor_qmp_resume_input((MonitorQMP *)mon);
         } else {
@@ -269,6 +275,7 @@ static void monitor_qapi_event_emit(QAPIEvent event, QDict *qdict)
 {
     Monitor *mon;
 
+    trace_monitor_qapi_event_emit(QAPIEvent_str(event));
     QTAILQ_FOREACH(mon, &mon_list, entry) {
         MonitorQMP *qmp = (MonitorQMP *)mon;
 
@@ -284,6 +291,8 @@ static void monitor_qapi_event_timer_cb(void *opaque)
     const MonitorQAPIEventConf *conf = monitor_event_conf(st->event);
 
     qemu_mutex_lock(&monitor_lock);
+    trace_monitor_qapi_event_timer_cb(QAPIEvent_str(st->event), st->key,
+                                      st->qdict != NULL);
     if (st->qdict) {
         /* Send the last one of the period; start a new period. */
         monitor_qapi_event_emit(st->event, st->qdict);
@@ -319,6 +328,7 @@ void qapi_event_emit(QAPIEvent event, QDict *qdict)
     g_autofree char *hkey = NULL;
     const char *key = "";
 
+    trace_qapi_event_emit(QAPIEvent_str(event));
     qemu_mutex_lock(&monitor_lock);
     if (monitor_destroyed) {
         qemu_mutex_unlock(&monitor_lock);
@@ -349,6 +359,7 @@ void qapi_event_emit(QAPIEvent event, QDict *qdict)
         g_hash_table_insert(monitor_qapi_event_state, g_steal_pointer(&hkey),
                             st);
     } else {
+        trace_monitor_qapi_event_delay(QAPIEvent_str(event), key);
         qobject_unref(st->qdict);
         st->qdict = qobject_ref(qdict);
     }

@@ -25,6 +25,7 @@
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
 #include "config-host.h"
+#include "monitor/trace.h"
 
 /* The ABI of this QEMU release is what Tern implements. */
 #define QMP_QEMU_MAJOR 10
@@ -49,6 +50,7 @@ void qmp_send_response(MonitorQMP *mon, const QDict *rsp)
     g_autoptr(GString) json = qobject_to_json_pretty(QOBJECT(rsp),
                                                      mon->pretty);
 
+    trace_monitor_qmp_respond(mon, json->str);
     g_string_append_c(json, '\n');
     monitor_puts(&mon->common, json->str);
 }
@@ -76,6 +78,19 @@ static void monitor_qmp_dispatch(MonitorQMP *mon, QObject *req)
     }
     qmp_send_response(mon, rsp);
     qobject_unref(rsp);
+}
+
+/* The command a request names, for traces; "" if it names none. */
+static const char *qmp_request_name(QObject *req)
+{
+    QDict *qdict = qobject_to(QDict, req);
+    const char *name = NULL;
+
+    if (qdict) {
+        name = qdict_get_try_str(qdict, "execute");
+        name = name ? name : qdict_get_try_str(qdict, "exec-oob");
+    }
+    return name ? name : "";
 }
 
 static void qmp_request_free(QMPRequest *req)
@@ -147,15 +162,20 @@ static void monitor_qmp_bh_dispatcher(void *opaque)
     }
     mon = req->mon;
     qemu_mutex_lock(&mon->qmp_queue_lock);
+    trace_monitor_qmp_in_band_dequeue(req, mon->qmp_requests->length);
     /* The queue had been full (or OOB is off): reading was suspended. */
     need_resume = !qmp_oob_enabled(mon) ||
         mon->qmp_requests->length == QMP_REQ_QUEUE_LEN_MAX - 1;
     qemu_mutex_unlock(&mon->qmp_queue_lock);
 
     if (req->req) {
+        trace_monitor_qmp_cmd_in_band(mon, qmp_request_name(req->req));
         monitor_qmp_dispatch(mon, req->req);
     } else {
-        QDict *rsp = qmp_error_response(req->err);
+        QDict *rsp;
+
+        trace_monitor_qmp_err_in_band(mon, error_get_pretty(req->err));
+        rsp = qmp_error_response(req->err);
 
         req->err = NULL;
         qmp_send_response(mon, rsp);
@@ -188,9 +208,16 @@ static void handle_qmp_command(void *opaque, QObject *req, Error *err)
     QDict *qdict = qobject_to(QDict, req);
     QMPRequest *req_obj;
 
+    /* Only when enabled: the request goes back to JSON for the trace. */
+    if (req && TRACE_HANDLE_QMP_COMMAND_BACKEND_DSTATE()) {
+        g_autoptr(GString) json = qobject_to_json(req);
+
+        trace_handle_qmp_command(mon, json->str);
+    }
     if (qdict && qmp_is_oob(qdict)) {
         /* Out of band: answer at once, in this thread. */
         if (qmp_oob_enabled(mon)) {
+            trace_monitor_qmp_cmd_out_of_band(mon, qmp_request_name(req));
             monitor_qmp_dispatch(mon, req);
             qobject_unref(req);
             return;
@@ -210,9 +237,14 @@ static void handle_qmp_command(void *opaque, QObject *req, Error *err)
      */
     if (!qmp_oob_enabled(mon) ||
         mon->qmp_requests->length == QMP_REQ_QUEUE_LEN_MAX - 1) {
+        if (qmp_oob_enabled(mon)) {
+            trace_monitor_qmp_queue_full(mon, mon->qmp_requests->length + 1);
+        }
         monitor_suspend(&mon->common);
     }
     g_queue_push_tail(mon->qmp_requests, req_obj);
+    trace_monitor_qmp_in_band_enqueue(req_obj, mon,
+                                      mon->qmp_requests->length);
     qemu_mutex_unlock(&mon->qmp_queue_lock);
 
     qemu_bh_schedule(qmp_dispatcher_bh);
@@ -265,6 +297,7 @@ static gboolean monitor_qmp_resume_cb(gpointer opaque)
 
 void monitor_qmp_resume_input(MonitorQMP *mon)
 {
+    trace_monitor_qmp_resume_input(mon);
     /* Parse what was held back, in the thread that owns the parser. */
     g_main_context_invoke(mon->common.use_io_thread ? mon_iothread_ctx
                                                     : NULL,
@@ -320,6 +353,7 @@ static void monitor_qmp_event(void *opaque, QEMUChrEvent event)
     MonitorQMP *mon = opaque;
     QDict *data;
 
+    trace_monitor_qmp_event(mon, event);
     switch (event) {
     case CHR_EVENT_OPENED:
         /* Each session starts in negotiation mode with no capability. */
