@@ -17,6 +17,7 @@
  * sizes, offsets and record flags; anything else is refused.
  */
 #include "qemu/osdep.h"
+#include <fcntl.h>
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
@@ -60,6 +61,89 @@ void ram_set_iterate_max_ms(int64_t ms)
 
 /* Destination: the block of the last page record, across sections. */
 static RAMBlock *load_last_block;
+
+/* ------------------------------------------------- never-touched pages */
+
+/*
+ * A page of private anonymous memory that is neither present nor swapped
+ * out reads as zeroes: the kernel has never been asked to back it.
+ * /proc/self/pagemap says so for 512 pages per read, far cheaper than
+ * reading the page (idle guests are mostly such pages; scanning them was
+ * most of an idle migration's CPU on both sides).  File and shared
+ * memory are excluded: there a page that is not present has contents.
+ */
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_SWAPPED (1ULL << 62)
+#define PAGEMAP_CHUNK   512
+
+typedef struct RAMPageMap {
+    int fd;                 /* /proc/self/pagemap; -1: unusable */
+    bool opened;
+    RAMBlock *block;        /* what ent[] describes, NULL: nothing */
+    unsigned long first;    /* page index in block of ent[0] */
+    unsigned long count;
+    uint64_t ent[PAGEMAP_CHUNK];
+} RAMPageMap;
+
+static RAMPageMap ram_pagemap = { .fd = -1 };
+
+/* Forget what was read: the pages may have been written since. */
+static void ram_pagemap_invalidate(void)
+{
+    ram_pagemap.block = NULL;
+}
+
+static bool ram_pagemap_usable(RAMBlock *block)
+{
+    if (!ram_pagemap.opened) {
+        ram_pagemap.opened = true;
+        if (qemu_real_host_page_size() == RAM_PAGE_SIZE) {
+            ram_pagemap.fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        }
+    }
+    return ram_pagemap.fd >= 0 && block->fd < 0 && block->mapped_here &&
+           !(block->flags & RAM_SHARED);
+}
+
+/* True if @page of @block certainly reads as zeroes without being read. */
+static bool ram_page_untouched(RAMBlock *block, unsigned long page)
+{
+    RAMPageMap *pm = &ram_pagemap;
+
+    if (!ram_pagemap_usable(block)) {
+        return false;
+    }
+    if (pm->block != block || page < pm->first ||
+        page >= pm->first + pm->count) {
+        unsigned long first = QEMU_ALIGN_DOWN(page, PAGEMAP_CHUNK);
+        unsigned long count = MIN(PAGEMAP_CHUNK,
+                                  (block->used_length >> RAM_PAGE_BITS) -
+                                  first);
+        off_t pos = ((uintptr_t)block->host >> RAM_PAGE_BITS) + first;
+        ssize_t len = pread(pm->fd, pm->ent, count * sizeof(uint64_t),
+                            pos * sizeof(uint64_t));
+
+        if (len != (ssize_t)(count * sizeof(uint64_t))) {
+            pm->block = NULL;
+            return false;
+        }
+        pm->block = block;
+        pm->first = first;
+        pm->count = count;
+    }
+    return !(pm->ent[page - pm->first] & (PAGEMAP_PRESENT | PAGEMAP_SWAPPED));
+}
+
+/* Destination: we just wrote @page; keep the cached entry true. */
+static void ram_page_touched(RAMBlock *block, unsigned long page)
+{
+    RAMPageMap *pm = &ram_pagemap;
+
+    if (pm->block == block && page >= pm->first &&
+        page < pm->first + pm->count) {
+        pm->ent[page - pm->first] |= PAGEMAP_PRESENT;
+    }
+}
 
 /* Blocks skipped by x-ignore-shared (their memory is shared already). */
 static bool ramblock_is_ignored(RAMBlock *block)
@@ -105,6 +189,8 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
     int64_t now;
 
     memory_global_dirty_log_sync(last_stage);
+    /* Pages written before this sync may be sent with what it found. */
+    ram_pagemap_invalidate();
     qemu_mutex_lock_ramlist();
     RAMBLOCK_FOREACH_NOT_IGNORED(block) {
         new_dirty += cpu_physical_memory_sync_dirty_bitmap(
@@ -157,7 +243,11 @@ static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
     ram_addr_t offset = (ram_addr_t)page << RAM_PAGE_BITS;
     uint8_t *p = block->host + offset;
 
-    if (buffer_is_zero(p, RAM_PAGE_SIZE)) {
+    /*
+     * A write after the last sync may race with either test; the dirty
+     * log has it and the next pass sends the page again.
+     */
+    if (ram_page_untouched(block, page) || buffer_is_zero(p, RAM_PAGE_SIZE)) {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
@@ -405,12 +495,14 @@ int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
 static int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
 {
     load_last_block = NULL;
+    ram_pagemap_invalidate();
     return 0;
 }
 
 static int ram_load_cleanup(void *opaque)
 {
     load_last_block = NULL;
+    ram_pagemap_invalidate();
     return 0;
 }
 
@@ -616,12 +708,14 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             /* Skip the write when already zero: keeps untouched memory
              * unallocated on the destination. */
-            if (!buffer_is_zero(host, RAM_PAGE_SIZE)) {
+            if (!ram_page_untouched(block, addr >> RAM_PAGE_BITS) &&
+                !buffer_is_zero(host, RAM_PAGE_SIZE)) {
                 memset(host, 0, RAM_PAGE_SIZE);
             }
             break;
         }
         case RAM_SAVE_FLAG_PAGE:
+            ram_page_touched(block, addr >> RAM_PAGE_BITS);
             if (qemu_get_buffer(f, host, RAM_PAGE_SIZE) != RAM_PAGE_SIZE) {
                 error_setg(errp, "Stream ended in a page of %s",
                            block->idstr);
@@ -629,6 +723,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             break;
         case RAM_SAVE_FLAG_XBZRLE:
+            ram_page_touched(block, addr >> RAM_PAGE_BITS);
             ret = ram_load_xbzrle(f, host, errp);
             if (ret < 0) {
                 return ret;

@@ -14,6 +14,7 @@
  * writers, rate limiter) is replaced by the small fakes below.
  */
 #include "qemu/osdep.h"
+#include <sys/mman.h>
 #include "io/channel-buffer.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
@@ -25,6 +26,7 @@
 #include "migration/timer-state.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "qemu/module.h"
 #include "qom/object.h"
 #include "system/memory.h"
@@ -533,6 +535,60 @@ static void test_dirty_pass(void)
     g_assert_cmpuint(global_dirty_tracking, ==, 0);
     qemu_fclose(f);
     object_unref(bioc);
+}
+
+/* Is the page at @p backed by memory (mincore)? */
+static bool page_resident(void *p)
+{
+    unsigned char v = 0;
+
+    g_assert_cmpint(mincore(p, PAGE, &v), ==, 0);
+    return v & 1;
+}
+
+/*
+ * Pages of RAM the kernel never backed are sent as ZERO records without
+ * being read (pagemap).  What the source learnt about them must not
+ * outlive a bitmap sync: a page written before the sync is sent.
+ */
+static void test_untouched_pages(void)
+{
+    QIOChannelBuffer *bioc = qio_channel_buffer_new(0);
+    QEMUFile *f = qemu_file_new_output(QIO_CHANNEL(bioc));
+    const uint64_t dirty = RAM_SIZE - 3 * PAGE;    /* in the last chunk */
+    uint64_t must, can, zeros = stat64_get(&mig_stats.zero_pages);
+    size_t mark;
+    uint8_t *p;
+
+    reset_state();
+    g_assert_cmpint(madvise(ram_rb->host, RAM_SIZE, MADV_DONTNEED), ==, 0);
+    g_assert_false(page_resident(ram_rb->host + dirty));
+    qemu_savevm_state_header(f);
+    g_assert_cmpint(qemu_savevm_state_setup(f, &error_abort), ==, 0);
+    g_assert_cmpint(qemu_savevm_state_iterate(f, false), ==, 1);
+    g_assert_cmpuint(stat64_get(&mig_stats.zero_pages) - zeros, ==,
+                     RAM_SIZE / PAGE);
+    /* Not even read: reading would have mapped the zero page. */
+    g_assert_false(page_resident(ram_rb->host + dirty));
+    g_assert_false(page_resident(ram_rb->host + PAGE));
+
+    cpu_physical_memory_write(dirty + 5, "fresh", 5);
+    qemu_savevm_state_pending_exact(&must, &can);
+    g_assert_cmpuint(must, ==, PAGE);
+    qemu_fflush(f);
+    mark = bioc->usage;
+    g_assert_cmpint(qemu_savevm_state_iterate(f, false), ==, 1);
+    qemu_fflush(f);
+    p = bioc->data + mark;
+    g_assert_cmphex(ldq_be_p(p + 5), ==, dirty | 0x08 | 0x20);
+    g_assert_cmpint(memcmp(p + 13 + 5, "fresh", 5), ==, 0);
+
+    g_assert_cmpint(qemu_savevm_state_complete_precopy(f, false,
+                                                       &error_abort), ==, 0);
+    qemu_savevm_state_cleanup();
+    qemu_fclose(f);
+    object_unref(bioc);
+    reset_state();
 }
 
 static void test_config_subsections(void)
@@ -1099,6 +1155,33 @@ static void test_load_ram(void)
     expect_ok(s);
     g_assert_cmphex(ram_rb->host[5 * PAGE + 9], ==, 0);
     g_assert_cmphex(ram_rb->host[255], ==, 255);
+
+    /*
+     * Never-backed pages: a ZERO record leaves them alone (not even
+     * read), but a ZERO record after a PAGE record for the same page in
+     * the same stream clears what the PAGE wrote.
+     */
+    g_assert_cmpint(madvise(ram_rb->host, RAM_SIZE, MADV_DONTNEED), ==, 0);
+    s = stream_start();
+    put_ram_start(s, 2);
+    put_sec(s, 0x02, 2, NULL, 0, 0);
+    put_page_hdr(s, 9 * PAGE, 0x02, false);     /* learns pages 0..511 */
+    put8(s, 0);
+    put_page_hdr(s, 7 * PAGE, 0x08, true);
+    for (int i = 0; i < PAGE; i++) {
+        put8(s, i | 1);
+    }
+    put_page_hdr(s, 7 * PAGE, 0x02, true);
+    put8(s, 0);
+    /* Another 2 MiB: the PAGE above backed a whole huge page. */
+    put_page_hdr(s, 16 * MiB, 0x02, true);
+    put8(s, 0);
+    put64(s, 0x10);
+    put_footer(s, 2);
+    put8(s, 0);
+    expect_ok(s);
+    g_assert_true(buffer_is_zero(ram_rb->host + 7 * PAGE, PAGE));
+    g_assert_false(page_resident(ram_rb->host + 16 * MiB));
 #undef RAM_ERR
 }
 
@@ -1416,6 +1499,7 @@ int main(int argc, char **argv)
     g_test_add_func("/savevm/save/golden-idle-none", test_golden_idle);
     g_test_add_func("/savevm/save/roundtrip-data", test_roundtrip_data);
     g_test_add_func("/savevm/save/dirty-pass", test_dirty_pass);
+    g_test_add_func("/savevm/save/untouched-pages", test_untouched_pages);
     g_test_add_func("/savevm/save/config-subsections",
                     test_config_subsections);
     g_test_add_func("/savevm/save/commands", test_commands_sent);
