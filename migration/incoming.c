@@ -17,6 +17,7 @@
 #include "migration/channel.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
+#include "migration/options.h"
 #include "migration/qemu-file.h"
 #include "migration/trace.h"
 
@@ -216,6 +217,11 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
     }
     if (!runstate_check(RUN_STATE_INMIGRATE)) {
         error_setg(errp, "'-incoming' was not specified on the command line");
+        return;
+    }
+    if (migrate_tls()) {
+        error_setg(errp, "TLS migration is not supported by Tern yet "
+                   "(parameter 'tls-creds' is set)");
         return;
     }
     mis->exit_on_error = has_exit_on_error ? exit_on_error : true;

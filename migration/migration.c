@@ -19,6 +19,7 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/savevm.h"
 #include "migration/qemu-file.h"
 #include "migration/trace.h"
 
@@ -348,6 +349,9 @@ void migrate_del_blocker(Error **reasonp)
 
 bool migration_is_blocked(Error **errp)
 {
+    if (qemu_savevm_state_blocked(errp)) {
+        return true;
+    }
     if (migration_blockers) {
         /* The oldest blocker first, as users added them. */
         GSList *last = g_slist_last(migration_blockers);
@@ -367,6 +371,7 @@ static strList *migration_blocked_reasons(void)
     for (GSList *l = list; l; l = l->next) {
         QAPI_LIST_APPEND(tail, g_strdup(error_get_pretty(l->data)));
     }
+    qemu_savevm_non_migratable_list(&head);
     return head;
 }
 

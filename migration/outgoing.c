@@ -70,6 +70,12 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
                    MigMode_str(migrate_mode()));
         return false;
     }
+    /* Never send in the clear what the user asked to encrypt. */
+    if (migrate_tls()) {
+        error_setg(errp, "TLS migration is not supported by Tern yet "
+                   "(parameter 'tls-creds' is set)");
+        return false;
+    }
     return true;
 }
 

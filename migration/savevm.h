@@ -9,6 +9,7 @@
 #define MIGRATION_SAVEVM_H
 
 #include "qemu/uuid.h"
+#include "qapi/qapi-builtin-types.h"    /* strList */
 
 #define QEMU_VM_FILE_MAGIC           0x5145564d     /* "QEVM" */
 #define QEMU_VM_FILE_VERSION_COMPAT  0x00000002
@@ -61,6 +62,8 @@ char *savevm_machine_type_name(void);
  * QEMU's migrate_prepare() does.
  */
 bool qemu_savevm_state_blocked(Error **errp);
+/* Prepend "non-migratable device: IDSTR" for each unmigratable section. */
+void qemu_savevm_non_migratable_list(strList **reasons);
 
 /*
  * Write a whole precopy stream to @f in one go with the VM stopped (no

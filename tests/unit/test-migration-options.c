@@ -17,6 +17,23 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "system/runstate.h"
+#include "migration/misc.h"
+#include "migration/register.h"
+#include "migration/vmstate.h"
+
+/*
+ * migration_is_blocked() consults the savevm handlers, which pull in the
+ * migration thread and with it the emulator's run states; no test here
+ * starts a migration.
+ */
+bool autostart;
+bool runstate_check(RunState state) { g_assert_not_reached(); }
+void runstate_set(RunState new_state) { g_assert_not_reached(); }
+RunState runstate_get(void) { g_assert_not_reached(); }
+bool runstate_is_live(RunState state) { g_assert_not_reached(); }
+void vm_start(void) { g_assert_not_reached(); }
+int vm_stop_force_state(RunState state) { g_assert_not_reached(); }
 
 /* ----------------------------------------------------------- helpers */
 
@@ -688,6 +705,62 @@ static void test_global_properties(void)
     g_test_trap_assert_passed();
 }
 
+/* ---------------------------------------------------------- blockers */
+
+static const VMStateDescription vmstate_unmigratable_test = {
+    .name = "unmigratable-test",
+    .unmigratable = 1,
+};
+
+static bool reasons_contain(strList *reasons, const char *text)
+{
+    for (; reasons; reasons = reasons->next) {
+        if (!strcmp(reasons->value, text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_blockers(void)
+{
+    Error *reason = NULL, *err = NULL;
+    MigrationInfo *info;
+    int dummy;
+
+    g_assert_false(migration_is_blocked(&error_abort));
+
+    error_setg(&reason, "test device has no migratable state");
+    g_assert_cmpint(migrate_add_blocker(&reason, &error_abort), ==, 0);
+    g_assert_true(migration_is_blocked(&err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "test device has no migratable state");
+    error_free(err);
+    err = NULL;
+    info = qmp_query_migrate(&error_abort);
+    g_assert_true(reasons_contain(info->blocked_reasons,
+                                  "test device has no migratable state"));
+    qapi_free_MigrationInfo(info);
+    migrate_del_blocker(&reason);
+    g_assert_null(reason);
+    g_assert_false(migration_is_blocked(&error_abort));
+
+    /* A section that declares itself unmigratable blocks too. */
+    vmstate_register(NULL, 0, &vmstate_unmigratable_test, &dummy);
+    g_assert_true(migration_is_blocked(&err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "State blocked by non-migratable device "
+                    "'unmigratable-test'");
+    error_free(err);
+    info = qmp_query_migrate(&error_abort);
+    g_assert_true(reasons_contain(info->blocked_reasons,
+                                  "non-migratable device: "
+                                  "unmigratable-test"));
+    qapi_free_MigrationInfo(info);
+    vmstate_unregister(NULL, &vmstate_unmigratable_test, &dummy);
+    g_assert_false(migration_is_blocked(&error_abort));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -712,5 +785,6 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/options/params/bitmap-mapping",
                     test_params_bitmap_mapping);
     g_test_add_func("/migration/options/global", test_global_properties);
+    g_test_add_func("/migration/blockers", test_blockers);
     return g_test_run();
 }
