@@ -608,6 +608,8 @@ static void setup_logging(void)
             mask |= m;
         }
     }
+    /* -trace may already have enabled trace output: keep it. */
+    mask |= qemu_loglevel & LOG_TRACE;
     if ((mask || cl.log_file) && !qemu_set_log(mask, &err)) {
         opt_fail(err);
     }
