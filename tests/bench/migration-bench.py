@@ -341,6 +341,13 @@ def main():
                         continue
                     try:
                         runs[name].append(row(bench.run_case(b, case)))
+                        if a.repeat > 1:
+                            r = runs[name][-1]
+                            print('  run %d %-9s %s: %d ms, down %d ms, '
+                                  'cpu src %d dst %d ms'
+                                  % (i + 1, case, name, r['total'],
+                                     r['downtime'], r['scpu'], r['dcpu']))
+                            sys.stdout.flush()
                     except (VMError, QMPError, QMPConnectionError, OSError,
                             TimeoutError) as e:
                         per[name] = 'FAILED: %s' % \
