@@ -19,10 +19,18 @@
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
 
+/*
+ * The most data one command moves (read, write, b64read, b64write), and
+ * so the longest command line (a write in hex, plus its words).
+ */
+#define QTEST_MAX_TRANSFER  (64u << 20)
+#define QTEST_MAX_LINE      (2 * QTEST_MAX_TRANSFER + 256)
+
 static bool qtest_on;
 static CharBackend qtest_chr;
 static GString *qtest_inbuf;
 static size_t qtest_inbuf_scanned;  /* bytes of qtest_inbuf without '\n' */
+static bool qtest_inbuf_skip;       /* dropping an over-long line */
 static FILE *qtest_log_fp;
 static int64_t qtest_start_us;
 static int64_t qtest_clock_ns;      /* atomic-free: BQL */
@@ -249,7 +257,7 @@ static void qtest_clock_advance(int64_t target)
 static void qtest_cmd_memory(char **words, int n)
 {
     const char *cmd = words[0];
-    uint64_t addr, val, size;
+    uint64_t addr, val, size, limit;
 
     if (!qtest_u64(n > 1 ? words[1] : NULL, &addr)) {
         qtest_sendf("FAIL %s: bad address\n", cmd);
@@ -282,8 +290,19 @@ static void qtest_cmd_memory(char **words, int n)
         qtest_sendf("OK 0x%016" PRIx64 "\n", val);
         return;
     }
-    if (!qtest_u64(n > 2 ? words[2] : NULL, &size) || size > (1u << 30)) {
+    if (!qtest_u64(n > 2 ? words[2] : NULL, &size)) {
         qtest_sendf("FAIL %s: bad size\n", cmd);
+        return;
+    }
+    /*
+     * The client is not trusted with our memory: read and write buffer
+     * the whole transfer (twice, in hex), b64read takes time in
+     * proportion.  memset costs neither, so it may cover more.
+     */
+    limit = strcmp(cmd, "memset") ? QTEST_MAX_TRANSFER : 1u << 30;
+    if (size > limit) {
+        qtest_sendf("FAIL %s: size 0x%" PRIx64 " is over the limit of "
+                    "0x%" PRIx64 " bytes\n", cmd, size, limit);
         return;
     }
     if (!strcmp(cmd, "b64read")) {
@@ -450,6 +469,16 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
     char *nl;
 
+    if (qtest_inbuf_skip) {
+        const uint8_t *end = memchr(buf, '\n', size);
+
+        if (!end) {
+            return;
+        }
+        size -= end + 1 - buf;
+        buf = end + 1;
+        qtest_inbuf_skip = false;
+    }
     g_string_append_len(qtest_inbuf, (const char *)buf, size);
     /*
      * Look for the end of line in the new bytes only: a b64write line of
@@ -469,6 +498,13 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
         words = g_strsplit(line, " ", 0);
         qtest_process_command(words);
     }
+    if (qtest_inbuf->len > QTEST_MAX_LINE) {
+        /* One reply for the line; the rest of it is dropped unread. */
+        qtest_sendf("FAIL command line longer than %u bytes\n",
+                    QTEST_MAX_LINE);
+        g_string_truncate(qtest_inbuf, 0);
+        qtest_inbuf_skip = true;
+    }
     qtest_inbuf_scanned = qtest_inbuf->len;
 }
 
@@ -478,6 +514,7 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
     case CHR_EVENT_OPENED:
         g_string_truncate(qtest_inbuf, 0);
         qtest_inbuf_scanned = 0;
+        qtest_inbuf_skip = false;
         qtest_start_us = g_get_monotonic_time();
         break;
     case CHR_EVENT_CLOSED:

@@ -626,7 +626,13 @@ bool qtest_has_machine(const char *machine)
 
 char *qtest_send_raw(QTestState *s, const char *line)
 {
-    size_t len = strlen(line), off = 0, scanned = 0;
+    return qtest_send_raw_len(s, line, strlen(line));
+}
+
+char *qtest_send_raw_len(QTestState *s, const void *data, size_t len)
+{
+    const char *line = data, *eol = memchr(line, '\n', len);
+    size_t off = 0, scanned = 0;
     char *nl;
 
     while (off < len) {
@@ -649,7 +655,8 @@ char *qtest_send_raw(QTestState *s, const char *line)
 
         if (poll(&pfd, 1, QTEST_TIMEOUT_S * 1000) <= 0) {
             g_error("libqtest: no qtest reply to '%.*s' within %d s",
-                    (int)strcspn(line, "\n"), line, QTEST_TIMEOUT_S);
+                    (int)(eol ? eol - line : MIN(len, 80)), line,
+                    QTEST_TIMEOUT_S);
         }
         n = read(s->fd, buf, sizeof(buf));
         if (n <= 0) {

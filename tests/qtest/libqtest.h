@@ -100,6 +100,8 @@ int64_t qtest_clock_step_next(QTestState *s);
 int64_t qtest_clock_set(QTestState *s, int64_t val);
 /* Send a raw protocol line; returns the reply line (g_free it). */
 char *qtest_send_raw(QTestState *s, const char *line);
+/* The same for @len bytes that may hold NULs or several lines. */
+char *qtest_send_raw_len(QTestState *s, const void *data, size_t len);
 
 /* ---- misc ---- */
 

@@ -109,6 +109,73 @@ static void test_protocol(void)
     qtest_quit(qts);
 }
 
+/*
+ * A NUL ends the command it is in (the server reads C strings) but not
+ * the input: the next line in the same write is still answered.
+ */
+static void test_nul_byte(void)
+{
+    QTestState *qts = start();
+    static const char two[] = "writeb 0x6000 0x77\0 junk\n"
+                              "writeb 0x6001 0x88\n";
+    static const char lead[] = "\0readb 0x6000\nendianness\n";
+    char *reply;
+
+    qtest_writew(qts, 0x6000, 0x2211);
+    reply = qtest_send_raw_len(qts, two, sizeof(two) - 1);
+    g_assert_cmpstr(reply, ==, "OK");
+    g_free(reply);
+    reply = qtest_send_raw_len(qts, "", 0);     /* the second reply */
+    g_assert_cmpstr(reply, ==, "OK");
+    g_free(reply);
+    g_assert_cmphex(qtest_readw(qts, 0x6000), ==, 0x8877);
+    /* A line that is empty up to its NUL is no command: no reply. */
+    reply = qtest_send_raw_len(qts, lead, sizeof(lead) - 1);
+    g_assert_cmpstr(reply, ==, "OK little");
+    g_free(reply);
+    qtest_quit(qts);
+}
+
+/* A client cannot make the VMM allocate what it likes. */
+static void test_size_limits(void)
+{
+    QTestState *qts = start();
+    static const char *const over[] = {
+        "read 0x0 0x4000001\n", "read 0x0 0x40000000\n",
+        "b64read 0x0 0x4000001\n", "write 0x0 0x4000001 0x00\n",
+        "b64write 0x0 0x4000001 AAAA\n", "memset 0x0 0x40000001 0x1\n",
+        "read 0x0 0xffffffffffffffff\n",
+    };
+    const size_t long_len = 129 << 20;
+    g_autofree char *long_line = g_malloc(long_len + 1);
+    char *reply;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(over); i++) {
+        reply = qtest_send_raw(qts, over[i]);
+        if (!g_str_has_prefix(reply, "FAIL") || !strstr(reply, "limit")) {
+            g_error("'%.*s' got '%s'", (int)strcspn(over[i], "\n"), over[i],
+                    reply);
+        }
+        g_free(reply);
+    }
+    /* Nothing was written by the refused write. */
+    qtest_writeb(qts, 0, 0x42);
+    reply = qtest_send_raw(qts, "write 0x0 0x4000001 0x00\n");
+    g_free(reply);
+    g_assert_cmphex(qtest_readb(qts, 0), ==, 0x42);
+
+    /* An over-long line gets one FAIL; the next one is served. */
+    memset(long_line, 'a', long_len);
+    long_line[long_len] = '\n';
+    reply = qtest_send_raw_len(qts, long_line, long_len + 1);
+    g_assert(g_str_has_prefix(reply, "FAIL command line longer than"));
+    g_free(reply);
+    reply = qtest_send_raw(qts, "endianness\n");
+    g_assert_cmpstr(reply, ==, "OK little");
+    g_free(reply);
+    qtest_quit(qts);
+}
+
 static void test_dirty_bits(void)
 {
     /*
@@ -154,6 +221,8 @@ int main(int argc, char **argv)
     qtest_add_func("qtest/memory/bulk", test_bulk);
     qtest_add_func("qtest/libqtest/quit-status", test_quit_status);
     qtest_add_func("qtest/memory/protocol", test_protocol);
+    qtest_add_func("qtest/memory/nul-byte", test_nul_byte);
+    qtest_add_func("qtest/memory/size-limits", test_size_limits);
     qtest_add_func("qtest/memory/dirty-bits", test_dirty_bits);
     return g_test_run();
 }
