@@ -24,6 +24,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/qemu-file.h"
+#include "migration/return-path.h"
 #include "migration/threadinfo.h"
 #include "migration/trace.h"
 
@@ -251,28 +252,6 @@ void migration_shutdown(void)
 
 /* ------------------------------------------------------ the return path */
 
-static const int rp_fixed_len[MIG_RP_MSG_MAX] = {
-    [MIG_RP_MSG_INVALID] = -1,
-    [MIG_RP_MSG_SHUT] = 4,
-    [MIG_RP_MSG_PONG] = 4,
-    [MIG_RP_MSG_REQ_PAGES_ID] = -1,
-    [MIG_RP_MSG_REQ_PAGES] = 12,
-    [MIG_RP_MSG_RECV_BITMAP] = -1,
-    [MIG_RP_MSG_RESUME_ACK] = 4,
-    [MIG_RP_MSG_SWITCHOVER_ACK] = 0,
-};
-
-static const char *const rp_name[MIG_RP_MSG_MAX] = {
-    [MIG_RP_MSG_INVALID] = "INVALID",
-    [MIG_RP_MSG_SHUT] = "SHUT",
-    [MIG_RP_MSG_PONG] = "PONG",
-    [MIG_RP_MSG_REQ_PAGES_ID] = "REQ_PAGES_ID",
-    [MIG_RP_MSG_REQ_PAGES] = "REQ_PAGES",
-    [MIG_RP_MSG_RECV_BITMAP] = "RECV_BITMAP",
-    [MIG_RP_MSG_RESUME_ACK] = "RESUME_ACK",
-    [MIG_RP_MSG_SWITCHOVER_ACK] = "SWITCHOVER_ACK",
-};
-
 /* Read RP messages until SHUT, an error, or the migration ends. */
 static void *source_return_path_thread(void *opaque)
 {
@@ -280,42 +259,18 @@ static void *source_return_path_thread(void *opaque)
     QEMUFile *rp = s->rp_state.from_dst_file;
     MigrationThread *thr = migration_threads_add("mig/src/rp_thr",
                                                  qemu_get_thread_id());
-    uint8_t buf[MIG_RP_MAX_PAYLOAD];
+    MigRPMessage msg;
     Error *err = NULL;
 
     trace_source_return_path_thread_entry();
     while (migration_is_setup_or_active()) {
-        unsigned int type, len;
-
         trace_source_return_path_thread_loop_top();
-        type = qemu_get_be16(rp);
-        len = qemu_get_be16(rp);
-        if (qemu_file_get_error(rp)) {
-            error_setg(&err, "Failed to read return path header");
+        if (!migration_rp_read_message(rp, &msg, &err)) {
             break;
         }
-        trace_migration_rp_message(type, len);
-        if (type >= MIG_RP_MSG_MAX || type == MIG_RP_MSG_INVALID) {
-            error_setg(&err, "Received invalid message 0x%04x length 0x%04x",
-                       type, len);
-            break;
-        }
-        if ((rp_fixed_len[type] != -1 && len != rp_fixed_len[type]) ||
-            len > sizeof(buf)) {
-            error_setg(&err, "Received '%s' message (0x%04x) with incorrect "
-                       "length %u expecting %d", rp_name[type], type, len,
-                       rp_fixed_len[type]);
-            break;
-        }
-        if (qemu_get_buffer(rp, buf, len) != len ||
-            qemu_file_get_error(rp)) {
-            error_setg(&err, "Failed reading data for message 0x%04x "
-                       "length 0x%04x", type, len);
-            break;
-        }
-        switch (type) {
+        switch (msg.type) {
         case MIG_RP_MSG_SHUT:
-            s->rp_state.shut_value = ldl_be_p(buf);
+            s->rp_state.shut_value = msg.value;
             s->rp_state.received_shut = true;
             trace_source_return_path_thread_shut(s->rp_state.shut_value);
             if (s->rp_state.shut_value) {
@@ -324,13 +279,13 @@ static void *source_return_path_thread(void *opaque)
             }
             goto out;
         case MIG_RP_MSG_PONG:
-            trace_source_return_path_thread_pong(ldl_be_p(buf));
+            trace_source_return_path_thread_pong(msg.value);
             qemu_sem_post(&s->rp_state.rp_pong_acks);
             break;
         default:
             /* Postcopy and switchover-ack messages: features not here. */
             error_setg(&err, "Return path message '%s' is not supported "
-                       "by Tern yet", rp_name[type]);
+                       "by Tern yet", migration_rp_message_name(msg.type));
             goto out;
         }
     }
