@@ -431,7 +431,9 @@ static void qtest_process_command(char **words)
         int64_t target;
 
         if (n > 1) {
-            if (!qtest_u64(words[1], &ns)) {
+            /* The clock is an int64_t: a step past its end is refused. */
+            if (!qtest_u64(words[1], &ns) ||
+                ns > (uint64_t)(INT64_MAX - qtest_get_virtual_clock())) {
                 qtest_sendf("FAIL clock_step: bad time\n");
                 return;
             }
@@ -447,7 +449,7 @@ static void qtest_process_command(char **words)
     } else if (!strcmp(cmd, "clock_set")) {
         uint64_t ns;
 
-        if (n < 2 || !qtest_u64(words[1], &ns)) {
+        if (n < 2 || !qtest_u64(words[1], &ns) || ns > INT64_MAX) {
             qtest_sendf("FAIL clock_set: bad time\n");
             return;
         }

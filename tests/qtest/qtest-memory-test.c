@@ -106,6 +106,14 @@ static void test_protocol(void)
     g_assert_cmpint(qtest_clock_step(qts, 1000), ==, t0 + 1000);
     g_assert_cmpint(qtest_clock_set(qts, t0 + 5000000), ==, t0 + 5000000);
     g_assert_cmpint(qtest_clock_step(qts, 0), ==, t0 + 5000000);
+    /* Steps past the end of the int64_t clock fail instead of wrapping. */
+    reply = qtest_send_raw(qts, "clock_step 0x7fffffffffffffff\n");
+    g_assert(g_str_has_prefix(reply, "FAIL"));
+    g_free(reply);
+    reply = qtest_send_raw(qts, "clock_set 0x8000000000000000\n");
+    g_assert(g_str_has_prefix(reply, "FAIL"));
+    g_free(reply);
+    g_assert_cmpint(qtest_clock_step(qts, 0), ==, t0 + 5000000);
     qtest_quit(qts);
 }
 
