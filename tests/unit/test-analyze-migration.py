@@ -68,13 +68,15 @@ class QMP:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        self.f = self.sock.makefile('rw')
+        # Read through a buffered reader only; writes go straight to the
+        # socket so they never interact with what the reader has buffered.
+        self.f = self.sock.makefile('r', encoding='utf-8')
         json.loads(self.f.readline())
         self.cmd('qmp_capabilities')
 
     def cmd(self, name, **args):
-        self.f.write(json.dumps({'execute': name, 'arguments': args}) + '\n')
-        self.f.flush()
+        msg = json.dumps({'execute': name, 'arguments': args}) + '\n'
+        self.sock.sendall(msg.encode('utf-8'))
         while True:
             r = json.loads(self.f.readline())
             if 'event' not in r:
