@@ -154,7 +154,7 @@ static bool ram_page_untouched(RAMBlock *block, unsigned long page)
 #define MADV_POPULATE_WRITE 23
 #endif
 #define PREFAULT_REGION (2 * MiB)
-#define PREFAULT_AHEAD  8
+#define PREFAULT_AHEAD  4
 
 typedef struct RAMPrefault {
     QemuThread thread;

@@ -145,8 +145,9 @@ def _died(vm):
                                          vm.output()[-2000:])
 
 
-def wait_dest_done(dst, timeout):
-    """Wait until the destination reports completed (or failed)."""
+def wait_dest_done(dst, timeout, interval=0.1):
+    """Wait until the destination reports completed (or failed),
+    polling every @interval seconds."""
     deadline = time.monotonic() + timeout
     while True:
         if not dst.alive():
@@ -158,4 +159,4 @@ def wait_dest_done(dst, timeout):
         if time.monotonic() > deadline:
             raise VMError('destination still %s after %ss'
                           % (info.get('status'), timeout))
-        time.sleep(0.1)
+        time.sleep(interval)
