@@ -30,6 +30,8 @@ struct QEMUFile {
 
     int last_error;
     Error *last_error_obj;
+    /* The latched error is the channel's clean end of file. */
+    bool last_error_is_eof;
 };
 
 static QEMUFile *qemu_file_new_impl(QIOChannel *ioc, bool is_writable)
@@ -89,6 +91,11 @@ int qemu_file_get_error_obj(QEMUFile *f, Error **errp)
         *errp = f->last_error_obj ? error_copy(f->last_error_obj) : NULL;
     }
     return f->last_error;
+}
+
+bool qemu_file_error_is_eof(QEMUFile *f)
+{
+    return f->last_error && f->last_error_is_eof;
 }
 
 int qemu_file_get_error(QEMUFile *f)
@@ -283,6 +290,7 @@ static size_t qemu_fill_buffer(QEMUFile *f)
     }
     if (len == 0) {
         error_setg(&local_err, "Unexpected end of migration stream");
+        f->last_error_is_eof = !f->last_error;
     }
     qemu_file_set_error_obj(f, -EIO, local_err);
     return 0;

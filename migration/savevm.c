@@ -1124,8 +1124,18 @@ static int qemu_loadvm_state_main(QEMUFile *f, LoadState *ls, Error **errp)
         uint8_t type = qemu_get_byte(f);
 
         if (qemu_file_get_error(f)) {
-            error_setg(errp, "Stream ended before QEMU_VM_EOF");
-            return qemu_file_get_error(f);
+            Error *err = NULL;
+
+            ret = qemu_file_get_error_obj(f, &err);
+            if (err && !qemu_file_error_is_eof(f)) {
+                /* The channel said why: that beats a generic EOF. */
+                error_propagate_prepend(errp, err,
+                                        "Stream failed before QEMU_VM_EOF: ");
+            } else {
+                error_free(err);
+                error_setg(errp, "Stream ended before QEMU_VM_EOF");
+            }
+            return ret;
         }
         trace_qemu_loadvm_state_section(type);
         switch (type) {

@@ -143,6 +143,11 @@ static inline void qemu_get_be64s(QEMUFile *f, uint64_t *pv)
 
 /* Negative errno of the first error, or 0. */
 int qemu_file_get_error(QEMUFile *f);
+/*
+ * True when the latched error is the channel's clean end of file rather
+ * than a failure with a more specific reason.
+ */
+bool qemu_file_error_is_eof(QEMUFile *f);
 /* As above, and a copy of its Error in *@errp (NULL if none was given). */
 int qemu_file_get_error_obj(QEMUFile *f, Error **errp);
 /*

@@ -199,11 +199,13 @@ static void test_error_latching(void)
     g_assert_nonnull(err);
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "Unexpected end of migration stream");
+    g_assert_true(qemu_file_error_is_eof(f));
     error_free(err);
     err = NULL;
     /* Later errors do not replace the first. */
     qemu_file_set_error(f, -EPERM);
     g_assert_cmpint(qemu_file_get_error(f), ==, -EIO);
+    g_assert_true(qemu_file_error_is_eof(f));
     /* Everything after is a no-op returning zeros. */
     g_assert_cmpint(qemu_get_byte(f), ==, 0);
     g_assert_cmpuint(qemu_get_buffer(f, buf, 4), ==, 0);
@@ -218,12 +220,40 @@ static void test_error_latching(void)
         qemu_put_be32(o, 1);
         error_setg(&err, "injected");
         qemu_file_set_error_obj(o, -ENOSPC, err);
+        g_assert_false(qemu_file_error_is_eof(o));
         qemu_put_be32(o, 2);
         g_assert_cmpuint(qemu_file_transferred(o), ==, 4);
         g_assert_cmpint(qemu_fclose(o), ==, -ENOSPC);
         g_assert_cmpuint(bioc->usage, ==, 0);
         object_unref(bioc);
     }
+}
+
+/*
+ * A read failing for a reason (a closed channel) is not an end of file,
+ * nor is an end of file met after another error was latched.
+ */
+static void test_read_error_not_eof(void)
+{
+    g_autoptr(QIOChannelNull) nioc = qio_channel_null_new();
+    QEMUFile *f = qemu_file_new_input(QIO_CHANNEL(nioc));
+    Error *err = NULL;
+
+    g_assert_false(qemu_file_error_is_eof(f));
+    qio_channel_close(QIO_CHANNEL(nioc), &error_abort);
+    g_assert_cmpint(qemu_get_byte(f), ==, 0);
+    g_assert_cmpint(qemu_file_get_error_obj(f, &err), ==, -EIO);
+    g_assert_nonnull(err);
+    g_assert_false(qemu_file_error_is_eof(f));
+    error_free(err);
+    qemu_fclose(f);
+
+    f = open_in("", 0);
+    qemu_file_set_error(f, -EPERM);
+    g_assert_cmpint(qemu_get_byte(f), ==, 0);
+    g_assert_cmpint(qemu_file_get_error(f), ==, -EPERM);
+    g_assert_false(qemu_file_error_is_eof(f));
+    qemu_fclose(f);
 }
 
 /* Writing to a closed channel fails at flush time with its message. */
@@ -375,6 +405,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-file/in-place-copy", test_in_place_copy);
     g_test_add_func("/qemu-file/error-latching", test_error_latching);
     g_test_add_func("/qemu-file/write-error", test_write_error);
+    g_test_add_func("/qemu-file/read-error-not-eof",
+                    test_read_error_not_eof);
     g_test_add_func("/qemu-file/socketpair-return-path",
                     test_socketpair_return_path);
     g_test_add_func("/qemu-file/coroutine-yield", test_coroutine_yield);
