@@ -128,6 +128,8 @@ static void kvm_pic_class_init(ObjectClass *oc, const void *data)
     dc->desc = "In-kernel 8259 PIC (state only)";
     /* An ISA device: QEMU's ISA bus cannot hot-plug. */
     dc->hotpluggable = false;
+    /* Board state: the tern machine creates the one there is. */
+    dc->user_creatable = false;
     device_class_set_props(dc, kvm_pic_props);
 }
 
@@ -207,6 +209,8 @@ static void kvm_ioapic_class_init(ObjectClass *oc, const void *data)
     dc->desc = "In-kernel IOAPIC (state only)";
     /* An ISA device: QEMU's ISA bus cannot hot-plug. */
     dc->hotpluggable = false;
+    /* Board state: the tern machine creates the one there is. */
+    dc->user_creatable = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -359,6 +363,8 @@ static void kvm_pit_class_init(ObjectClass *oc, const void *data)
     dc->desc = "In-kernel 8254 PIT (state only)";
     /* An ISA device: QEMU's ISA bus cannot hot-plug. */
     dc->hotpluggable = false;
+    /* Board state: the tern machine creates the one there is. */
+    dc->user_creatable = false;
 }
 
 static const TypeInfo kvm_irqchip_types[] = {

@@ -100,6 +100,8 @@ static void port92_class_init(ObjectClass *oc, const void *data)
     dc->desc = "System control port A (A20 gate, fast reset)";
     /* An ISA device: QEMU's ISA bus cannot hot-plug. */
     dc->hotpluggable = false;
+    /* Board state: the tern machine creates the one there is. */
+    dc->user_creatable = false;
     device_class_set_legacy_reset(dc, port92_reset);
 }
 

@@ -233,7 +233,18 @@ static const BadCase bad_cases[] = {
     { "-M none -m 16M -device loader,id=a,data=1,data-len=1 "
       "-device loader,id=a,data=1,data-len=1", "Duplicate ID 'a'" },
     { "-M none -device loader,data=1,data-len=9", "data-len" },
-    { "-M none -device kvm-pit,bus=isa.0", "isa.0" },
+    { "-M none -device isa-serial,bus=isa.0", "isa.0" },
+    /* devices only the machine creates */
+    { "-M none -device kvm-pit",
+      "Parameter 'driver' expects a pluggable device type" },
+    { "-M none -device kvm-i8259",
+      "Parameter 'driver' expects a pluggable device type" },
+    { "-M none -device kvm-ioapic",
+      "Parameter 'driver' expects a pluggable device type" },
+    { "-M none -device port92",
+      "Parameter 'driver' expects a pluggable device type" },
+    { "-M tern -accel qtest -device port92",
+      "Parameter 'driver' expects a pluggable device type" },
     /* the rest */
     { "-M none -incoming no-such-proto:x", "no-such-proto:x" },
     { "-M none -display sdl", "sdl" },
