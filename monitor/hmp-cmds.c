@@ -221,9 +221,17 @@ static void hmp_qom_set(Monitor *mon, const QDict *qdict)
 
 static void hmp_object_add(Monitor *mon, const QDict *qdict)
 {
+    const char *arg = qdict_get_str(qdict, "object");
+    g_autofree char *text = NULL;
     Error *err = NULL;
 
-    user_creatable_add_from_str(qdict_get_str(qdict, "object"), &err);
+    /* Help goes to this monitor, not to the process's stdout. */
+    text = user_creatable_help(arg, &err);
+    if (text) {
+        monitor_printf(mon, "%s", text);
+    } else if (!err) {
+        user_creatable_add_opts_str(arg, &err);
+    }
     hmp_handle_error(mon, err);
 }
 

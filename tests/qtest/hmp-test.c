@@ -117,6 +117,18 @@ static void test_texts(void)
     g_assert(strstr(out, "info status  -- show the current VM status"));
     g_free(out);
 
+    /* Help listings come back through the monitor, not on stdout. */
+    out = qtest_hmp(qts, "object_add help");
+    g_assert(strstr(out, "  memory-backend-ram\r\n"));
+    g_free(out);
+    out = qtest_hmp(qts, "object_add memory-backend-ram,help");
+    g_assert(strstr(out, "memory-backend-ram options:\r\n"));
+    g_assert(strstr(out, "  size=<"));
+    g_free(out);
+    out = qtest_hmp(qts, "device_add help");
+    g_assert(strstr(out, "isa-serial"));
+    g_free(out);
+
     /* x/xp formats, against memory written through qtest. */
     qtest_writeq(qts, 0x1000, 0x1122334455667788ULL);
     out = qtest_hmp(qts, "xp /2xw 0x1000");
