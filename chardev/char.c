@@ -530,6 +530,16 @@ bool qemu_chr_delete(const char *id, Error **errp)
     return true;
 }
 
+void qemu_chr_cleanup(void)
+{
+    /*
+     * Finalizes every chardev (front ends hold no reference), so each
+     * backend closes its descriptors and a unix server removes its
+     * socket file.
+     */
+    object_unparent(get_chardevs_root());
+}
+
 /* ---------------------------------------------------------------- QMP */
 
 static int chr_info_one(Object *obj, void *opaque)

@@ -1220,4 +1220,5 @@ void qemu_cleanup(int status)
 {
     qemu_run_exit_notifiers();
     monitor_cleanup();
+    qemu_chr_cleanup();
 }

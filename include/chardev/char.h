@@ -123,6 +123,8 @@ QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename,
 Chardev *qemu_chr_find(const char *id);
 /* Remove chardev @id (it must not be in use by a front end). */
 bool qemu_chr_delete(const char *id, Error **errp);
+/* Finalize every chardev, at exit after the monitors are gone. */
+void qemu_chr_cleanup(void);
 /* Print the backends, one per line (-chardev help). */
 void qemu_chr_print_backends(void);
 

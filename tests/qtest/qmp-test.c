@@ -510,6 +510,22 @@ static void test_yank_and_chardevs(void)
     qtest_quit(qts);
 }
 
+/* A unix server chardev's socket file goes away when the VMM quits. */
+static void test_chardev_socket_unlinked(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "srv.sock", NULL);
+    QTestState *qts;
+
+    g_assert_nonnull(dir);
+    qts = qtest_initf("-M none -chardev socket,id=srv,path=%s,"
+                      "server=on,wait=off", path);
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    qtest_quit(qts);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -520,6 +536,8 @@ int main(int argc, char **argv)
     qtest_add_func("qmp/events-every-monitor", test_events_to_every_monitor);
     qtest_add_func("qmp/schema-and-commands", test_schema_and_commands);
     qtest_add_func("qmp/yank-and-chardevs", test_yank_and_chardevs);
+    qtest_add_func("qmp/chardev-socket-unlinked",
+                   test_chardev_socket_unlinked);
     qtest_add_func("qmp/greeting-once-stress", test_greeting_once_stress);
     return g_test_run();
 }
