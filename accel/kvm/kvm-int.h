@@ -53,6 +53,13 @@ struct KVMVCPU {
     GMutex thread_lock;          /* guards thread and has_thread */
     pthread_t thread;
     bool has_thread;
+    /*
+     * x86: the power-on MSR values and LAPIC image, read right after
+     * CPUID was set (kvm-x86.c); what a reset writes back.
+     */
+    struct kvm_msr_entry *reset_msrs;
+    unsigned int n_reset_msrs;
+    struct kvm_lapic_state *reset_lapic;
 };
 
 static inline uint64_t kvm_slot_pages(const KVMSlot *slot)

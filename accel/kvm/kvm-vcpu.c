@@ -107,6 +107,8 @@ void kvm_vcpu_destroy(KVMVCPU *cpu)
     munmap(cpu->run, s->vcpu_mmap_size);
     close(cpu->fd);
     g_mutex_clear(&cpu->thread_lock);
+    g_free(cpu->reset_msrs);
+    g_free(cpu->reset_lapic);
     g_free(cpu);
 }
 

@@ -3,12 +3,19 @@
  * x86 vCPU state through KVM: CPUID, reset, and X86VCPUState get/put.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include <sys/ioctl.h>
 #include "qapi/error.h"
 #include "system/kvm-x86.h"
 #include "kvm-int.h"
 
 #define X86_CR0_RESET   0x60000010ull   /* CD, NW, ET */
+#define X86_FCW_RESET   0x037f          /* x87 exceptions masked, 64-bit */
+#define X86_MXCSR_RESET 0x1f80          /* SSE exceptions masked */
+#define X86_DR6_RESET   0xffff0ff0ull
+#define X86_DR7_RESET   0x400ull
+#define MSR_IA32_TSC        0x10
+#define MSR_IA32_APICBASE   0x1b
 
 static struct kvm_cpuid2 *kvm_x86_supported_cpuid(KVMState *s, Error **errp)
 {
@@ -59,9 +66,12 @@ static bool kvm_x86_set_cpuid(KVMState *s, int vcpu_fd, unsigned int id,
     return true;
 }
 
+static bool kvm_x86_save_power_on(KVMVCPU *cpu, Error **errp);
+
 bool kvm_x86_vcpu_init_cpuid(KVMVCPU *cpu, Error **errp)
 {
-    return kvm_x86_set_cpuid(cpu->s, cpu->fd, cpu->id, errp);
+    return kvm_x86_set_cpuid(cpu->s, cpu->fd, cpu->id, errp) &&
+           kvm_x86_save_power_on(cpu, errp);
 }
 
 /* KVM_GET_MSRS / KVM_SET_MSRS of @n entries; returns how many went. */
@@ -626,6 +636,157 @@ bool kvm_x86_put_state(KVMVCPU *cpu, const X86VCPUState *st, Error **errp)
                          errp);
 }
 
+/*
+ * MSRs a reset leaves alone: the TSC keeps counting (writing it from the
+ * host re-synchronizes the TSCs of all vCPUs) and the APIC base is
+ * written with the sregs.
+ */
+static bool kvm_x86_msr_kept_on_reset(uint32_t index)
+{
+    return index == MSR_IA32_TSC || index == MSR_IA32_APICBASE;
+}
+
+/*
+ * Remember what KVM gives a new vCPU (after CPUID, which some MSRs
+ * depend on): the values a reset writes back.  Fresh-vCPU values are
+ * the reset values KVM computes (PAT, MISC_ENABLE, SMBASE...), and the
+ * fresh LAPIC has KVM's reset image (for the BSP: LINT0 in ExtINT mode).
+ */
+static bool kvm_x86_save_power_on(KVMVCPU *cpu, Error **errp)
+{
+    const uint32_t *list;
+    unsigned int n = kvm_x86_msr_list(cpu->s, &list, errp);
+    struct kvm_msr_entry *e;
+    unsigned int kept = 0;
+    int ret;
+
+    if (!list) {
+        return false;
+    }
+    e = g_new0(struct kvm_msr_entry, MAX(n, 1));
+    for (unsigned int i = 0; i < n; i++) {
+        if (!kvm_x86_msr_kept_on_reset(list[i])) {
+            e[kept++].index = list[i];
+        }
+    }
+    ret = kvm_x86_msrs_ioctl(cpu->fd, KVM_GET_MSRS, e, kept);
+    if (ret != (int)kept) {
+        error_setg(errp, "kvm: cannot read the power-on MSRs of vCPU %u",
+                   cpu->id);
+        g_free(e);
+        return false;
+    }
+    g_free(cpu->reset_msrs);
+    cpu->reset_msrs = e;
+    cpu->n_reset_msrs = kept;
+
+    g_clear_pointer(&cpu->reset_lapic, g_free);
+    if (cpu->s->irqchip) {
+        struct kvm_lapic_state *lapic = g_new0(struct kvm_lapic_state, 1);
+
+        ret = kvm_vcpu_ioctl(cpu, KVM_GET_LAPIC, lapic);
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "kvm: cannot read the power-on "
+                             "local APIC of vCPU %u", cpu->id);
+            g_free(lapic);
+            return false;
+        }
+        cpu->reset_lapic = lapic;
+    }
+    return true;
+}
+
+/* FPU/SSE (and every other XSAVE component) in its initial state. */
+static bool kvm_x86_reset_xsave(KVMVCPU *cpu, Error **errp)
+{
+    uint32_t size = kvm_x86_xsave_size(cpu->s);
+    g_autofree uint8_t *buf = g_malloc0(size);
+    int ret;
+
+    /* Legacy area: FCW at 0, FSW/FTW 0 (all empty), MXCSR at 24. */
+    stw_le_p(buf + 0, X86_FCW_RESET);
+    stl_le_p(buf + 24, X86_MXCSR_RESET);
+    /*
+     * XSAVE header at 512: XSTATE_BV says x87 and SSE are given here
+     * (the rest is in its initial state); XCOMP_BV 0, standard format.
+     */
+    stq_le_p(buf + 512, 0x3);
+    ret = kvm_vcpu_ioctl(cpu, KVM_SET_XSAVE, buf);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "kvm: cannot reset the XSAVE area of "
+                         "vCPU %u", cpu->id);
+        return false;
+    }
+    return true;
+}
+
+/* Everything but the registers and sregs kvm_x86_vcpu_reset() writes. */
+static bool kvm_x86_reset_rest(KVMVCPU *cpu, Error **errp)
+{
+    struct kvm_xcrs xcrs = {
+        .nr_xcrs = 1,
+        .xcrs[0] = { .xcr = 0, .value = 1 },    /* XCR0: x87 only */
+    };
+    struct kvm_debugregs dbg = {
+        .dr6 = X86_DR6_RESET,
+        .dr7 = X86_DR7_RESET,
+    };
+    struct kvm_vcpu_events events;
+    int ret;
+
+    if (!cpu->reset_msrs) {
+        error_setg(errp, "kvm: vCPU %u has no power-on state to reset to "
+                   "(kvm_x86_vcpu_init_cpuid was not run)", cpu->id);
+        return false;
+    }
+    if (!kvm_x86_reset_xsave(cpu, errp) ||
+        !kvm_x86_ioctl(cpu, KVM_SET_XCRS, &xcrs, "XCRs", errp)) {
+        return false;
+    }
+    ret = kvm_x86_msrs_ioctl(cpu->fd, KVM_SET_MSRS, cpu->reset_msrs,
+                             cpu->n_reset_msrs);
+    if (ret != (int)cpu->n_reset_msrs) {
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "kvm: cannot reset the MSRs of "
+                             "vCPU %u", cpu->id);
+        } else {
+            error_setg(errp, "kvm: cannot reset MSR 0x%" PRIx32 " of "
+                       "vCPU %u", cpu->reset_msrs[ret].index, cpu->id);
+        }
+        return false;
+    }
+    if (cpu->reset_lapic) {
+        struct kvm_lapic_state lapic = *cpu->reset_lapic;
+
+        if (!kvm_x86_ioctl(cpu, KVM_SET_LAPIC, &lapic, "local APIC",
+                           errp)) {
+            return false;
+        }
+    }
+    /*
+     * No pending or injected event.  SMM, payload and triple-fault
+     * fields are only valid when KVM reports them: keep those flags
+     * (with zeroed fields, which leaves SMM) and nothing else.
+     */
+    if (!kvm_x86_ioctl(cpu, KVM_GET_VCPU_EVENTS, &events, "events", errp)) {
+        return false;
+    }
+    events.flags &= KVM_VCPUEVENT_VALID_SMM | KVM_VCPUEVENT_VALID_PAYLOAD |
+                    KVM_VCPUEVENT_VALID_TRIPLE_FAULT;
+    {
+        uint32_t flags = events.flags;
+
+        memset(&events, 0, sizeof(events));
+        events.flags = flags | KVM_VCPUEVENT_VALID_NMI_PENDING |
+                       KVM_VCPUEVENT_VALID_SIPI_VECTOR |
+                       KVM_VCPUEVENT_VALID_SHADOW;
+    }
+    return kvm_x86_ioctl(cpu, KVM_SET_VCPU_EVENTS, &events, "events",
+                         errp) &&
+           kvm_x86_ioctl(cpu, KVM_SET_DEBUGREGS, &dbg, "debug registers",
+                         errp);
+}
+
 static void real_mode_seg(X86Segment *seg, uint16_t selector, uint8_t type)
 {
     memset(seg, 0, sizeof(*seg));
@@ -668,6 +829,8 @@ bool kvm_x86_vcpu_reset(KVMVCPU *cpu, uint16_t cs, uint16_t ip, Error **errp)
     regs.rip = ip;
     regs.rflags = 0x2;      /* bit 1 is always set */
     regs.rdx = 0x600;       /* family 6 signature, as on hardware reset */
+    /* mp_state before the LAPIC, as in kvm_x86_put_state(). */
     return kvm_x86_ioctl(cpu, KVM_SET_REGS, &regs, "registers", errp) &&
-           kvm_x86_ioctl(cpu, KVM_SET_MP_STATE, &mp, "MP state", errp);
+           kvm_x86_ioctl(cpu, KVM_SET_MP_STATE, &mp, "MP state", errp) &&
+           kvm_x86_reset_rest(cpu, errp);
 }

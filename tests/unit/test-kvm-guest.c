@@ -11,6 +11,7 @@
 #include "qemu/atomic.h"
 #include "qemu/bitops.h"
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "system/kvm-low.h"
 #include "system/kvm-x86.h"
 #ifdef TEST_KVM_VMSTATE
@@ -608,6 +609,82 @@ static void test_save_restore(void)
     munmap(ram2, ram_size);
 }
 
+/*
+ * A reset puts back the architectural state of everything a guest can
+ * change: FPU/SSE, XCR0, MSRs (their power-on values, the TSC kept),
+ * pending events, debug registers and the LAPIC (its power-on image).
+ */
+static void test_reset(void)
+{
+    KVMOptions opts = { .irqchip = true };
+    g_autofree X86VCPUState *st0 = g_new0(X86VCPUState, 1);
+    g_autofree X86VCPUState *st = g_new0(X86VCPUState, 1);
+    KVMState *s;
+    uint8_t *ram;
+    TestVM vm;
+    uint64_t v, v0;
+
+    if (!(s = kvm_or_skip(&opts))) {
+        return;
+    }
+    ram = ram_new();
+    vm_init(&vm, s, ram);
+    kvm_x86_vcpu_reset(vm.cpu, 0xf000, 0xfff0, &error_abort);
+    kvm_x86_get_state(vm.cpu, st0, &error_abort);
+    g_assert_true(st0->has_lapic);
+
+    /* Dirty what a guest could have changed before it rebooted. */
+    memcpy(st, st0, sizeof(*st));
+    for (size_t i = 0; i < ARRAY_SIZE(test_msrs); i++) {
+        set_msr(st, test_msrs[i].index, test_msrs[i].value);
+    }
+    set_msr(st, MSR_PAT, 0x0606060606060606ull);
+    stw_le_p(st->xsave + 0, 0x027f);            /* FCW */
+    stl_le_p(st->xsave + 24, 0x1fa0);           /* MXCSR */
+    memset(st->xsave + 160, 0xaa, 16);          /* XMM0 */
+    st->db[0] = 0x1234;
+    st->dr7 = 0x401;
+    st->events.nmi_pending = 1;
+    stl_le_p(st->lapic + 0x80, 0x20);           /* TPR */
+    stl_le_p(st->lapic + 0xf0, 0x1ff);          /* SVR: enabled */
+    kvm_x86_put_state(vm.cpu, st, &error_abort);
+    kvm_x86_get_state(vm.cpu, st, &error_abort);
+    g_assert_cmphex(lduw_le_p(st->xsave + 0), ==, 0x027f);
+    g_assert_cmphex(ldl_le_p(st->xsave + 24), ==, 0x1fa0);
+    g_assert_cmphex(st->db[0], ==, 0x1234);
+    g_assert_cmphex(st->dr7, ==, 0x401);
+    g_assert_cmpuint(st->events.nmi_pending, ==, 1);
+    g_assert_cmphex(ldl_le_p(st->lapic + 0x80), ==, 0x20);
+    g_assert_true(x86_vcpu_state_get_msr(st, MSR_PAT, &v));
+    g_assert_cmphex(v, ==, 0x0606060606060606ull);
+
+    kvm_x86_vcpu_reset(vm.cpu, 0xf000, 0xfff0, &error_abort);
+    kvm_x86_get_state(vm.cpu, st, &error_abort);
+    g_assert_cmphex(lduw_le_p(st->xsave + 0), ==, 0x037f);
+    g_assert_cmphex(ldl_le_p(st->xsave + 24), ==, 0x1f80);
+    g_assert_true(buffer_is_zero(st->xsave + 160, 16));
+    g_assert_cmpuint(st->nxcrs, >=, 1);
+    g_assert_cmphex(st->xcrs[0].value, ==, 1);
+    g_assert_cmphex(st->db[0], ==, 0);
+    g_assert_cmphex(st->dr6, ==, 0xffff0ff0);
+    g_assert_cmphex(st->dr7, ==, 0x400);
+    g_assert_cmpuint(st->events.nmi_pending, ==, 0);
+    g_assert_cmpuint(st->events.nmi_injected, ==, 0);
+    g_assert_cmpuint(st->events.exception_pending, ==, 0);
+    for (size_t i = 0; i < ARRAY_SIZE(test_msrs); i++) {
+        g_assert_true(x86_vcpu_state_get_msr(st0, test_msrs[i].index, &v0));
+        g_assert_true(x86_vcpu_state_get_msr(st, test_msrs[i].index, &v));
+        g_assert_cmphex(v, ==, v0);
+    }
+    g_assert_true(x86_vcpu_state_get_msr(st, MSR_PAT, &v));
+    g_assert_cmphex(v, ==, 0x0007040600070406ull);
+    /* The LAPIC is its power-on image again (timer idle: TMCCT 0). */
+    g_assert_cmpmem(st->lapic, sizeof(st->lapic), st0->lapic,
+                    sizeof(st0->lapic));
+    vm_destroy(&vm);
+    munmap(ram, ram_size);
+}
+
 /* Every set bit is a page of the guest's range; @full: all of them are. */
 static void check_dirty(const unsigned long *bmap, uint64_t npages,
                         bool full)
@@ -944,6 +1021,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/guest/dirty-log-plain", test_dirty_log_plain);
     g_test_add_func("/kvm/guest/dirty-ring", test_dirty_ring);
     g_test_add_func("/kvm/guest/iret", test_iret);
+    g_test_add_func("/kvm/guest/reset", test_reset);
     g_test_add_func("/kvm/perf", test_perf);
     return g_test_run();
 }
