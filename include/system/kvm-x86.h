@@ -129,11 +129,15 @@ typedef struct X86VCPUState {
     uint8_t lapic[X86_KVM_LAPIC_BYTES];
 } X86VCPUState;
 
-/* KVM_SET_CPUID2 with everything KVM_GET_SUPPORTED_CPUID offers. */
+/*
+ * KVM_SET_CPUID2 with everything KVM_GET_SUPPORTED_CPUID offers, then
+ * save the vCPU's power-on MSRs and LAPIC for kvm_x86_vcpu_reset().
+ */
 bool kvm_x86_vcpu_init_cpuid(KVMVCPU *cpu, Error **errp);
 
 /*
- * Put @cpu in the state it has after RESET, but starting in real mode at
+ * Put @cpu in the state it has after RESET (the TSC keeps counting; needs
+ * kvm_x86_vcpu_init_cpuid() first), but starting in real mode at
  * @cs:@ip with CS base @cs * 16 (0000:7c00 for a boot sector; f000:fff0
  * gives base 0xf0000 for a BIOS-style start).
  */
