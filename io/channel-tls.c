@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QIOChannelTLS (see include/io/channel-tls.h). */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/atomic.h"
+#include "io/channel-tls.h"
+#include "io/channel-watch.h"
+#include "io/trace.h"
+
+/* Read-ahead from the master: a few TLS records (16 KiB each) at once. */
+#define TLS_RBUF_SIZE (256 * 1024)
+
+/* --------------------------------------------- the session's transport */
+
+static ssize_t tls_push(const char *buf, size_t len, void *opaque,
+                        Error **errp)
+{
+    QIOChannelTLS *tioc = opaque;
+    ssize_t ret = qio_channel_write(tioc->master, buf, len, errp);
+
+    return ret == QIO_CHANNEL_ERR_BLOCK ? QCRYPTO_TLS_SESSION_ERR_BLOCK : ret;
+}
+
+/*
+ * Set while readv reads on after it has data: the pull must then not
+ * wait for the master, only hand out what is buffered.
+ */
+static __thread bool tls_pull_nowait;
+
+static ssize_t tls_pull(char *buf, size_t len, void *opaque, Error **errp)
+{
+    QIOChannelTLS *tioc = opaque;
+    size_t n;
+
+    if (tioc->rbuf_pos == tioc->rbuf_len) {
+        ssize_t ret;
+
+        if (tls_pull_nowait) {
+            return QCRYPTO_TLS_SESSION_ERR_BLOCK;
+        }
+        ret = qio_channel_read(tioc->master, (char *)tioc->rbuf,
+                               TLS_RBUF_SIZE, errp);
+        if (ret == QIO_CHANNEL_ERR_BLOCK) {
+            return QCRYPTO_TLS_SESSION_ERR_BLOCK;
+        }
+        if (ret <= 0) {
+            return ret;
+        }
+        tioc->rbuf_pos = 0;
+        tioc->rbuf_len = ret;
+    }
+    n = MIN(len, tioc->rbuf_len - tioc->rbuf_pos);
+    memcpy(buf, tioc->rbuf + tioc->rbuf_pos, n);
+    tioc->rbuf_pos += n;
+    return n;
+}
+
+static bool tls_has_buffered(QIOChannelTLS *tioc)
+{
+    return tioc->rbuf_pos < tioc->rbuf_len ||
+           qcrypto_tls_session_check_pending(tioc->session) > 0;
+}
+
+/* ------------------------------------------------------------- creation */
+
+static QIOChannelTLS *tls_new(QIOChannel *master, QCryptoTLSCreds *creds,
+                              const char *hostname, const char *aclname,
+                              QCryptoTLSCredsEndpoint endpoint, Error **errp)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(object_new(TYPE_QIO_CHANNEL_TLS));
+
+    tioc->master = QIO_CHANNEL(object_ref(master));
+    if (qio_channel_has_feature(master, QIO_CHANNEL_FEATURE_SHUTDOWN)) {
+        qio_channel_set_feature(QIO_CHANNEL(tioc),
+                                QIO_CHANNEL_FEATURE_SHUTDOWN);
+    }
+    tioc->session = qcrypto_tls_session_new(creds, hostname, aclname,
+                                            endpoint, errp);
+    if (!tioc->session) {
+        object_unref(tioc);
+        return NULL;
+    }
+    tioc->rbuf = g_malloc(TLS_RBUF_SIZE);
+    qcrypto_tls_session_set_callbacks(tioc->session, tls_push, tls_pull,
+                                      tioc);
+    trace_qio_channel_tls_new(tioc, master, creds,
+                              endpoint == QCRYPTO_TLS_CREDS_ENDPOINT_SERVER ?
+                              "server" : "client");
+    return tioc;
+}
+
+QIOChannelTLS *qio_channel_tls_new_server(QIOChannel *master,
+                                          QCryptoTLSCreds *creds,
+                                          const char *aclname, Error **errp)
+{
+    return tls_new(master, creds, NULL, aclname,
+                   QCRYPTO_TLS_CREDS_ENDPOINT_SERVER, errp);
+}
+
+QIOChannelTLS *qio_channel_tls_new_client(QIOChannel *master,
+                                          QCryptoTLSCreds *creds,
+                                          const char *hostname, Error **errp)
+{
+    return tls_new(master, creds, hostname, NULL,
+                   QCRYPTO_TLS_CREDS_ENDPOINT_CLIENT, errp);
+}
+
+QCryptoTLSSession *qio_channel_tls_get_session(QIOChannelTLS *ioc)
+{
+    return ioc->session;
+}
+
+/* ------------------------------------------------------------ handshake */
+
+typedef struct TLSHandshake {
+    QIOChannelTLS *tioc;
+    QIOTask *task;
+    GMainContext *context;
+} TLSHandshake;
+
+static gboolean tls_handshake_io(QIOChannel *master, GIOCondition cond,
+                                 gpointer opaque);
+
+static void tls_handshake_step(TLSHandshake *hs)
+{
+    QIOChannelTLS *tioc = hs->tioc;
+    Error *err = NULL;
+    int status = qcrypto_tls_session_handshake(tioc->session, &err);
+
+    if (status == QCRYPTO_TLS_HANDSHAKE_SENDING ||
+        status == QCRYPTO_TLS_HANDSHAKE_RECVING) {
+        GIOCondition cond = status == QCRYPTO_TLS_HANDSHAKE_SENDING ?
+                            G_IO_OUT : G_IO_IN;
+
+        trace_qio_channel_tls_handshake_pending(tioc, status);
+        tioc->hs_source = g_source_ref(
+            qio_channel_add_watch_source(tioc->master, cond,
+                                         tls_handshake_io, hs, NULL,
+                                         hs->context));
+        return;
+    }
+    if (status < 0) {
+        trace_qio_channel_tls_handshake_fail(tioc, error_get_pretty(err));
+        qio_task_set_error(hs->task, err);
+    } else {
+        g_autofree char *desc = qcrypto_tls_session_describe(tioc->session);
+
+        trace_qio_channel_tls_handshake_complete(tioc, desc);
+    }
+    qio_task_complete(hs->task);
+    if (hs->context) {
+        g_main_context_unref(hs->context);
+    }
+    g_free(hs);
+}
+
+static gboolean tls_handshake_io(QIOChannel *master, GIOCondition cond,
+                                 gpointer opaque)
+{
+    TLSHandshake *hs = opaque;
+
+    g_source_unref(hs->tioc->hs_source);
+    hs->tioc->hs_source = NULL;
+    tls_handshake_step(hs);
+    return G_SOURCE_REMOVE;
+}
+
+void qio_channel_tls_handshake(QIOChannelTLS *ioc, QIOTaskFunc func,
+                               gpointer opaque, GDestroyNotify destroy,
+                               GMainContext *context)
+{
+    TLSHandshake *hs = g_new0(TLSHandshake, 1);
+
+    trace_qio_channel_tls_handshake_start(ioc);
+    hs->tioc = ioc;
+    hs->task = qio_task_new(OBJECT(ioc), func, opaque, destroy);
+    hs->context = context ? g_main_context_ref(context) : NULL;
+    /* The watches drive it: the master must never block the loop. */
+    qio_channel_set_blocking(ioc->master, false, NULL);
+    tls_handshake_step(hs);
+}
+
+bool qio_channel_tls_handshake_sync(QIOChannelTLS *ioc, Error **errp)
+{
+    trace_qio_channel_tls_handshake_start(ioc);
+    for (;;) {
+        int status = qcrypto_tls_session_handshake(ioc->session, errp);
+
+        if (status < 0) {
+            trace_qio_channel_tls_handshake_fail(ioc, "sync");
+            return false;
+        }
+        if (status == QCRYPTO_TLS_HANDSHAKE_COMPLETE) {
+            g_autofree char *desc = qcrypto_tls_session_describe(ioc->session);
+
+            trace_qio_channel_tls_handshake_complete(ioc, desc);
+            return true;
+        }
+        qio_channel_wait(ioc->master,
+                         status == QCRYPTO_TLS_HANDSHAKE_SENDING ? G_IO_OUT
+                                                                 : G_IO_IN);
+    }
+}
+
+bool qio_channel_tls_bye(QIOChannelTLS *ioc, Error **errp)
+{
+    for (;;) {
+        int ret = qcrypto_tls_session_bye(ioc->session, errp);
+
+        if (ret != QCRYPTO_TLS_SESSION_ERR_BLOCK) {
+            return ret == 0;
+        }
+        qio_channel_wait(ioc->master, G_IO_OUT);
+    }
+}
+
+/* ---------------------------------------------------------- the channel */
+
+static ssize_t qio_channel_tls_readv(QIOChannel *ioc,
+                                     const struct iovec *iov, size_t niov,
+                                     int **fds, size_t *nfds, int flags,
+                                     Error **errp)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+    bool graceful = qatomic_read(&tioc->shutdown) & QIO_CHANNEL_SHUTDOWN_READ;
+    ssize_t got = 0;
+
+    if (fds) {
+        *fds = NULL;
+        *nfds = 0;
+    }
+    if (graceful) {
+        return 0;
+    }
+    for (size_t i = 0; i < niov; i++) {
+        size_t done = 0;
+
+        while (done < iov[i].iov_len) {
+            ssize_t ret;
+
+            /* Once we have something, take only what needs no waiting. */
+            if (got + done > 0 && !tls_has_buffered(tioc)) {
+                return got + done;
+            }
+            tls_pull_nowait = got + done > 0;
+            ret = qcrypto_tls_session_read(tioc->session,
+                                           (char *)iov[i].iov_base + done,
+                                           iov[i].iov_len - done, graceful,
+                                           errp);
+            tls_pull_nowait = false;
+            if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
+                return got + done ? got + done : QIO_CHANNEL_ERR_BLOCK;
+            }
+            if (ret < 0) {
+                return -1;
+            }
+            if (ret == 0) {
+                return got + done;
+            }
+            done += ret;
+        }
+        got += done;
+    }
+    return got;
+}
+
+static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
+                                      const struct iovec *iov, size_t niov,
+                                      int *fds, size_t nfds, int flags,
+                                      Error **errp)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+    ssize_t sent = 0;
+
+    if (nfds || flags) {
+        error_setg(errp, "A TLS channel cannot pass file descriptors or "
+                   "send with zero copy");
+        return -1;
+    }
+    for (size_t i = 0; i < niov; i++) {
+        size_t done = 0;
+
+        while (done < iov[i].iov_len) {
+            ssize_t ret = qcrypto_tls_session_write(
+                tioc->session, (const char *)iov[i].iov_base + done,
+                iov[i].iov_len - done, errp);
+
+            if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
+                sent += done;
+                return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
+            }
+            if (ret < 0) {
+                return -1;
+            }
+            done += ret;
+        }
+        sent += done;
+    }
+    return sent;
+}
+
+static int qio_channel_tls_set_blocking(QIOChannel *ioc, bool enabled,
+                                        Error **errp)
+{
+    return qio_channel_set_blocking(QIO_CHANNEL_TLS(ioc)->master, enabled,
+                                    errp);
+}
+
+static void qio_channel_tls_set_delay(QIOChannel *ioc, bool enabled)
+{
+    qio_channel_set_delay(QIO_CHANNEL_TLS(ioc)->master, enabled);
+}
+
+static void qio_channel_tls_set_cloexec(QIOChannel *ioc, bool enabled)
+{
+    qio_channel_set_cloexec(QIO_CHANNEL_TLS(ioc)->master, enabled);
+}
+
+static int qio_channel_tls_shutdown(QIOChannel *ioc, QIOChannelShutdown how,
+                                    Error **errp)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+
+    qatomic_or(&tioc->shutdown, how);
+    return qio_channel_shutdown(tioc->master, how, errp);
+}
+
+static void tls_cancel_handshake(QIOChannelTLS *tioc)
+{
+    if (tioc->hs_source) {
+        g_source_destroy(tioc->hs_source);
+        g_source_unref(tioc->hs_source);
+        tioc->hs_source = NULL;
+    }
+}
+
+static int qio_channel_tls_close(QIOChannel *ioc, Error **errp)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+
+    return qio_channel_close(tioc->master, errp);
+}
+
+static GSource *qio_channel_tls_create_watch(QIOChannel *ioc,
+                                             GIOCondition condition)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+
+    /* Data GnuTLS or we hold is readable though the socket is drained. */
+    if ((condition & G_IO_IN) && tls_has_buffered(tioc)) {
+        return qio_channel_create_ready_watch(ioc, condition);
+    }
+    return qio_channel_create_watch(tioc->master, condition);
+}
+
+static void qio_channel_tls_finalize(Object *obj)
+{
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(obj);
+
+    tls_cancel_handshake(tioc);
+    qcrypto_tls_session_free(tioc->session);
+    object_unref(tioc->master);
+    g_free(tioc->rbuf);
+}
+
+static void qio_channel_tls_class_init(ObjectClass *klass,
+                                       const void *class_data)
+{
+    QIOChannelClass *ioc_klass = QIO_CHANNEL_CLASS(klass);
+
+    ioc_klass->io_writev = qio_channel_tls_writev;
+    ioc_klass->io_readv = qio_channel_tls_readv;
+    ioc_klass->io_set_blocking = qio_channel_tls_set_blocking;
+    ioc_klass->io_set_delay = qio_channel_tls_set_delay;
+    ioc_klass->io_set_cloexec = qio_channel_tls_set_cloexec;
+    ioc_klass->io_close = qio_channel_tls_close;
+    ioc_klass->io_shutdown = qio_channel_tls_shutdown;
+    ioc_klass->io_create_watch = qio_channel_tls_create_watch;
+}
+
+static const TypeInfo qio_channel_tls_info = {
+    .parent = TYPE_QIO_CHANNEL,
+    .name = TYPE_QIO_CHANNEL_TLS,
+    .instance_size = sizeof(QIOChannelTLS),
+    .instance_finalize = qio_channel_tls_finalize,
+    .class_init = qio_channel_tls_class_init,
+};
+
+static void qio_channel_tls_register_types(void)
+{
+    type_register_static(&qio_channel_tls_info);
+}
+
+type_init(qio_channel_tls_register_types)
