@@ -7,10 +7,13 @@
 #include "qapi/clone-visitor.h"
 #include "qapi/error.h"
 #include "qapi/qapi-visit-migration.h"
+#include "qapi/qapi-visit-sockets.h"
 #include "qemu/cutils.h"
 #include "migration/channel.h"
-#include "migration/migration.h"
-#include "migration/migration-transports.h"
+#include "migration/exec.h"
+#include "migration/fd.h"
+#include "migration/file.h"
+#include "migration/socket.h"
 #include "migration/trace.h"
 
 /* ------------------------------------------------------------- parsing */
@@ -307,77 +310,128 @@ static void transport_unavailable(MigrationAddress *addr, Error **errp)
                transport_name(addr));
 }
 
-void migration_transport_start_outgoing(MigrationState *s,
-                                        MigrationAddress *addr,
-                                        Error **errp)
+bool migration_transport_start_outgoing(MigrationAddress *addr,
+                                        MigrationConnectFunc done,
+                                        void *opaque, Error **errp)
 {
     SocketAddress *saddr = &addr->u.socket;
+    QIOChannel *ioc;
 
     switch (addr->transport) {
     case MIGRATION_ADDRESS_TYPE_SOCKET:
-        if (saddr->type == SOCKET_ADDRESS_TYPE_FD) {
-#if CONFIG_MIGRATION_FD
-            fd_start_outgoing_migration(s, saddr->u.fd.str, errp);
-            return;
-#endif
-        } else {
-#if CONFIG_MIGRATION_SOCKET
-            socket_start_outgoing_migration(s, saddr, errp);
-            return;
-#endif
+        if (saddr->type != SOCKET_ADDRESS_TYPE_FD) {
+            socket_start_outgoing_migration(saddr, done, opaque);
+            return true;
         }
+        ioc = fd_start_outgoing_migration(saddr->u.fd.str, errp);
         break;
     case MIGRATION_ADDRESS_TYPE_EXEC:
-#if CONFIG_MIGRATION_EXEC
-        exec_start_outgoing_migration(s, addr->u.exec.args, errp);
-        return;
-#endif
+        ioc = exec_start_outgoing_migration(addr->u.exec.args, errp);
         break;
     case MIGRATION_ADDRESS_TYPE_FILE:
-#if CONFIG_MIGRATION_FILE
-        file_start_outgoing_migration(s, &addr->u.file, errp);
-        return;
-#endif
+        ioc = file_start_outgoing_migration(&addr->u.file, errp);
         break;
     default:
-        break;
+        transport_unavailable(addr, errp);
+        return false;
     }
-    transport_unavailable(addr, errp);
+    if (!ioc) {
+        return false;
+    }
+    done(ioc, NULL, NULL, opaque);
+    object_unref(OBJECT(ioc));
+    return true;
 }
 
-void migration_transport_start_incoming(MigrationAddress *addr,
+typedef struct ChannelAcceptData {
+    MigrationAcceptFunc accept;
+    void *opaque;
+    QIOChannel *ioc;        /* fd:, exec:, file: only */
+} ChannelAcceptData;
+
+static void channel_accept_data_free(void *opaque)
+{
+    ChannelAcceptData *data = opaque;
+
+    if (data->ioc) {
+        object_unref(OBJECT(data->ioc));
+    }
+    g_free(data);
+}
+
+static void channel_accept_socket(QIONetListener *listener,
+                                  QIOChannelSocket *cioc, gpointer opaque)
+{
+    ChannelAcceptData *data = opaque;
+
+    qio_channel_set_name(QIO_CHANNEL(cioc), "migration-socket-incoming");
+    data->accept(QIO_CHANNEL(cioc), data->opaque);
+}
+
+/* The channel is there from the start: go when its first data is. */
+static gboolean channel_accept_ready(QIOChannel *ioc, GIOCondition condition,
+                                     gpointer opaque)
+{
+    ChannelAcceptData *data = opaque;
+
+    data->accept(ioc, data->opaque);
+    return G_SOURCE_REMOVE;
+}
+
+bool migration_transport_start_incoming(MigrationAddress *addr,
+                                        int num_channels,
+                                        MigrationAcceptFunc accept,
+                                        void *opaque,
+                                        MigrationListener *listener,
                                         Error **errp)
 {
     SocketAddress *saddr = &addr->u.socket;
+    ChannelAcceptData *data;
+    QIOChannel *ioc;
 
+    memset(listener, 0, sizeof(*listener));
     switch (addr->transport) {
     case MIGRATION_ADDRESS_TYPE_SOCKET:
-        if (saddr->type == SOCKET_ADDRESS_TYPE_FD) {
-#if CONFIG_MIGRATION_FD
-            fd_start_incoming_migration(saddr->u.fd.str, errp);
-            return;
-#endif
-        } else {
-#if CONFIG_MIGRATION_SOCKET
-            socket_start_incoming_migration(saddr, errp);
-            return;
-#endif
+        if (saddr->type != SOCKET_ADDRESS_TYPE_FD) {
+            QIONetListener *l;
+
+            data = g_new0(ChannelAcceptData, 1);
+            data->accept = accept;
+            data->opaque = opaque;
+            l = socket_start_incoming_migration(saddr, num_channels,
+                                                channel_accept_socket, data,
+                                                channel_accept_data_free,
+                                                &listener->addresses, errp);
+            if (!l) {
+                qapi_free_SocketAddressList(listener->addresses);
+                listener->addresses = NULL;
+                return false;
+            }
+            listener->cleanup = socket_incoming_migration_end;
+            listener->data = l;
+            return true;
         }
+        ioc = fd_start_incoming_migration(saddr->u.fd.str, errp);
         break;
     case MIGRATION_ADDRESS_TYPE_EXEC:
-#if CONFIG_MIGRATION_EXEC
-        exec_start_incoming_migration(addr->u.exec.args, errp);
-        return;
-#endif
+        ioc = exec_start_incoming_migration(addr->u.exec.args, errp);
         break;
     case MIGRATION_ADDRESS_TYPE_FILE:
-#if CONFIG_MIGRATION_FILE
-        file_start_incoming_migration(&addr->u.file, errp);
-        return;
-#endif
+        ioc = file_start_incoming_migration(&addr->u.file, errp);
         break;
     default:
-        break;
+        transport_unavailable(addr, errp);
+        return false;
     }
-    transport_unavailable(addr, errp);
+    if (!ioc) {
+        return false;
+    }
+    data = g_new0(ChannelAcceptData, 1);
+    data->accept = accept;
+    data->opaque = opaque;
+    data->ioc = ioc;
+    qio_channel_add_watch_source(ioc, G_IO_IN, channel_accept_ready, data,
+                                 channel_accept_data_free,
+                                 g_main_context_get_thread_default());
+    return true;
 }

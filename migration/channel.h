@@ -3,11 +3,14 @@
  * Migration addresses: the legacy URI strings ("tcp:host:port", "unix:",
  * "fd:", "exec:", "file:path,offset=N", "rdma:") turned into the QAPI
  * MigrationChannel, the checks on a 'channels' list, and the dispatch of
- * an address to its transport (socket.c, fd.c, exec.c, file.c).
+ * an address to its transport (socket.c, fd.c, exec.c, file.c).  The
+ * transports return channels; the caller (outgoing.c, incoming.c) gets
+ * them through the callbacks below, so that no transport calls up.
  */
 #ifndef MIGRATION_CHANNEL_H
 #define MIGRATION_CHANNEL_H
 
+#include "io/channel.h"
 #include "qapi/qapi-types-migration.h"
 
 /*
@@ -43,13 +46,43 @@ bool migrate_address_is_multi_channel(MigrationAddress *addr);
 bool migrate_address_is_seekable(MigrationAddress *addr);
 
 /*
- * Start the transport for @addr.  Until a transport's file exists these
- * fail with "<name> transport is not available yet".
+ * The outgoing channel is up (@ioc, borrowed; @err NULL) or could not be
+ * made (@err, borrowed).  @hostname: the inet host name or NULL.  Main
+ * thread, BQL held; called exactly once per successful start.
  */
-void migration_transport_start_outgoing(MigrationState *s,
-                                        MigrationAddress *addr,
-                                        Error **errp);
-void migration_transport_start_incoming(MigrationAddress *addr,
+typedef void (*MigrationConnectFunc)(QIOChannel *ioc, const char *hostname,
+                                     Error *err, void *opaque);
+/* A channel from the source arrived (@ioc, borrowed).  Main thread. */
+typedef void (*MigrationAcceptFunc)(QIOChannel *ioc, void *opaque);
+
+/* What a started incoming transport leaves for the caller to keep. */
+typedef struct MigrationListener {
+    /* Bound addresses (socket transports only; query-migrate). */
+    SocketAddressList *addresses;
+    /* Stop listening; NULL when there is nothing to stop. */
+    void (*cleanup)(void *data);
+    void *data;
+} MigrationListener;
+
+/*
+ * Start the transport for @addr; @done reports the channel (at once for
+ * fd:, exec: and file:, once connected for sockets).  Fails without
+ * calling @done when the transport cannot start ("rdma transport is not
+ * available yet", or the transport's own error).
+ */
+bool migration_transport_start_outgoing(MigrationAddress *addr,
+                                        MigrationConnectFunc done,
+                                        void *opaque, Error **errp);
+/*
+ * Start listening on @addr (backlog @num_channels for sockets); @accept
+ * gets each channel, in the main loop.  On success *@listener says what
+ * to keep and how to stop.
+ */
+bool migration_transport_start_incoming(MigrationAddress *addr,
+                                        int num_channels,
+                                        MigrationAcceptFunc accept,
+                                        void *opaque,
+                                        MigrationListener *listener,
                                         Error **errp);
 
 #endif /* MIGRATION_CHANNEL_H */

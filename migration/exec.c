@@ -2,13 +2,13 @@
 /*
  * exec: transport: a child process (the URI's command under /bin/sh -c,
  * already split into argv by the URI parser) whose stdin receives the
- * outgoing stream or whose stdout provides the incoming one.
+ * outgoing stream or whose stdout provides the incoming one.  The
+ * channel is returned to the caller.
  */
 #include "qemu/osdep.h"
 #include "io/channel-command.h"
-#include "migration/migration.h"
+#include "migration/exec.h"
 #include "qapi/error.h"
-#include "qemu/error-report.h"
 
 /* A NULL-terminated argv borrowing @command's strings. */
 static const char **strv_from_str_list(strList *command)
@@ -35,43 +35,23 @@ static QIOChannel *exec_spawn(strList *command, int flags, Error **errp)
     return cioc ? QIO_CHANNEL(cioc) : NULL;
 }
 
-void exec_start_outgoing_migration(MigrationState *s, strList *command,
-                                   Error **errp)
+QIOChannel *exec_start_outgoing_migration(strList *command, Error **errp)
 {
     /* Read/write: a return path may come back on the command's stdout. */
     QIOChannel *ioc = exec_spawn(command, O_RDWR, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-exec-outgoing");
     }
-    qio_channel_set_name(ioc, "migration-exec-outgoing");
-    migration_channel_connect(s, ioc, NULL, NULL);
-    object_unref(OBJECT(ioc));
+    return ioc;
 }
 
-static gboolean exec_accept_incoming_migration(QIOChannel *ioc,
-                                               GIOCondition condition,
-                                               gpointer opaque)
-{
-    Error *err = NULL;
-
-    migration_ioc_process_incoming(ioc, &err);
-    if (err) {
-        error_report_err(err);
-    }
-    return G_SOURCE_REMOVE;
-}
-
-void exec_start_incoming_migration(strList *command, Error **errp)
+QIOChannel *exec_start_incoming_migration(strList *command, Error **errp)
 {
     QIOChannel *ioc = exec_spawn(command, O_RDWR, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-exec-incoming");
     }
-    qio_channel_set_name(ioc, "migration-exec-incoming");
-    qio_channel_add_watch_source(ioc, G_IO_IN,
-                                 exec_accept_incoming_migration, ioc,
-                                 (GDestroyNotify)object_unref,
-                                 g_main_context_get_thread_default());
+    return ioc;
 }

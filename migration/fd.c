@@ -2,14 +2,13 @@
 /*
  * fd: transport: a descriptor passed to the monitor with getfd (or a
  * number).  Sockets become socket channels, anything else (pipes,
- * files) file channels.
+ * files) file channels.  The channel is returned to the caller.
  */
 #include "qemu/osdep.h"
 #include "io/channel-file.h"
 #include "io/channel-socket.h"
-#include "migration/migration.h"
+#include "migration/fd.h"
 #include "qapi/error.h"
-#include "qemu/error-report.h"
 #include "qemu/sockets.h"
 
 static QIOChannel *fd_channel_new(const char *fdname, Error **errp)
@@ -35,41 +34,22 @@ static QIOChannel *fd_channel_new(const char *fdname, Error **errp)
     return ioc;
 }
 
-void fd_start_outgoing_migration(MigrationState *s, const char *fdname,
-                                 Error **errp)
+QIOChannel *fd_start_outgoing_migration(const char *fdname, Error **errp)
 {
     QIOChannel *ioc = fd_channel_new(fdname, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-fd-outgoing");
     }
-    qio_channel_set_name(ioc, "migration-fd-outgoing");
-    migration_channel_connect(s, ioc, NULL, NULL);
-    object_unref(OBJECT(ioc));
+    return ioc;
 }
 
-static gboolean fd_accept_incoming_migration(QIOChannel *ioc,
-                                             GIOCondition condition,
-                                             gpointer opaque)
-{
-    Error *err = NULL;
-
-    migration_ioc_process_incoming(ioc, &err);
-    if (err) {
-        error_report_err(err);
-    }
-    return G_SOURCE_REMOVE;
-}
-
-void fd_start_incoming_migration(const char *fdname, Error **errp)
+QIOChannel *fd_start_incoming_migration(const char *fdname, Error **errp)
 {
     QIOChannel *ioc = fd_channel_new(fdname, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-fd-incoming");
     }
-    qio_channel_set_name(ioc, "migration-fd-incoming");
-    qio_channel_add_watch_source(ioc, G_IO_IN, fd_accept_incoming_migration,
-                                 ioc, (GDestroyNotify)object_unref,
-                                 g_main_context_get_thread_default());
+    return ioc;
 }

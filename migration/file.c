@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * file: transport: the stream written to (or read from) a regular file,
- * starting at ,offset= bytes into it.  The channel is seekable.
+ * starting at ,offset= bytes into it.  The channel is seekable and is
+ * returned to the caller.
  */
 #include "qemu/osdep.h"
 #include "io/channel-file.h"
-#include "migration/migration.h"
+#include "migration/file.h"
 #include "qapi/error.h"
-#include "qemu/error-report.h"
 
 static QIOChannel *file_open(FileMigrationArgs *args, int flags,
                              Error **errp)
@@ -28,9 +28,8 @@ static QIOChannel *file_open(FileMigrationArgs *args, int flags,
     return ioc;
 }
 
-void file_start_outgoing_migration(MigrationState *s,
-                                   FileMigrationArgs *file_args,
-                                   Error **errp)
+QIOChannel *file_start_outgoing_migration(FileMigrationArgs *file_args,
+                                          Error **errp)
 {
     /*
      * No O_TRUNC with an offset: what precedes it belongs to someone
@@ -39,38 +38,19 @@ void file_start_outgoing_migration(MigrationState *s,
     int flags = O_CREAT | O_WRONLY | (file_args->offset ? 0 : O_TRUNC);
     QIOChannel *ioc = file_open(file_args, flags, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-file-outgoing");
     }
-    qio_channel_set_name(ioc, "migration-file-outgoing");
-    migration_channel_connect(s, ioc, NULL, NULL);
-    object_unref(OBJECT(ioc));
+    return ioc;
 }
 
-static gboolean file_accept_incoming_migration(QIOChannel *ioc,
-                                               GIOCondition condition,
-                                               gpointer opaque)
-{
-    Error *err = NULL;
-
-    migration_ioc_process_incoming(ioc, &err);
-    if (err) {
-        error_report_err(err);
-    }
-    return G_SOURCE_REMOVE;
-}
-
-void file_start_incoming_migration(FileMigrationArgs *file_args,
-                                   Error **errp)
+QIOChannel *file_start_incoming_migration(FileMigrationArgs *file_args,
+                                          Error **errp)
 {
     QIOChannel *ioc = file_open(file_args, O_RDONLY, errp);
 
-    if (!ioc) {
-        return;
+    if (ioc) {
+        qio_channel_set_name(ioc, "migration-file-incoming");
     }
-    qio_channel_set_name(ioc, "migration-file-incoming");
-    qio_channel_add_watch_source(ioc, G_IO_IN,
-                                 file_accept_incoming_migration, ioc,
-                                 (GDestroyNotify)object_unref,
-                                 g_main_context_get_thread_default());
+    return ioc;
 }

@@ -2,7 +2,7 @@
 /*
  * The destination side: migrate-incoming and -incoming, the load
  * coroutine around qemu_loadvm_state(), the destination's state and
- * MIGRATION events, exit-on-error, and the return-path writers.
+ * MIGRATION events, and exit-on-error.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -19,46 +19,9 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/qemu-file.h"
+#include "migration/return-path.h"
+#include "migration/savevm.h"
 #include "migration/trace.h"
-
-/* ---------------------------------------------------------- return path */
-
-int migrate_send_rp_message(MigrationIncomingState *mis,
-                            enum mig_rp_message_type type,
-                            uint16_t len, const void *data)
-{
-    QEMU_LOCK_GUARD(&mis->rp_mutex);
-
-    trace_migrate_send_rp_message(type, len);
-    if (!mis->to_src_file) {
-        return -EIO;
-    }
-    qemu_put_be16(mis->to_src_file, type);
-    qemu_put_be16(mis->to_src_file, len);
-    qemu_put_buffer(mis->to_src_file, data, len);
-    qemu_fflush(mis->to_src_file);
-    return qemu_file_get_error(mis->to_src_file);
-}
-
-static void migrate_send_rp_u32(MigrationIncomingState *mis,
-                                enum mig_rp_message_type type,
-                                uint32_t value)
-{
-    uint8_t buf[4];
-
-    stl_be_p(buf, value);
-    migrate_send_rp_message(mis, type, sizeof(buf), buf);
-}
-
-void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value)
-{
-    migrate_send_rp_u32(mis, MIG_RP_MSG_SHUT, value);
-}
-
-void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
-{
-    migrate_send_rp_u32(mis, MIG_RP_MSG_PONG, value);
-}
 
 /* --------------------------------------------------------------- state */
 
@@ -137,7 +100,7 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
     error_free(err);
 }
 
-void migration_fd_process_incoming(QEMUFile *f)
+static void migration_fd_process_incoming(QEMUFile *f)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
     Coroutine *co;
@@ -154,22 +117,24 @@ void migration_fd_process_incoming(QEMUFile *f)
     qemu_coroutine_enter(co);
 }
 
-void migration_ioc_process_incoming(QIOChannel *ioc, Error **errp)
+/* channel.c's MigrationAcceptFunc: a channel from the source. */
+static void migration_channel_accept(QIOChannel *ioc, void *opaque)
 {
-    MigrationIncomingState *mis = migration_incoming_get_current();
+    MigrationIncomingState *mis = opaque;
 
     if (mis->from_src_file) {
-        /* Multifd and postcopy-preempt channels are later features. */
-        error_setg(errp, "Only one migration channel is supported by Tern "
-                   "yet");
+        /*
+         * The source opened multifd (or postcopy-preempt) channels, so
+         * the main channel alone will never carry all the RAM.  Fail now
+         * rather than wait for a source that may never close it.
+         */
+        error_report("Extra incoming migration connection: multifd is not "
+                     "supported by Tern yet; failing the migration");
+        qio_channel_shutdown(qemu_file_get_ioc(mis->from_src_file),
+                             QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
         return;
     }
     migration_fd_process_incoming(qemu_file_new_input(ioc));
-}
-
-bool migration_has_all_channels(void)
-{
-    return migration_incoming_get_current()->from_src_file != NULL;
 }
 
 /* ------------------------------------------------------- QMP entry point */
@@ -180,7 +145,8 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
     g_autoptr(MigrationChannel) channel = NULL;
-    Error *err = NULL;
+    MigrationListener listener;
+    int num = migrate_multifd() ? migrate_multifd_channels() + 1 : 1;
 
     if (!migrate_channel_from_args(uri, has_channels ? channels : NULL,
                                    true, &channel, errp)) {
@@ -194,13 +160,17 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
     trace_qmp_migrate_incoming(uri ? uri : "(channels)");
     migrate_set_state(&mis->state, MIGRATION_STATUS_NONE,
                       MIGRATION_STATUS_SETUP);
-    migration_transport_start_incoming(channel->addr, &err);
-    if (err) {
+    if (!migration_transport_start_incoming(channel->addr, num,
+                                            migration_channel_accept, mis,
+                                            &listener, errp)) {
         /* Nothing is listening: a later attempt may start afresh. */
         migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
                           MIGRATION_STATUS_NONE);
-        error_propagate(errp, err);
+        return;
     }
+    mis->transport_cleanup = listener.cleanup;
+    mis->transport_data = listener.data;
+    mis->socket_address_list = listener.addresses;
 }
 
 void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,

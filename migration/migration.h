@@ -5,19 +5,17 @@
  * shared between the control half (migration.c, outgoing.c, incoming.c,
  * options.c) and the stream half (savevm.c, ram.c, transports).
  *
- * Who calls what, in one place:
+ * Who calls what, in one place (docs/devel/migration.md, "Layers"):
  *
- *  source:  qmp_migrate() parses the address and calls the transport's
- *           *_start_outgoing_migration(); when its connection is up the
- *           transport calls migration_channel_connect(s, ioc, host, err),
- *           which wraps the channel in s->to_dst_file and starts the
- *           migration thread.  The thread calls the qemu_savevm_state_*
- *           functions of savevm.c (see the list below).
- *  dest:    qemu_start_incoming_migration() calls the transport's
- *           *_start_incoming_migration(); each accepted connection goes
- *           to migration_ioc_process_incoming(ioc, errp), which makes
- *           mis->from_src_file and starts the load coroutine (a loop
- *           around qemu_loadvm_state()).
+ *  source:  qmp_migrate() parses the address and asks channel.c to start
+ *           the transport, with a callback; when the channel is up the
+ *           callback wraps it in s->to_dst_file and starts the migration
+ *           thread.  The thread calls the qemu_savevm_state_* functions
+ *           of savevm.c (see the list below).
+ *  dest:    qemu_start_incoming_migration() asks channel.c to listen,
+ *           with a callback that gets each channel; it makes
+ *           mis->from_src_file and starts the load coroutine around
+ *           qemu_loadvm_state().
  */
 #ifndef MIGRATION_MIGRATION_H
 #define MIGRATION_MIGRATION_H
@@ -51,22 +49,6 @@ struct MigrationClass {
 #define DEFAULT_MIGRATE_SET_DOWNTIME 300     /* ms */
 #define MAX_MIGRATE_DOWNTIME_SECONDS 2000
 #define MAX_MIGRATE_DOWNTIME (MAX_MIGRATE_DOWNTIME_SECONDS * 1000)
-
-/* Return-path message types (destination -> source), FEATURES.md 6.3. */
-enum mig_rp_message_type {
-    MIG_RP_MSG_INVALID = 0,
-    MIG_RP_MSG_SHUT,            /* be32: 0 = clean end, else an error */
-    MIG_RP_MSG_PONG,            /* be32: echo of a PING */
-    MIG_RP_MSG_REQ_PAGES_ID,    /* postcopy: be64 start, be32 len, str8 */
-    MIG_RP_MSG_REQ_PAGES,       /* postcopy: be64 start, be32 len */
-    MIG_RP_MSG_RECV_BITMAP,     /* postcopy recovery */
-    MIG_RP_MSG_RESUME_ACK,      /* postcopy recovery: be32 1 */
-    MIG_RP_MSG_SWITCHOVER_ACK,  /* 8.1+: no payload */
-    MIG_RP_MSG_MAX
-};
-
-/* Longest return-path payload the source reader accepts. */
-#define MIG_RP_MAX_PAYLOAD 512
 
 /* ----------------------------------------------------------- the source */
 
@@ -102,6 +84,8 @@ struct MigrationState {
     QEMUFile *to_dst_file;
     /* Host name from the URI, for TLS (NULL if none). */
     char *hostname;
+    /* Counts migrate commands; a connect result names its own. */
+    unsigned int connect_attempt;
 
     /* The migration thread. */
     QemuThread thread;
@@ -165,6 +149,11 @@ struct MigrationState {
     bool cancel_requested;
 };
 
+/*
+ * The singletons, made by migration_object_init() (control.c), which
+ * hands them over here once.
+ */
+void migration_set_current(MigrationState *s, MigrationIncomingState *mis);
 /* The singleton; valid after migration_object_init(). */
 MigrationState *migrate_get_current(void);
 
@@ -192,31 +181,20 @@ bool migration_has_failed(MigrationState *s);
 bool migration_in_setup(MigrationState *s);
 bool migration_has_finished(MigrationState *s);
 
+/*
+ * The blockers added with migrate_add_blocker*(), newest first (the
+ * list stays owned here).
+ */
+GSList *migration_blockers_get(void);
+
+/* A postcopy state (postcopy-active, -paused, -recover-setup, -recover)? */
+bool migration_state_in_postcopy(int state);
+
 /* Run the migration notifiers; only MIG_EVENT_PRECOPY_SETUP may fail. */
 int migration_call_notifiers(MigrationEventType type, Error **errp);
 
 /* Emit MIGRATION_PASS (under the events capability); ram.c, per sync. */
 void migration_send_pass_event(int64_t pass);
-
-/* --- transport callbacks (implemented here, called by transports) --- */
-
-/*
- * Outgoing connection result.  On success (@error NULL) the channel
- * becomes s->to_dst_file and the migration thread starts; otherwise the
- * migration fails with a copy of @error (the caller keeps @error).
- * Main thread, BQL held.
- */
-void migration_channel_connect(MigrationState *s, QIOChannel *ioc,
-                               const char *hostname, Error *error);
-/* Same, s->to_dst_file already set; takes ownership of @error_in. */
-void migration_connect(MigrationState *s, Error *error_in);
-
-/* An incoming connection was accepted on @ioc: start loading from it. */
-void migration_ioc_process_incoming(QIOChannel *ioc, Error **errp);
-/* Same with the QEMUFile already made. */
-void migration_fd_process_incoming(QEMUFile *f);
-/* True when every channel the destination expects has arrived. */
-bool migration_has_all_channels(void);
 
 /* ------------------------------------------------------ the destination */
 
@@ -258,61 +236,5 @@ void migration_incoming_state_destroy(void);
 void migration_incoming_transport_cleanup(MigrationIncomingState *mis);
 void migrate_incoming_set_error(MigrationIncomingState *mis,
                                 const Error *error);
-
-/*
- * Return-path writers (destination side): each writes one framed message
- * (be16 type, be16 len, payload) under rp_mutex and flushes.  They are
- * no-ops without a return path.  Return 0 or a negative errno.
- */
-int migrate_send_rp_message(MigrationIncomingState *mis,
-                            enum mig_rp_message_type type,
-                            uint16_t len, const void *data);
-void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value);
-void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value);
-
-/* --------------------------------- savevm.c (the stream half) contract */
-
-/*
- * The migration thread calls, in order:
- *   qemu_savevm_state_header(f)          magic, version, configuration
- *   [return-path: qemu_savevm_send_open_return_path(f),
- *                 qemu_savevm_send_ping(f, 1)]
- *   qemu_savevm_state_setup(f, errp)     SECTION_START of each live handler
- *   loop: qemu_savevm_state_pending_estimate(&must, &can), maybe _exact;
- *         qemu_savevm_state_iterate(f, false) (1 = all iterables done)
- *   vm_stop; qemu_savevm_state_complete_precopy(f, false, errp)
- *   qemu_savevm_state_cleanup()          always, on the main thread
- * Errors are latched on f (qemu_file_get_error) or returned.
- */
-void qemu_savevm_state_header(QEMUFile *f);
-int qemu_savevm_state_setup(QEMUFile *f, Error **errp);
-int qemu_savevm_state_iterate(QEMUFile *f, bool postcopy);
-void qemu_savevm_state_pending_estimate(uint64_t *must_precopy,
-                                        uint64_t *can_postcopy);
-void qemu_savevm_state_pending_exact(uint64_t *must_precopy,
-                                     uint64_t *can_postcopy);
-int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
-                                       Error **errp);
-void qemu_savevm_state_cleanup(void);
-void qemu_savevm_send_open_return_path(QEMUFile *f);
-void qemu_savevm_send_ping(QEMUFile *f, uint32_t value);
-/* Destination: load a whole stream; 0 or negative errno with @errp. */
-int qemu_loadvm_state(QEMUFile *f, Error **errp);
-
-/* Transports (socket.c, fd.c, exec.c, file.c); see channel.c dispatch. */
-void socket_start_outgoing_migration(MigrationState *s,
-                                     SocketAddress *saddr, Error **errp);
-void socket_start_incoming_migration(SocketAddress *saddr, Error **errp);
-void fd_start_outgoing_migration(MigrationState *s, const char *fdname,
-                                 Error **errp);
-void fd_start_incoming_migration(const char *fdname, Error **errp);
-void exec_start_outgoing_migration(MigrationState *s, strList *command,
-                                   Error **errp);
-void exec_start_incoming_migration(strList *command, Error **errp);
-void file_start_outgoing_migration(MigrationState *s,
-                                   FileMigrationArgs *file_args,
-                                   Error **errp);
-void file_start_incoming_migration(FileMigrationArgs *file_args,
-                                   Error **errp);
 
 #endif /* MIGRATION_MIGRATION_H */

@@ -25,6 +25,7 @@
 #include "migration/options.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
+#include "migration/savevm.h"
 #include "migration/threadinfo.h"
 #include "migration/trace.h"
 
@@ -138,12 +139,26 @@ static void migrate_init(MigrationState *s)
                       MIGRATION_STATUS_SETUP);
 }
 
+/*
+ * One outgoing connection attempt.  A socket connect may report after
+ * its migration was cancelled and a new one started: the id tells its
+ * result apart, so that it cannot fail or feed the new migration.
+ */
+typedef struct MigrationConnectAttempt {
+    MigrationState *s;
+    unsigned int id;
+} MigrationConnectAttempt;
+
+static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
+                                      Error *error, void *opaque);
+
 void qmp_migrate(const char *uri, MigrationChannelList *channels,
                  bool has_detach, bool detach, bool has_resume, bool resume,
                  Error **errp)
 {
     MigrationState *s = migrate_get_current();
     g_autoptr(MigrationChannel) channel = NULL;
+    MigrationConnectAttempt *attempt;
     Error *local_err = NULL;
 
     if (!migrate_channel_from_args(uri, channels, false, &channel, errp)) {
@@ -165,8 +180,13 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         error_propagate(errp, local_err);
         return;
     }
-    migration_transport_start_outgoing(s, channel->addr, &local_err);
-    if (local_err) {
+    attempt = g_new0(MigrationConnectAttempt, 1);
+    attempt->s = s;
+    attempt->id = ++s->connect_attempt;
+    if (!migration_transport_start_outgoing(channel->addr,
+                                            migration_channel_connect,
+                                            attempt, &local_err)) {
+        g_free(attempt);
         migrate_fd_error(s, local_err);
         error_propagate(errp, local_err);
     }
@@ -243,12 +263,6 @@ void qmp_migrate_continue(MigrationStatus state, Error **errp)
     qemu_sem_post(&s->pause_sem);
 }
 
-void migration_shutdown(void)
-{
-    if (migration_is_running()) {
-        migration_cancel();
-    }
-}
 
 /* ------------------------------------------------------ the return path */
 
@@ -421,6 +435,31 @@ static void migration_cleanup(MigrationState *s)
 static void migration_cleanup_bh(void *opaque)
 {
     migration_cleanup(opaque);
+}
+
+/*
+ * Process exit (qemu_cleanup, after the main loop stopped): cancel a
+ * running migration, wait for its thread and clean up here, since the
+ * bottom half the thread schedules would never run.  The destination
+ * sees the channel close and fails its load.
+ */
+void migration_shutdown(void)
+{
+    MigrationState *s = migrate_get_current();
+
+    trace_migration_shutdown(MigrationStatus_str(qatomic_read(&s->state)));
+    if (migration_is_running()) {
+        migration_cancel();
+    }
+    if (!s->migration_thread_running) {
+        return;
+    }
+    /* The thread takes the BQL to stop the VM and to end. */
+    bql_unlock();
+    qemu_thread_join(&s->thread);
+    bql_lock();
+    s->migration_thread_running = false;
+    migration_cleanup(s);
 }
 
 /* ---------------------------------------------------------- the thread */
@@ -752,7 +791,8 @@ out:
 
 /* ---------------------------------------------- transport callbacks */
 
-void migration_connect(MigrationState *s, Error *error_in)
+/* The channel is s->to_dst_file (or @error_in, owned): start the thread. */
+static void migration_connect(MigrationState *s, Error *error_in)
 {
     Error *err = NULL;
 
@@ -792,11 +832,22 @@ void migration_connect(MigrationState *s, Error *error_in)
                        QEMU_THREAD_JOINABLE);
 }
 
-void migration_channel_connect(MigrationState *s, QIOChannel *ioc,
-                               const char *hostname, Error *error)
+/* channel.c's MigrationConnectFunc: the transport's result. */
+static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
+                                      Error *error, void *opaque)
 {
+    MigrationConnectAttempt *attempt = opaque;
+    MigrationState *s = attempt->s;
+    bool stale = attempt->id != s->connect_attempt;
+
+    g_free(attempt);
     trace_migration_channel_connect(hostname ? hostname : "",
-                                    error ? error_get_pretty(error) : "");
+                                    error ? error_get_pretty(error) : "",
+                                    stale);
+    if (stale) {
+        /* A cancelled migration's late result: the channel is dropped. */
+        return;
+    }
     if (!error) {
         QEMUFile *f = qemu_file_new_output(ioc);
 

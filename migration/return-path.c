@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Reading one return-path message: the header, the checks of type and
- * length against the message table, and the payload.
+ * The return path's messages: the destination's writers, and reading
+ * one message on the source (the header, the checks of type and length
+ * against the message table, and the payload).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
+#include "qemu/lockable.h"
 #include "migration/return-path.h"
 #include "migration/trace.h"
 
@@ -76,4 +78,43 @@ bool migration_rp_read_message(QEMUFile *rp, MigRPMessage *msg,
     msg->len = len;
     msg->value = rp_fixed_len[type] == 4 ? ldl_be_p(msg->payload) : 0;
     return true;
+}
+
+/* ------------------------------------------------------------- writers */
+
+int migrate_send_rp_message(MigrationIncomingState *mis,
+                            enum mig_rp_message_type type,
+                            uint16_t len, const void *data)
+{
+    QEMU_LOCK_GUARD(&mis->rp_mutex);
+
+    trace_migrate_send_rp_message(type, len);
+    if (!mis->to_src_file) {
+        return -EIO;
+    }
+    qemu_put_be16(mis->to_src_file, type);
+    qemu_put_be16(mis->to_src_file, len);
+    qemu_put_buffer(mis->to_src_file, data, len);
+    qemu_fflush(mis->to_src_file);
+    return qemu_file_get_error(mis->to_src_file);
+}
+
+static void migrate_send_rp_u32(MigrationIncomingState *mis,
+                                enum mig_rp_message_type type,
+                                uint32_t value)
+{
+    uint8_t buf[4];
+
+    stl_be_p(buf, value);
+    migrate_send_rp_message(mis, type, sizeof(buf), buf);
+}
+
+void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value)
+{
+    migrate_send_rp_u32(mis, MIG_RP_MSG_SHUT, value);
+}
+
+void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
+{
+    migrate_send_rp_u32(mis, MIG_RP_MSG_PONG, value);
 }

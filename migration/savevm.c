@@ -12,9 +12,7 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
-#include "migration/global_state.h"
-#include "migration/ram.h"
-#include "migration/timer-state.h"
+#include "migration/return-path.h"
 #include "migration/trace.h"
 #include "io/channel-buffer.h"
 #include "qapi/error.h"
@@ -257,21 +255,6 @@ static const QdevVMStateHooks savevm_qdev_hooks = {
 void savevm_install_qdev_hooks(void)
 {
     qdev_set_vmstate_hooks(&savevm_qdev_hooks);
-}
-
-void savevm_state_init(void)
-{
-    static bool done;
-
-    if (done) {
-        return;
-    }
-    done = true;
-    /* QEMU's order, so section ids grow the same way: timer, ram, ... */
-    cpu_timers_vmstate_register();
-    ram_mig_init();
-    register_global_state();
-    savevm_install_qdev_hooks();
 }
 
 /* ------------------------------------------------------ configuration */

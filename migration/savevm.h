@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private to migration/: the stream's record types and commands, and the
- * parts of savevm.c that the rest of migration/ uses besides the
- * qemu_savevm_* / qemu_loadvm_state contract in migration.h.
- * MIGRATION-STREAM.md sections 2-5 and 9 describe the bytes.
+ * Private to migration/: the stream's record types and commands, and
+ * what the rest of migration/ calls in savevm.c: the qemu_savevm_*
+ * sequence of the migration thread and qemu_loadvm_state() of the
+ * destination.  docs/devel/migration-stream.md describes the bytes.
  */
 #ifndef MIGRATION_SAVEVM_H
 #define MIGRATION_SAVEVM_H
 
+#include "migration/qemu-file.h"
 #include "qemu/uuid.h"
 #include "qapi/qapi-builtin-types.h"    /* strList */
 
@@ -71,6 +72,33 @@ void qemu_savevm_non_migratable_list(strList **reasons);
  * unit tests and by a future savevm/snapshot command.
  */
 int qemu_savevm_state(QEMUFile *f, Error **errp);
+
+/*
+ * The migration thread calls, in order:
+ *   qemu_savevm_state_header(f)          magic, version, configuration
+ *   [return-path: qemu_savevm_send_open_return_path(f),
+ *                 qemu_savevm_send_ping(f, 1)]
+ *   qemu_savevm_state_setup(f, errp)     SECTION_START of each live handler
+ *   loop: qemu_savevm_state_pending_estimate(&must, &can), maybe _exact;
+ *         qemu_savevm_state_iterate(f, false) (1 = all iterables done)
+ *   vm_stop; qemu_savevm_state_complete_precopy(f, false, errp)
+ *   qemu_savevm_state_cleanup()          always, on the main thread
+ * Errors are latched on f (qemu_file_get_error) or returned.
+ */
+void qemu_savevm_state_header(QEMUFile *f);
+int qemu_savevm_state_setup(QEMUFile *f, Error **errp);
+int qemu_savevm_state_iterate(QEMUFile *f, bool postcopy);
+void qemu_savevm_state_pending_estimate(uint64_t *must_precopy,
+                                        uint64_t *can_postcopy);
+void qemu_savevm_state_pending_exact(uint64_t *must_precopy,
+                                     uint64_t *can_postcopy);
+int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
+                                       Error **errp);
+void qemu_savevm_state_cleanup(void);
+void qemu_savevm_send_open_return_path(QEMUFile *f);
+void qemu_savevm_send_ping(QEMUFile *f, uint32_t value);
+/* Destination: load a whole stream; 0 or negative errno with @errp. */
+int qemu_loadvm_state(QEMUFile *f, Error **errp);
 
 /* Wrap a load error message: "error while loading state for ..." */
 #define SAVEVM_LOAD_ERR_FMT \

@@ -1201,10 +1201,11 @@ void qemu_init(int argc, char **argv)
     create_monitors();
     create_serials();
     configure_accelerator(ms);
-    /* A QOM object: only now are global and compat properties known. */
+    /*
+     * A QOM object: only now are global and compat properties known.
+     * Before any device is realized: its vmsd registers through hooks.
+     */
     migration_object_init();
-    /* Before any device is realized: its vmsd registers through hooks. */
-    savevm_state_init();
     socket_set_fd_resolver(monitor_fd_resolver);
     if (qemu_uuid_set) {
         qemu_savevm_set_uuid(&qemu_uuid);
@@ -1218,6 +1219,11 @@ void qemu_init(int argc, char **argv)
 
 void qemu_cleanup(int status)
 {
+    /*
+     * First, while devices and the monitor still work: a running
+     * migration is cancelled and its thread joined.
+     */
+    migration_shutdown();
     qemu_run_exit_notifiers();
     monitor_cleanup();
     qemu_chr_cleanup();

@@ -17,7 +17,10 @@
  * it once, after -global options are registered (so that
  * "-global migration.NAME=VALUE" applies) and before any migration
  * command can run.  The default parameters and capabilities are checked
- * here; a failing combination is fatal (exit(1) with the reason).
+ * here; a failing combination is fatal (exit(1) with the reason).  It
+ * then registers the stream's own sections (timer, ram, globalstate)
+ * and installs the qdev hooks, so it must run before any device is
+ * realized.
  */
 void migration_object_init(void);
 

@@ -141,17 +141,10 @@ void vmstate_register_ram_global(MemoryRegion *mr);
 /*
  * Install the qdev hooks so that realizing a device with a vmsd
  * registers it (instance id: any) and unrealizing unregisters it.
- * Called once at start-up.
+ * Called once at start-up, by migration_object_init() (after the
+ * stream's own sections, before any device is realized).
  */
 void savevm_install_qdev_hooks(void);
-
-/*
- * Register the stream's own sections in QEMU's order (timer, ram,
- * globalstate) and install the qdev hooks.  Called once at start-up by
- * migration_object_init() or vl.c, before devices are realized; later
- * calls do nothing.
- */
-void savevm_state_init(void);
 
 /*
  * The local UUID (-uuid), for the configuration/uuid subsection under

@@ -21,6 +21,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/ram.h"
+#include "migration/return-path.h"
 #include "migration/register.h"
 #include "migration/savevm.h"
 #include "migration/timer-state.h"
@@ -56,13 +57,6 @@ void migration_send_pass_event(int64_t pass) { }
 MigrationIncomingState *migration_incoming_get_current(void)
 {
     return &fake_mis;
-}
-
-void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
-{
-    qemu_put_be16(mis->to_src_file, MIG_RP_MSG_PONG);
-    qemu_put_be16(mis->to_src_file, 4);
-    qemu_put_be32(mis->to_src_file, value);
 }
 
 /* -------------------------------------------------- one RAM block */
@@ -163,6 +157,7 @@ static void fuzz_init(void)
     pstrcpy(fuzz_block.idstr, sizeof(fuzz_block.idstr), "ram");
     QLIST_INSERT_HEAD(&ram_list.blocks, &fuzz_block, next);
 
+    qemu_mutex_init(&fake_mis.rp_mutex);
     cpu_timers_vmstate_register();
     ram_mig_init();
     register_global_state();

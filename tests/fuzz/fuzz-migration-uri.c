@@ -19,50 +19,70 @@
 #include "qapi/qapi-visit-migration.h"
 #include "qapi/qapi-visit-sockets.h"
 #include "qapi/qobject-input-visitor.h"
+#include "qemu/coroutine.h"
 #include "qemu/sockets.h"
 #include "qobject/qjson.h"
 #include "migration/channel.h"
-#include "migration/migration.h"
+#include "migration/exec.h"
+#include "migration/fd.h"
+#include "migration/file.h"
+#include "migration/socket.h"
 #include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* channel.c's transport dispatch is never reached from the parsers. */
-void socket_start_outgoing_migration(MigrationState *s,
-                                     SocketAddress *saddr, Error **errp)
+/*
+ * channel.c's transport dispatch is never reached from the parsers: the
+ * transports and the coroutine side of io/channel.c are faked.
+ */
+bool qemu_in_coroutine(void) { return false; }
+Coroutine *qemu_coroutine_self(void) { g_assert_not_reached(); }
+void qemu_coroutine_yield(void) { g_assert_not_reached(); }
+void qemu_coroutine_enter(Coroutine *co) { g_assert_not_reached(); }
+
+void socket_start_outgoing_migration(SocketAddress *saddr,
+                                     SocketMigrationConnected done,
+                                     void *opaque)
 {
     g_assert_not_reached();
 }
-void socket_start_incoming_migration(SocketAddress *saddr, Error **errp)
+QIONetListener *socket_start_incoming_migration(SocketAddress *saddr,
+                                                int num,
+                                                QIONetListenerClientFunc accept,
+                                                void *opaque,
+                                                GDestroyNotify destroy,
+                                                SocketAddressList **addresses,
+                                                Error **errp)
 {
     g_assert_not_reached();
 }
-void fd_start_outgoing_migration(MigrationState *s, const char *fdname,
-                                 Error **errp)
+void socket_incoming_migration_end(void *listener)
 {
     g_assert_not_reached();
 }
-void fd_start_incoming_migration(const char *fdname, Error **errp)
+QIOChannel *fd_start_outgoing_migration(const char *fdname, Error **errp)
 {
     g_assert_not_reached();
 }
-void exec_start_outgoing_migration(MigrationState *s, strList *command,
-                                   Error **errp)
+QIOChannel *fd_start_incoming_migration(const char *fdname, Error **errp)
 {
     g_assert_not_reached();
 }
-void exec_start_incoming_migration(strList *command, Error **errp)
+QIOChannel *exec_start_outgoing_migration(strList *command, Error **errp)
 {
     g_assert_not_reached();
 }
-void file_start_outgoing_migration(MigrationState *s,
-                                   FileMigrationArgs *file_args,
-                                   Error **errp)
+QIOChannel *exec_start_incoming_migration(strList *command, Error **errp)
 {
     g_assert_not_reached();
 }
-void file_start_incoming_migration(FileMigrationArgs *file_args,
-                                   Error **errp)
+QIOChannel *file_start_outgoing_migration(FileMigrationArgs *file_args,
+                                          Error **errp)
+{
+    g_assert_not_reached();
+}
+QIOChannel *file_start_incoming_migration(FileMigrationArgs *file_args,
+                                          Error **errp)
 {
     g_assert_not_reached();
 }

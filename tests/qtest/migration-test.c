@@ -694,22 +694,35 @@ static QTestState *start_dest_no_exit(const char *uri)
     return to;
 }
 
-static void test_cancel_active(void)
+/*
+ * A source with events at @bandwidth bytes/s migrating to a destination
+ * that stays alive on a load error; returns once the source is active.
+ */
+static void start_active_migration(QTestState **from, QTestState **to,
+                                   int64_t bandwidth, uint32_t seed)
 {
     MigrateStart args = { .mem = SMALL_MEM, .events = true };
     g_autofree char *sock = tmp_path("mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    QTestState *from, *to, *unused;
+    QTestState *unused;
+
+    migrate_start(from, &unused, "defer", &args);
+    migrate_end(NULL, unused);
+    *to = start_dest_no_exit(uri);
+    mig_ram_fill(*from, 0, SMALL_SIZE, seed, 16);
+    migrate_ensure_non_converge(*from);
+    migrate_set_parameter_int(*from, "max-bandwidth", bandwidth);
+    migrate_qmp(*from, uri, NULL);
+    migrate_wait_status(*from, "active", NULL);
+}
+
+static void test_cancel_active(void)
+{
+    QTestState *from, *to;
     g_autofree char *ev = NULL;
     g_autofree char *dst_err = NULL;
 
-    migrate_start(&from, &unused, "defer", &args);
-    migrate_end(NULL, unused);
-    to = start_dest_no_exit(uri);
-    mig_ram_fill(from, 0, SMALL_SIZE, 0xac, 16);
-    migrate_ensure_non_converge(from);
-    migrate_qmp(from, uri, NULL);
-    migrate_wait_status(from, "active", NULL);
+    start_active_migration(&from, &to, 8 * 1000 * 1000, 0xac);
     migrate_wait_passes(from, 1);
     migrate_cancel(from);
     migrate_wait_status(from, "cancelled", (const char *[]){ "failed",
@@ -724,6 +737,55 @@ static void test_cancel_active(void)
     migrate_end(NULL, to);
     migrate_again(from);
     migrate_end(from, NULL);
+}
+
+/*
+ * The source quits (QMP quit or SIGTERM) while a slow migration runs: it
+ * must cancel the migration, join its thread and exit with status 0 in
+ * time (qtest_quit() checks both); the destination sees the stream end
+ * early and reports 'failed' with an error.
+ */
+static void quit_during_migration(bool sigterm)
+{
+    QTestState *from, *to;
+    g_autofree char *dst_err = NULL;
+    g_autofree char *st = NULL;
+
+    /* 1 MB/s: the 32 MiB take half a minute, so quit comes mid-way */
+    start_active_migration(&from, &to, 1000 * 1000, 0x9e);
+    st = migrate_query_status(to);
+    g_assert_cmpstr(st, ==, "active");
+    if (sigterm) {
+        g_assert_cmpint(kill(qtest_pid(from), SIGTERM), ==, 0);
+    } else {
+        qtest_qmp_send(from, "{'execute': 'quit'}");
+    }
+    /* On its way out the source cancels: its last events say so. */
+    for (;;) {
+        g_autoptr(QDict) msg = qtest_qmp_receive_dict(from);
+        QDict *data = qdict_get_qdict(msg, "data");
+        const char *ev = qdict_get_try_str(msg, "event");
+
+        if (ev && g_str_equal(ev, "MIGRATION") &&
+            g_str_equal(qdict_get_str(data, "status"), "cancelled")) {
+            break;
+        }
+    }
+    qtest_quit(from);
+    dst_err = migrate_wait_failed(to);
+    g_test_message("destination error-desc: %s", dst_err);
+    g_assert(strstr(dst_err, "load of migration failed"));
+    migrate_end(NULL, to);
+}
+
+static void test_quit_active(void)
+{
+    quit_during_migration(false);
+}
+
+static void test_sigterm_active(void)
+{
+    quit_during_migration(true);
 }
 
 static void test_cancel_pre_switchover(void)
@@ -1261,6 +1323,9 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/cancel/src/after/active", test_cancel_active);
     qtest_add_func("/migration/cancel/src/after/pre-switchover",
                    test_cancel_pre_switchover);
+    qtest_add_func("/migration/cancel/src/quit/active", test_quit_active);
+    qtest_add_func("/migration/cancel/src/sigterm/active",
+                   test_sigterm_active);
 
     qtest_add_func("/migration/options/parameters", test_parameters);
     qtest_add_func("/migration/options/capabilities", test_capabilities);

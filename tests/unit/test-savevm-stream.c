@@ -10,8 +10,9 @@
  * Tern's stricter choices, return-path commands, and truncation of a
  * small valid stream at every byte.
  *
- * The control half of migration (options, incoming state, return-path
- * writers, rate limiter) is replaced by the small fakes below.
+ * The control half of migration (options, incoming state, rate limiter)
+ * is replaced by the small fakes below; the return-path writers are the
+ * real ones (return-path.c).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
@@ -22,6 +23,7 @@
 #include "migration/options.h"
 #include "migration/ram.h"
 #include "migration/register.h"
+#include "migration/return-path.h"
 #include "migration/savevm.h"
 #include "migration/timer-state.h"
 #include "qapi/error.h"
@@ -64,37 +66,6 @@ void migration_send_pass_event(int64_t pass)
 MigrationIncomingState *migration_incoming_get_current(void)
 {
     return &fake_mis;
-}
-
-/* The return-path framing of MIGRATION-STREAM.md section 9. */
-int migrate_send_rp_message(MigrationIncomingState *mis,
-                            enum mig_rp_message_type type,
-                            uint16_t len, const void *data)
-{
-    if (!mis->to_src_file) {
-        return 0;
-    }
-    qemu_put_be16(mis->to_src_file, type);
-    qemu_put_be16(mis->to_src_file, len);
-    qemu_put_buffer(mis->to_src_file, data, len);
-    qemu_fflush(mis->to_src_file);
-    return qemu_file_get_error(mis->to_src_file);
-}
-
-void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value)
-{
-    uint8_t buf[4];
-
-    stl_be_p(buf, value);
-    migrate_send_rp_message(mis, MIG_RP_MSG_SHUT, 4, buf);
-}
-
-void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
-{
-    uint8_t buf[4];
-
-    stl_be_p(buf, value);
-    migrate_send_rp_message(mis, MIG_RP_MSG_PONG, 4, buf);
 }
 
 /* ------------------------------------------------------------- setup */
@@ -1519,6 +1490,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     module_call_init(MODULE_INIT_QOM);
+    qemu_mutex_init(&fake_mis.rp_mutex);
     stream_setup();
     rp_bytes = g_byte_array_new();
 
