@@ -29,6 +29,7 @@
 #include "migration/register.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
+#include "system/kvm-hide.h"
 #include "system/qdev-monitor.h"
 #include "system/qtest.h"
 #include "system/runstate.h"
@@ -904,12 +905,12 @@ Chardev *serial_hd(int i)
     return i >= 0 && i < MAX_SERIAL_PORTS ? serial_hds[i] : NULL;
 }
 
-/* /dev/kvm usable?  Then KVM is the default, as the issue asks. */
+/* /dev/kvm usable (and not hidden)?  Then KVM is the default. */
 static bool kvm_usable(void)
 {
     int fd;
 
-    if (!accel_find("kvm")) {
+    if (!accel_find("kvm") || kvm_hidden_by_env()) {
         return false;
     }
     fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -920,7 +921,7 @@ static bool kvm_usable(void)
     return true;
 }
 
-static const char *choose_accel(QemuOpts **opts)
+static const char *choose_accel(MachineState *ms, QemuOpts **opts)
 {
     QemuOpts *o = QTAILQ_FIRST(&qemu_accel_opts.head);
     QemuOpts *mo = qemu_opts_find(&qemu_machine_opts, NULL);
@@ -939,8 +940,16 @@ static const char *choose_accel(QemuOpts **opts)
     if (kvm_usable()) {
         return "kvm";
     }
-    info_report("KVM is not available (/dev/kvm cannot be opened); using "
-                "the qtest accelerator: no guest code will run");
+    /*
+     * Only a machine with CPUs loses anything without KVM: "-M none"
+     * runs no guest code under any accelerator, so nothing is said.
+     */
+    if (MACHINE_GET_CLASS(ms)->default_cpu_type) {
+        info_report("KVM is not available (%s); using the qtest "
+                    "accelerator: no guest code will run",
+                    kvm_hidden_by_env() ? "hidden by " KVM_HIDE_ENV
+                                        : "/dev/kvm cannot be opened");
+    }
     return "qtest";
 }
 
@@ -995,7 +1004,7 @@ static void configure_accelerator(MachineState *ms)
 {
     g_autoptr(GPtrArray) all = g_ptr_array_new();
     QemuOpts *opts;
-    const char *name = choose_accel(&opts);
+    const char *name = choose_accel(ms, &opts);
     Error *err = NULL;
 
     qemu_opts_foreach(&qemu_accel_opts, collect_accel_opts, all, NULL);

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include "qapi/error.h"
 #include "qemu/bitops.h"
+#include "system/kvm-hide.h"
 #include "kvm-int.h"
 
 /*
@@ -194,6 +195,11 @@ KVMState *kvm_state_new(const KVMOptions *opts, Error **errp)
     g_mutex_init(&s->msr_lock);
     s->vcpus = g_ptr_array_new();
 
+    if (kvm_hidden_by_env()) {
+        error_setg(errp, "kvm: cannot open /dev/kvm: hidden by %s",
+                   KVM_HIDE_ENV);
+        return NULL;
+    }
     s->fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (s->fd < 0) {
         error_setg_errno(errp, errno, "kvm: cannot open /dev/kvm");

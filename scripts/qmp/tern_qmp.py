@@ -244,7 +244,10 @@ class QTestClient:
 
 
 def kvm_usable():
-    """True when /dev/kvm can be opened read-write."""
+    """True when /dev/kvm can be opened read-write and TERN_HIDE_KVM
+    (as Tern itself reads it) does not hide it."""
+    if os.environ.get('TERN_HIDE_KVM', '') not in ('', '0'):
+        return False
     try:
         fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
     except OSError:

@@ -31,8 +31,10 @@ static const char *guest_dir(void)
 
 static bool kvm_ok(void)
 {
-    if (access("/dev/kvm", R_OK | W_OK) != 0) {
-        g_test_skip("/dev/kvm is not usable here");
+    const char *why;
+
+    if (!qtest_kvm_usable(&why)) {
+        g_test_skip(why);
         return false;
     }
     if (!guest_dir()) {

@@ -12,6 +12,7 @@
 #include "qobject/qjson.h"
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
+#include "system/kvm-hide.h"
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -876,4 +877,25 @@ void qtest_add_data_func(const char *str, const void *data,
                                             str[0] == '/' ? str + 1 : str);
 
     g_test_add_data_func(path, data, fn);
+}
+
+bool qtest_kvm_usable(const char **why)
+{
+    int fd;
+
+    if (kvm_hidden_by_env()) {
+        if (why) {
+            *why = "/dev/kvm is hidden by " KVM_HIDE_ENV;
+        }
+        return false;
+    }
+    fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        if (why) {
+            *why = "no /dev/kvm: it cannot be opened read-write";
+        }
+        return false;
+    }
+    close(fd);
+    return true;
 }

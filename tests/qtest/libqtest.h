@@ -28,6 +28,13 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
  * not exit in time.  Its exit status must be the expected one, even when
  * qtest_probe_child() reaped it earlier; only qtest_kill_qemu() waives it.
  */
+/*
+ * Can the emulator use KVM here?  /dev/kvm opens read-write and
+ * TERN_HIDE_KVM does not hide it.  When it says no, @why (if not NULL)
+ * gets the reason for a skip message.
+ */
+bool qtest_kvm_usable(const char **why);
+
 void qtest_quit(QTestState *s);
 /* SIGKILL the process and reap it. */
 void qtest_kill_qemu(QTestState *s);

@@ -1188,7 +1188,7 @@ static void test_big_ram(void)
 static bool kvm_guest_ok(void)
 {
     if (!mig_have_kvm()) {
-        g_test_skip("/dev/kvm is not available");
+        g_test_skip(mig_no_kvm_reason());
         return false;
     }
     if (!mig_guest_image()) {

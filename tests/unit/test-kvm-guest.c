@@ -110,7 +110,7 @@ static KVMState *kvm_or_skip(const KVMOptions *opts)
     KVMState *s;
 
     if (access("/dev/kvm", R_OK | W_OK) != 0) {
-        g_test_skip_printf("/dev/kvm is not usable: %s", g_strerror(errno));
+        g_test_skip_printf("no /dev/kvm: %s", g_strerror(errno));
         return NULL;
     }
     s = kvm_state_new(opts, &err);

@@ -73,7 +73,7 @@ static bool setup(void)
     gsize len;
 
     if (access("/dev/kvm", R_OK | W_OK) != 0) {
-        g_test_skip("/dev/kvm is not usable here");
+        g_test_skip("no /dev/kvm: it cannot be opened read-write");
         return false;
     }
     path = g_build_filename(dir ? dir : ".", "guest.img", NULL);

@@ -21,6 +21,7 @@
 
 static char *tmpfs;
 static bool have_kvm;
+static const char *no_kvm_reason;
 static bool have_ipv6;
 static const char *guest_img;
 
@@ -46,11 +47,7 @@ void migration_framework_init(void)
     g_assert(tmpfs);
     atexit(cleanup_tmpdir);
 
-    fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (fd >= 0) {
-        have_kvm = true;
-        close(fd);
-    }
+    have_kvm = qtest_kvm_usable(&no_kvm_reason);
 
     fd = socket(AF_INET6, SOCK_STREAM, 0);
     if (fd >= 0) {
@@ -71,6 +68,11 @@ void migration_framework_init(void)
 const char *mig_tmpdir(void)
 {
     return tmpfs;
+}
+
+const char *mig_no_kvm_reason(void)
+{
+    return no_kvm_reason;
 }
 
 bool mig_have_kvm(void)

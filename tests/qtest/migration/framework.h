@@ -36,6 +36,8 @@ typedef struct MigrateStart {
 void migration_framework_init(void);
 const char *mig_tmpdir(void);
 bool mig_have_kvm(void);
+/* Why not (for a skip message). */
+const char *mig_no_kvm_reason(void);
 bool mig_have_ipv6(void);
 const char *mig_guest_image(void);      /* NULL when not built */
 
