@@ -123,9 +123,12 @@ struct MigrationState {
     int64_t expected_downtime;   /* remaining / bandwidth, updated live */
     /* Bytes a window may send; bandwidth * downtime-limit threshold. */
     uint64_t threshold_size;
-    /* Current window: start and bytes at start (for bandwidth). */
+    /* Current window: start, bytes and pages at start (for rates). */
     int64_t iteration_start_time;
     uint64_t iteration_initial_bytes;
+    uint64_t iteration_initial_pages;
+    /* The last iteration sent every page of its pass (thread only). */
+    bool pass_done;
     /* Last measured throughput, Mbit/s (query-migrate 'mbps'). */
     double mbps;
     /* Bytes of the migration at switchover and after (downtime-bytes). */
@@ -228,6 +231,12 @@ struct MigrationIncomingState {
 
     /* Postcopy was advised (POSTCOPY_ADVISE seen); never, for now. */
     bool postcopy_advised;
+
+    /* ram.c, for one load (load_setup to load_cleanup): */
+    /* The block of the last page record, for CONTINUE across sections. */
+    RAMBlock *last_recv_block;
+    /* The fault-ahead helper thread, started by a run of normal pages. */
+    struct RAMPrefault *ram_prefault;
 };
 
 MigrationIncomingState *migration_incoming_get_current(void);

@@ -128,6 +128,8 @@ static void migrate_init(MigrationState *s)
     s->mbps = 0.0;
     s->iteration_start_time = 0;
     s->iteration_initial_bytes = 0;
+    s->iteration_initial_pages = 0;
+    s->pass_done = false;
     s->switchover_start_bytes = 0;
     s->vm_old_state = RUN_STATE__MAX;
     s->vm_stopped_for_switchover = false;
@@ -505,7 +507,6 @@ static void migration_update_counters(MigrationState *s, int64_t current)
     uint64_t current_bytes, transferred;
     uint64_t pages = stat64_get(&mig_stats.normal_pages) +
                      stat64_get(&mig_stats.zero_pages);
-    static uint64_t pages_at_window_start;
     int64_t time_spent;
     double bandwidth;
 
@@ -522,8 +523,8 @@ static void migration_update_counters(MigrationState *s, int64_t current)
     s->mbps = ((double)transferred * 8.0 / ((double)time_spent / 1000.0)) /
               1000.0 / 1000.0;
     stat64_set(&mig_stats.pages_per_second,
-               (pages - pages_at_window_start) * 1000 / time_spent);
-    pages_at_window_start = pages;
+               (pages - s->iteration_initial_pages) * 1000 / time_spent);
+    s->iteration_initial_pages = pages;
 
     /* Remaining dirty data at the measured speed. */
     if (bandwidth > 0 && transferred > 10000) {
@@ -686,9 +687,6 @@ static bool migration_detect_error(MigrationState *s)
     return false;
 }
 
-/* Did the last iteration send every page of its pass? */
-static bool migration_pass_done;
-
 static MigIterateState migration_iteration_run(MigrationState *s)
 {
     uint64_t must_precopy, can_postcopy, pending;
@@ -697,7 +695,7 @@ static MigIterateState migration_iteration_run(MigrationState *s)
     qemu_savevm_state_pending_estimate(&must_precopy, &can_postcopy);
     pending = must_precopy + can_postcopy;
     trace_migration_iteration(must_precopy, can_postcopy, s->threshold_size);
-    if (migration_pass_done && !s->threshold_size) {
+    if (s->pass_done && !s->threshold_size) {
         migration_estimate_early(s);
     }
 
@@ -711,7 +709,7 @@ static MigIterateState migration_iteration_run(MigrationState *s)
      * avail-switchover-bandwidth says the switchover is faster.
      */
     if (pending <= s->threshold_size &&
-        (migration_pass_done || migrate_avail_switchover_bandwidth())) {
+        (s->pass_done || migrate_avail_switchover_bandwidth())) {
         qemu_savevm_state_pending_exact(&must_precopy, &can_postcopy);
         pending = must_precopy + can_postcopy;
         exact = true;
@@ -724,7 +722,7 @@ static MigIterateState migration_iteration_run(MigrationState *s)
         migration_completion(s);
         return MIG_ITERATE_BREAK;
     }
-    migration_pass_done = qemu_savevm_state_iterate(s->to_dst_file,
+    s->pass_done = qemu_savevm_state_iterate(s->to_dst_file,
                                                     false) > 0;
     return MIG_ITERATE_RESUME;
 }
@@ -740,7 +738,7 @@ static void *migration_thread(void *opaque)
 
     s->iteration_start_time = setup_start;
     s->iteration_initial_bytes = 0;
-    migration_pass_done = false;
+    s->pass_done = false;
     migration_rate_reset();
 
     bql_lock();

@@ -35,10 +35,6 @@
 #include "system/memory.h"
 #include "system/ram_addr.h"
 
-#define RAM_PAGE_BITS 12
-#define RAM_PAGE_SIZE (1ULL << RAM_PAGE_BITS)
-#define RAM_PAGE_MASK (~(RAM_PAGE_SIZE - 1))
-
 typedef struct RAMState {
     /* Page search position: block and page index inside it. */
     RAMBlock *last_seen_block;
@@ -60,9 +56,6 @@ void ram_set_iterate_max_ms(int64_t ms)
 {
     ram_iterate_max_ms = ms;
 }
-
-/* Destination: the block of the last page record, across sections. */
-static RAMBlock *load_last_block;
 
 /* ------------------------------------------------- never-touched pages */
 
@@ -99,7 +92,7 @@ static bool ram_pagemap_usable(RAMBlock *block)
 {
     if (!ram_pagemap.opened) {
         ram_pagemap.opened = true;
-        if (qemu_real_host_page_size() == RAM_PAGE_SIZE) {
+        if (qemu_real_host_page_size() == TARGET_PAGE_SIZE) {
             ram_pagemap.fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
         }
     }
@@ -119,9 +112,9 @@ static bool ram_page_untouched(RAMBlock *block, unsigned long page)
         page >= pm->first + pm->count) {
         unsigned long first = QEMU_ALIGN_DOWN(page, PAGEMAP_CHUNK);
         unsigned long count = MIN(PAGEMAP_CHUNK,
-                                  (block->used_length >> RAM_PAGE_BITS) -
+                                  (block->used_length >> TARGET_PAGE_BITS) -
                                   first);
-        off_t pos = ((uintptr_t)block->host >> RAM_PAGE_BITS) + first;
+        off_t pos = ((uintptr_t)block->host >> TARGET_PAGE_BITS) + first;
         ssize_t len = pread(pm->fd, pm->ent, count * sizeof(uint64_t),
                             pos * sizeof(uint64_t));
 
@@ -171,8 +164,6 @@ typedef struct RAMPrefault {
     uint64_t last_region;
 } RAMPrefault;
 
-static RAMPrefault ram_prefault;
-
 static void *ram_prefault_thread(void *opaque)
 {
     RAMPrefault *pf = opaque;
@@ -202,9 +193,9 @@ static void *ram_prefault_thread(void *opaque)
 }
 
 /* A normal page arrived at @offset of @block. */
-static void ram_prefault_hint(RAMBlock *block, ram_addr_t offset)
+static void ram_prefault_hint(RAMPrefault *pf, RAMBlock *block,
+                              ram_addr_t offset)
 {
-    RAMPrefault *pf = &ram_prefault;
     uint64_t region = offset / PREFAULT_REGION;
     uint64_t regions = DIV_ROUND_UP(block->used_length, PREFAULT_REGION);
     bool sequential;
@@ -239,10 +230,8 @@ static void ram_prefault_hint(RAMBlock *block, ram_addr_t offset)
     qemu_mutex_unlock(&pf->lock);
 }
 
-static void ram_prefault_stop(void)
+static void ram_prefault_stop(RAMPrefault *pf)
 {
-    RAMPrefault *pf = &ram_prefault;
-
     if (pf->started) {
         qemu_mutex_lock(&pf->lock);
         pf->stop = true;
@@ -281,7 +270,7 @@ static bool ramblock_is_ignored(RAMBlock *block)
 
 static unsigned long block_pages(RAMBlock *block)
 {
-    return block->used_length >> RAM_PAGE_BITS;
+    return block->used_length >> TARGET_PAGE_BITS;
 }
 
 uint64_t ram_bytes_total(void)
@@ -298,7 +287,7 @@ uint64_t ram_bytes_total(void)
 uint64_t ram_bytes_remaining(void)
 {
     return ram_state ? qatomic_read(&ram_state->migration_dirty_pages) *
-                       RAM_PAGE_SIZE : 0;
+                       TARGET_PAGE_SIZE : 0;
 }
 
 /* ------------------------------------------------------- dirty bitmap */
@@ -325,9 +314,9 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
     rs->num_dirty_pages_period += new_dirty;
     stat64_add(&mig_stats.dirty_sync_count, 1);
     stat64_set(&mig_stats.dirty_bytes_last_sync,
-               rs->migration_dirty_pages * RAM_PAGE_SIZE);
+               rs->migration_dirty_pages * TARGET_PAGE_SIZE);
     stat64_set(&mig_stats.remaining,
-               rs->migration_dirty_pages * RAM_PAGE_SIZE);
+               rs->migration_dirty_pages * TARGET_PAGE_SIZE);
 
     now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
     if (now > rs->time_last_bitmap_sync + 1000) {
@@ -362,21 +351,22 @@ static void save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *block,
 static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
                           unsigned long page)
 {
-    ram_addr_t offset = (ram_addr_t)page << RAM_PAGE_BITS;
+    ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
     uint8_t *p = block->host + offset;
 
     /*
      * A write after the last sync may race with either test; the dirty
      * log has it and the next pass sends the page again.
      */
-    if (ram_page_untouched(block, page) || buffer_is_zero(p, RAM_PAGE_SIZE)) {
+    if (ram_page_untouched(block, page) ||
+        buffer_is_zero(p, TARGET_PAGE_SIZE)) {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
         /* Straight from guest memory; a later write dirties it again. */
-        qemu_put_buffer_async(f, p, RAM_PAGE_SIZE, false);
+        qemu_put_buffer_async(f, p, TARGET_PAGE_SIZE, false);
         stat64_add(&mig_stats.normal_pages, 1);
     }
 }
@@ -614,19 +604,29 @@ int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
     return d;
 }
 
+/* The load's own state lives in the incoming state, for one load. */
 static int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
 {
-    load_last_block = NULL;
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    mis->last_recv_block = NULL;
     ram_pagemap_invalidate();
-    ram_prefault_stop();
+    if (!mis->ram_prefault) {
+        mis->ram_prefault = g_new0(RAMPrefault, 1);
+    }
     return 0;
 }
 
 static int ram_load_cleanup(void *opaque)
 {
-    load_last_block = NULL;
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    mis->last_recv_block = NULL;
     ram_pagemap_invalidate();
-    ram_prefault_stop();
+    if (mis->ram_prefault) {
+        ram_prefault_stop(mis->ram_prefault);
+        g_clear_pointer(&mis->ram_prefault, g_free);
+    }
     return 0;
 }
 
@@ -688,18 +688,18 @@ static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
     return true;
 }
 
-static RAMBlock *ram_block_from_stream(QEMUFile *f, int flags,
-                                       Error **errp)
+static RAMBlock *ram_block_from_stream(MigrationIncomingState *mis,
+                                       QEMUFile *f, int flags, Error **errp)
 {
     char id[256];
     RAMBlock *block;
 
     if (flags & RAM_SAVE_FLAG_CONTINUE) {
-        if (!load_last_block) {
+        if (!mis->last_recv_block) {
             error_setg(errp, "Ack, bad migration stream! (CONTINUE before "
                        "any block was named)");
         }
-        return load_last_block;
+        return mis->last_recv_block;
     }
     if (!qemu_get_counted_string(f, id)) {
         error_setg(errp, "Bad or missing ramblock name in a page record");
@@ -714,13 +714,13 @@ static RAMBlock *ram_block_from_stream(QEMUFile *f, int flags,
         error_setg(errp, "block %s should not be migrated !", id);
         return NULL;
     }
-    load_last_block = block;
+    mis->last_recv_block = block;
     return block;
 }
 
 static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
 {
-    uint8_t buf[RAM_PAGE_SIZE];
+    uint8_t buf[TARGET_PAGE_SIZE];
     uint8_t enc = qemu_get_byte(f);
     unsigned int len = qemu_get_be16(f);
 
@@ -732,7 +732,7 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
         error_setg(errp, "Failed to load XBZRLE page - wrong compression!");
         return -EINVAL;
     }
-    if (len > RAM_PAGE_SIZE) {
+    if (len > TARGET_PAGE_SIZE) {
         error_setg(errp, "Failed to load XBZRLE page - len overflow!");
         return -EINVAL;
     }
@@ -740,7 +740,7 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
         error_setg(errp, "Stream ended in an XBZRLE page");
         return -EIO;
     }
-    if (xbzrle_decode_buffer(buf, len, host, RAM_PAGE_SIZE) < 0) {
+    if (xbzrle_decode_buffer(buf, len, host, TARGET_PAGE_SIZE) < 0) {
         error_setg(errp, "Failed to load XBZRLE page - decode error!");
         return -EINVAL;
     }
@@ -767,10 +767,12 @@ static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
 /* Page records up to EOS; *@records counts them. */
 static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
 {
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
     for (;; (*records)++) {
         uint64_t word = qemu_get_be64(f);
-        uint64_t addr = word & RAM_PAGE_MASK;
-        int flags = word & ~RAM_PAGE_MASK;
+        uint64_t addr = word & TARGET_PAGE_MASK;
+        int flags = word & ~TARGET_PAGE_MASK;
         int kind = flags & ~RAM_SAVE_FLAG_CONTINUE;
         RAMBlock *block;
         uint8_t *host;
@@ -811,7 +813,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
                        flags);
             return -EINVAL;
         }
-        block = ram_block_from_stream(f, flags, errp);
+        block = ram_block_from_stream(mis, f, flags, errp);
         if (!block) {
             return -EINVAL;
         }
@@ -832,23 +834,26 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             /* Skip the write when already zero: keeps untouched memory
              * unallocated on the destination. */
-            if (!ram_page_untouched(block, addr >> RAM_PAGE_BITS) &&
-                !buffer_is_zero(host, RAM_PAGE_SIZE)) {
-                memset(host, 0, RAM_PAGE_SIZE);
+            if (!ram_page_untouched(block, addr >> TARGET_PAGE_BITS) &&
+                !buffer_is_zero(host, TARGET_PAGE_SIZE)) {
+                memset(host, 0, TARGET_PAGE_SIZE);
             }
             break;
         }
         case RAM_SAVE_FLAG_PAGE:
-            ram_page_touched(block, addr >> RAM_PAGE_BITS);
-            ram_prefault_hint(block, addr);
-            if (qemu_get_buffer(f, host, RAM_PAGE_SIZE) != RAM_PAGE_SIZE) {
+            ram_page_touched(block, addr >> TARGET_PAGE_BITS);
+            if (mis->ram_prefault) {
+                ram_prefault_hint(mis->ram_prefault, block, addr);
+            }
+            if (qemu_get_buffer(f, host, TARGET_PAGE_SIZE) !=
+                TARGET_PAGE_SIZE) {
                 error_setg(errp, "Stream ended in a page of %s",
                            block->idstr);
                 return -EIO;
             }
             break;
         case RAM_SAVE_FLAG_XBZRLE:
-            ram_page_touched(block, addr >> RAM_PAGE_BITS);
+            ram_page_touched(block, addr >> TARGET_PAGE_BITS);
             ret = ram_load_xbzrle(f, host, errp);
             if (ret < 0) {
                 return ret;

@@ -25,10 +25,6 @@
 #include "system/memory.h"
 #include "system/ramblock.h"
 
-/* Tern's only target: x86 with 4 KiB pages, the minimum page bits. */
-#define SAVEVM_TARGET_PAGE_BITS 12
-#define SAVEVM_TARGET_PAGE_SIZE (1 << SAVEVM_TARGET_PAGE_BITS)
-
 typedef struct SaveStateEntry {
     QTAILQ_ENTRY(SaveStateEntry) entry;
     char idstr[256];
@@ -457,9 +453,9 @@ static bool qemu_loadvm_configuration(QEMUFile *f, Error **errp)
                 error_setg(errp, "Stream ended in %s", sub);
                 return false;
             }
-            if (bits != SAVEVM_TARGET_PAGE_BITS) {
+            if (bits != TARGET_PAGE_BITS) {
                 error_setg(errp, "Received TARGET_PAGE_BITS is %u but local "
-                           "is %d", bits, SAVEVM_TARGET_PAGE_BITS);
+                           "is %d", bits, TARGET_PAGE_BITS);
                 return false;
             }
         } else {
@@ -725,7 +721,7 @@ static int savevm_complete_devices(QEMUFile *f, Error **errp)
     int ret;
 
     json_writer_start_object(vmdesc, NULL);
-    json_writer_int64(vmdesc, "page_size", SAVEVM_TARGET_PAGE_SIZE);
+    json_writer_int64(vmdesc, "page_size", TARGET_PAGE_SIZE);
     json_writer_start_list(vmdesc, "devices");
     QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
         if (!se->vmsd && (!se->ops || !se->ops->save_state)) {

@@ -76,10 +76,14 @@
 #define SCALE_US 1000
 #define SCALE_NS 1
 
-/* The target page: x86 uses 4 KiB pages everywhere in the stream. */
+/*
+ * The target page, defined here only: x86 uses 4 KiB pages everywhere
+ * in the stream (the minimum page bits, so the configuration record
+ * never carries target-page-bits).
+ */
 #define TARGET_PAGE_BITS 12
 #define TARGET_PAGE_SIZE (1 << TARGET_PAGE_BITS)
-#define TARGET_PAGE_MASK ((int64_t)-1 << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(int64_t)(TARGET_PAGE_SIZE - 1))
 
 static inline size_t qemu_real_host_page_size(void)
 {
