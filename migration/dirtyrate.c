@@ -25,7 +25,7 @@
 #include "qemu/timer.h"
 #include "system/ramblock.h"
 
-/* QEMU's bounds and defaults (FEATURES.md 1.3). */
+/* QEMU's bounds and defaults (docs/devel/migration-control.md). */
 #define DIRTYRATE_DEFAULT_SAMPLE_PAGES 512
 #define MIN_SAMPLE_PAGE_COUNT 128
 #define MAX_SAMPLE_PAGE_COUNT 4096

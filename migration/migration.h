@@ -44,7 +44,7 @@ struct MigrationClass {
 #define BUFFER_DELAY 100
 #define XFER_LIMIT_RATIO (1000 / BUFFER_DELAY)
 
-/* Defaults of the parameters (FEATURES.md 2.2). */
+/* QEMU's defaults (docs/devel/migration-control.md, "Options"). */
 #define DEFAULT_MIGRATE_MAX_BANDWIDTH (128 * 1024 * 1024ULL)
 #define DEFAULT_MIGRATE_SET_DOWNTIME 300     /* ms */
 #define MAX_MIGRATE_DOWNTIME_SECONDS 2000
@@ -67,7 +67,8 @@ struct MigrationState {
     bool has_block_bitmap_mapping;
 
     /*
-     * Compat knobs, -global migration.NAME only (FEATURES.md 2.6): they
+     * Compat knobs, -global migration.NAME only (migration-control.md,
+     * "Options"): they
      * change the stream grammar, so both ends must agree.
      */
     bool store_global_state;
@@ -177,7 +178,7 @@ void migrate_error_free(MigrationState *s);
 /* Fail the migration with @error (set state to failed, keep the error). */
 void migrate_fd_error(MigrationState *s, const Error *error);
 
-/* State predicates on a state value (FEATURES.md 3.1). */
+/* State predicates (QEMU's groupings; migration-control.md, "States"). */
 bool migration_state_is_running(int state);
 bool migration_is_setup_or_active(void);
 bool migration_has_failed(MigrationState *s);

@@ -43,7 +43,7 @@ bool migrate_postcopy(void);      /* postcopy-ram or dirty-bitmaps */
 bool migrate_tls(void);           /* tls-creds non-empty */
 bool migrate_rdma(void);          /* never: no RDMA transport */
 
-/* TYPE_MIGRATION compat knobs (FEATURES.md 2.6). */
+/* TYPE_MIGRATION compat knobs (docs/devel/migration-control.md). */
 bool migrate_store_global_state(void);
 bool migrate_send_configuration(void);
 bool migrate_send_section_footer(void);

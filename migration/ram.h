@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private to migration/: the "ram" section (QEMU's version 4 format,
- * MIGRATION-STREAM.md section 7), precopy of every migratable RAMBlock.
+ * docs/devel/migration-stream.md, "The ram section"), precopy of every
+ * migratable RAMBlock.
  */
 #ifndef MIGRATION_RAM_H
 #define MIGRATION_RAM_H

@@ -14,7 +14,7 @@
 #include "migration/migration.h"
 #include "migration/qemu-file.h"
 
-/* Return-path message types (destination -> source), FEATURES.md 6.3. */
+/* Return-path message types (destination -> source). */
 enum mig_rp_message_type {
     MIG_RP_MSG_INVALID = 0,
     MIG_RP_MSG_SHUT,            /* be32: 0 = clean end, else an error */

@@ -4,8 +4,8 @@
  * configuration record, START/PART/END/FULL sections with footers,
  * QEMU_VM_COMMAND records, EOF and the vmdesc trailer on the source;
  * the load loop on the destination.  The bytes are QEMU 7.2's
- * (MIGRATION-STREAM.md); what the loader refuses beyond QEMU is listed
- * in docs/devel/migration-stream.md.
+ * (docs/devel/migration-stream.md, "Format reference"); what the loader
+ * refuses beyond QEMU is listed there too.
  */
 #include "qemu/osdep.h"
 #include "migration/register.h"
@@ -132,8 +132,8 @@ int register_savevm_live(const char *idstr, uint32_t instance_id,
     pstrcpy(se->idstr, sizeof(se->idstr), idstr);
     se->version_id = version_id;
     /*
-     * A START with id 0 trips QEMU's loader (MIGRATION-STREAM.md 5.4):
-     * live handlers never get it.
+     * A START with id 0 trips QEMU's loader (migration-stream.md,
+     * "Section ids"): live handlers never get it.
      */
     if (ops->save_setup && savevm_state.global_section_id == 0) {
         savevm_state.global_section_id++;
@@ -934,8 +934,8 @@ static int qemu_loadvm_section_start_full(QEMUFile *f, LoadState *ls,
     }
     /*
      * Routing is by an explicit id -> handler binding, so QEMU's id-0
-     * trap (MIGRATION-STREAM.md 5.4) cannot happen here; one id naming
-     * two handlers is refused instead of misrouted.
+     * trap (migration-stream.md, "Section ids") cannot happen here; one
+     * id naming two handlers is refused instead of misrouted.
      */
     bound = g_hash_table_lookup(ls->sections, GUINT_TO_POINTER(section_id));
     if (bound && bound != se) {

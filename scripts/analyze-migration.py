@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Dump and take apart a migration stream (QEMU 7.2's format, as Tern and
-# QEMU write it: docs/devel/migration-stream.md, MIGRATION-STREAM.md).
+# QEMU write it: docs/devel/migration-stream.md, "Format reference").
 # Python 3 standard library only.
 #
 #   analyze-migration.py -f STREAM                 sections as JSON

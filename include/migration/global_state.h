@@ -2,8 +2,8 @@
 /*
  * The "globalstate" section: the source's run state when migration
  * started, so that the destination resumes in the same state
- * (MIGRATION-STREAM.md 8.2).  Saved when the migration property
- * store-global-state is on (the default).
+ * (docs/devel/migration-stream.md, "timer and globalstate").  Saved
+ * when the migration property store-global-state is on (the default).
  */
 #ifndef MIGRATION_GLOBAL_STATE_H
 #define MIGRATION_GLOBAL_STATE_H

@@ -3,7 +3,8 @@
  * Registering state with the migration stream: SaveVMHandlers for
  * "live" (iterative) and legacy sections such as RAM, and the VMState
  * registration of devices.  The stream side that calls these handlers
- * is migration/savevm.c; MIGRATION-STREAM.md section 5 is the format.
+ * is migration/savevm.c; docs/devel/migration-stream.md ("Records",
+ * "Section ids") is the format.
  *
  * Every registration gets a section id from one global counter, in
  * registration order, and a place in the handler list ordered by

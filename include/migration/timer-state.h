@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The "timer" section: the guest clock bookkeeping of timers_state
- * (qemu/timer.h), VMState "timer" version 2 (MIGRATION-STREAM.md 8.1).
+ * (qemu/timer.h), VMState "timer" version 2 (docs/devel/
+ * migration-stream.md, "timer and globalstate").
  */
 #ifndef MIGRATION_TIMER_STATE_H
 #define MIGRATION_TIMER_STATE_H

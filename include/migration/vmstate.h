@@ -4,9 +4,10 @@
  * generic engine saves to and loads from the migration stream.  See
  * docs/devel/vmstate.md for how to describe a device and evolve it.
  *
- * Wire format (MIGRATION-STREAM.md section 6): the fields in declaration
- * order, big-endian, with no names or lengths, followed by the needed
- * subsections (0x05, str8 name, be32 version, body).
+ * Wire format (docs/devel/migration-stream.md, "VMState bodies"): the
+ * fields in declaration order, big-endian, with no names or lengths,
+ * followed by the needed subsections (0x05, str8 name, be32 version,
+ * body).
  *
  * Errors: hooks and VMStateInfo callbacks report through Error **errp.
  * The engine prefixes every failure with where it happened:
@@ -157,8 +158,9 @@ struct VMStateDescription {
 /*
  * Save @opaque as described by @vmsd (pre_save, fields, subsections,
  * post_save).  With @vmdesc, also describe it in the JSON trailer format
- * (MIGRATION-STREAM.md section 10): writes the members "vmsd_name",
- * "version", "fields" and maybe "subsections" of the enclosing object.
+ * (docs/devel/migration-stream.md, "Trailer"): writes the members
+ * "vmsd_name", "version", "fields" and maybe "subsections" of the
+ * enclosing object.
  */
 int vmstate_save_state(QEMUFile *f, const VMStateDescription *vmsd,
                        void *opaque, JSONWriter *vmdesc, Error **errp);

@@ -413,7 +413,7 @@ static bool schema_has(QList *schema, const char *meta, const char *name)
 static void test_schema_and_commands(void)
 {
     static const char *const commands[] = {
-        /* FEATURES.md 1.1 */
+        /* docs/devel/migration-control.md, "Commands and events" */
         "migrate", "migrate-incoming", "migrate_cancel", "migrate-continue",
         "migrate-start-postcopy", "migrate-recover", "migrate-pause",
         "query-migrate", "migrate-set-capabilities",
@@ -424,7 +424,7 @@ static void test_schema_and_commands(void)
         "query-qmp-schema", "human-monitor-command", "yank", "query-yank",
     };
     static const char *const events[] = {
-        /* FEATURES.md 1.6 */
+        /* the same page; STOP and RESUME are the run state's */
         "MIGRATION", "MIGRATION_PASS", "COLO_EXIT", "UNPLUG_PRIMARY",
         "STOP", "RESUME",
     };

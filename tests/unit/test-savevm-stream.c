@@ -4,9 +4,10 @@
  * the timer and globalstate sections over a real 64 MiB RAMBlock.
  *
  * Save side: an idle "-M none -m 64M -nic none -S" stream must equal
- * MIGRATION-STREAM.md section 11 record by record (and its trailer the
- * 486-byte JSON QEMU 7.2 writes).  Load side: every hard rule of
- * MIGRATION-INTEROP.md 2.1 as a hand-made stream with its exact error,
+ * QEMU 7.2's record by record (docs/devel/migration-stream.md, "The
+ * idle stream"; its trailer the 486-byte JSON QEMU 7.2 writes).  Load
+ * side: every hard rule of docs/devel/migration-interop.md ("What a
+ * QEMU 7.2 loader refuses") as a hand-made stream with its exact error,
  * Tern's stricter choices, return-path commands, and truncation of a
  * small valid stream at every byte.
  *
@@ -362,7 +363,7 @@ static const char none_vmdesc[] =
     "{\"name\": \"size\", \"type\": \"uint32\", \"size\": 4}, "
     "{\"name\": \"runstate\", \"type\": \"buffer\", \"size\": 100}]}]}";
 
-/* MIGRATION-STREAM.md section 11, -nic none variant, built by hand. */
+/* QEMU 7.2's idle stream, -nic none variant, built by hand. */
 static Stream *golden_none(void)
 {
     Stream *s = stream_start();
