@@ -25,7 +25,7 @@
 
 /* --------------------------------------------------------------- state */
 
-void migration_incoming_state_destroy(void)
+static void migration_incoming_state_destroy(void)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
 

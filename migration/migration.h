@@ -175,9 +175,6 @@ bool migrate_has_error(MigrationState *s);
 bool migrate_error_propagate_copy(MigrationState *s, Error **errp);
 void migrate_error_free(MigrationState *s);
 
-/* Fail the migration with @error (set state to failed, keep the error). */
-void migrate_fd_error(MigrationState *s, const Error *error);
-
 /* State predicates (QEMU's groupings; migration-control.md, "States"). */
 bool migration_state_is_running(int state);
 bool migration_is_setup_or_active(void);
@@ -241,8 +238,6 @@ struct MigrationIncomingState {
 };
 
 MigrationIncomingState *migration_incoming_get_current(void);
-/* Close the files, run transport_cleanup, reset for a new start. */
-void migration_incoming_state_destroy(void);
 void migration_incoming_transport_cleanup(MigrationIncomingState *mis);
 void migrate_incoming_set_error(MigrationIncomingState *mis,
                                 const Error *error);

@@ -395,7 +395,8 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
     [MIGRATION_CAPABILITY_MAPPED_RAM] = false,
 };
 
-bool migrate_cap_supported(MigrationCapability cap, Error **errp)
+/* Is the capability implemented by Tern?  (Else the error names it.) */
+static bool migrate_cap_supported(MigrationCapability cap, Error **errp)
 {
     if (!migrate_cap_implemented[cap]) {
         error_setg(errp, "Capability '%s' is not supported by Tern yet",
@@ -433,8 +434,8 @@ static bool migrate_incoming_started(void)
  * QEMU's checks come first, in QEMU's order, so that a combination QEMU
  * refuses fails with QEMU's message; then the features Tern lacks.
  */
-bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
-                        Error **errp)
+static bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
+                               Error **errp)
 {
     if (new_caps[MIGRATION_CAPABILITY_ZERO_BLOCKS]) {
         warn_report("zero-blocks capability is deprecated");
@@ -531,7 +532,8 @@ bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
     return true;
 }
 
-MigrationCapabilityStatusList *migrate_caps_to_list(const bool *caps)
+/* Capabilities as the QMP list (also used by HMP). */
+static MigrationCapabilityStatusList *migrate_caps_to_list(const bool *caps)
 {
     MigrationCapabilityStatusList *head = NULL, **tail = &head;
 
@@ -769,42 +771,6 @@ static void migrate_mark_all_params_present(MigrationParameters *p)
     p->has_direct_io = true;
 }
 
-void migrate_params_init(MigrationParameters *params)
-{
-    memset(params, 0, sizeof(*params));
-    params->announce_initial = DEFAULT_MIGRATE_ANNOUNCE_INITIAL;
-    params->announce_max = DEFAULT_MIGRATE_ANNOUNCE_MAX;
-    params->announce_rounds = DEFAULT_MIGRATE_ANNOUNCE_ROUNDS;
-    params->announce_step = DEFAULT_MIGRATE_ANNOUNCE_STEP;
-    params->throttle_trigger_threshold =
-        DEFAULT_MIGRATE_THROTTLE_TRIGGER_THRESHOLD;
-    params->cpu_throttle_initial = DEFAULT_MIGRATE_CPU_THROTTLE_INITIAL;
-    params->cpu_throttle_increment = DEFAULT_MIGRATE_CPU_THROTTLE_INCREMENT;
-    params->cpu_throttle_tailslow = false;
-    params->tls_creds = g_strdup("");
-    params->tls_hostname = g_strdup("");
-    params->tls_authz = g_strdup("");
-    params->max_bandwidth = DEFAULT_MIGRATE_MAX_BANDWIDTH;
-    params->avail_switchover_bandwidth = 0;
-    params->downtime_limit = DEFAULT_MIGRATE_SET_DOWNTIME;
-    params->x_checkpoint_delay = DEFAULT_MIGRATE_X_CHECKPOINT_DELAY;
-    params->multifd_channels = DEFAULT_MIGRATE_MULTIFD_CHANNELS;
-    params->xbzrle_cache_size = DEFAULT_MIGRATE_XBZRLE_CACHE_SIZE;
-    params->max_postcopy_bandwidth = 0;
-    params->max_cpu_throttle = DEFAULT_MIGRATE_MAX_CPU_THROTTLE;
-    params->multifd_compression = DEFAULT_MIGRATE_MULTIFD_COMPRESSION;
-    params->multifd_zlib_level = DEFAULT_MIGRATE_MULTIFD_ZLIB_LEVEL;
-    params->multifd_qatzip_level = DEFAULT_MIGRATE_MULTIFD_QATZIP_LEVEL;
-    params->multifd_zstd_level = DEFAULT_MIGRATE_MULTIFD_ZSTD_LEVEL;
-    params->x_vcpu_dirty_limit_period =
-        DEFAULT_MIGRATE_VCPU_DIRTY_LIMIT_PERIOD;
-    params->vcpu_dirty_limit = DEFAULT_MIGRATE_VCPU_DIRTY_LIMIT;
-    params->mode = MIG_MODE_NORMAL;
-    params->zero_page_detection = ZERO_PAGE_DETECTION_MULTIFD;
-    params->direct_io = false;
-    migrate_mark_all_params_present(params);
-}
-
 /*
  * block-bitmap-mapping: Tern has no block layer (nothing is migrated by
  * it), but the mapping is kept and must be well formed: one entry per
@@ -874,7 +840,8 @@ static bool check_dirty_bitmap_mig_alias_map(
 #define INVALID_PARAM(errp, name, what) \
     error_setg(errp, "Parameter '%s' expects %s", name, what)
 
-bool migrate_params_check(MigrationParameters *params, Error **errp)
+/* Check the full parameter set @params (every has_* set). */
+static bool migrate_params_check(MigrationParameters *params, Error **errp)
 {
     ERRP_GUARD();
 
@@ -1050,13 +1017,6 @@ static MigrationParameters *migrate_params_test_apply(
 #undef APPLY
 #undef APPLY_STR
     return dest;
-}
-
-bool migrate_params_check_set(MigrateSetParameters *params, Error **errp)
-{
-    g_autoptr(MigrationParameters) tmp = migrate_params_test_apply(params);
-
-    return migrate_params_check(tmp, errp);
 }
 
 /* Effects of a change on a running migration. */

@@ -88,28 +88,6 @@ const BitmapMigrationNodeAliasList *migrate_block_bitmap_mapping(void);
 /* ---------------------------------------------------------------- checks */
 
 /*
- * Is the new capability set @new_caps acceptable, coming from @old_caps?
- * Both are arrays of MIGRATION_CAPABILITY__MAX.  The first refusal is
- * reported in @errp, naming both sides of a refused combination.
- */
-bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
-                        Error **errp);
-/* Is the capability implemented by Tern?  (Else the error names it.) */
-bool migrate_cap_supported(MigrationCapability cap, Error **errp);
-/* Check the full parameter set @params (every has_* set). */
-bool migrate_params_check(MigrationParameters *params, Error **errp);
-/*
- * Ranges and combinations of the members present in @params (a
- * migrate-set-parameters argument), against the current capabilities.
- */
-bool migrate_params_check_set(MigrateSetParameters *params, Error **errp);
-
-/* Capabilities as the QMP list (also used by HMP). */
-MigrationCapabilityStatusList *migrate_caps_to_list(const bool *caps);
-/* Fill @params (every member set) with the defaults. */
-void migrate_params_init(MigrationParameters *params);
-
-/*
  * At object creation: check the configured (default or -global)
  * parameters and capabilities; false with the reason on a bad set.
  */

@@ -141,6 +141,16 @@ static void migrate_init(MigrationState *s)
                       MIGRATION_STATUS_SETUP);
 }
 
+/* A failure before the thread exists: fail and clean up right away. */
+static void migrate_fd_error(MigrationState *s, const Error *error)
+{
+    trace_migrate_fd_error(error_get_pretty(error));
+    migrate_set_error(s, error);
+    migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_FAILED);
+    migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
+}
+
 /*
  * One outgoing connection attempt.  A socket connect may report after
  * its migration was cancelled and a new one started: the id tells its
@@ -192,16 +202,6 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         migrate_fd_error(s, local_err);
         error_propagate(errp, local_err);
     }
-}
-
-/* A failure before the thread exists: fail and clean up right away. */
-void migrate_fd_error(MigrationState *s, const Error *error)
-{
-    trace_migrate_fd_error(error_get_pretty(error));
-    migrate_set_error(s, error);
-    migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
-                      MIGRATION_STATUS_FAILED);
-    migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
 }
 
 static void migration_cancel(void)

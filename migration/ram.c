@@ -273,7 +273,8 @@ static unsigned long block_pages(RAMBlock *block)
     return block->used_length >> TARGET_PAGE_BITS;
 }
 
-uint64_t ram_bytes_total(void)
+/* Sum of used_length over the migratable blocks. */
+static uint64_t ram_bytes_total(void)
 {
     RAMBlock *block;
     uint64_t total = 0;
@@ -284,7 +285,8 @@ uint64_t ram_bytes_total(void)
     return total;
 }
 
-uint64_t ram_bytes_remaining(void)
+/* Bytes of guest RAM still dirty (the estimate behind "remaining"). */
+static uint64_t ram_bytes_remaining(void)
 {
     return ram_state ? qatomic_read(&ram_state->migration_dirty_pages) *
                        TARGET_PAGE_SIZE : 0;

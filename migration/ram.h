@@ -42,9 +42,4 @@ void ram_mig_init(void);
 int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
                          int dlen);
 
-/* Bytes of guest RAM still dirty (the estimate behind "remaining"). */
-uint64_t ram_bytes_remaining(void);
-/* Sum of used_length over the migratable blocks. */
-uint64_t ram_bytes_total(void);
-
 #endif /* MIGRATION_RAM_H */

@@ -255,7 +255,7 @@ void savevm_install_qdev_hooks(void)
 
 /* ------------------------------------------------------ configuration */
 
-char *savevm_machine_type_name(void)
+static char *savevm_machine_type_name(void)
 {
     const char *type = object_get_typename(qdev_get_machine());
     const char *suffix = "-machine";

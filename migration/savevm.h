@@ -50,14 +50,6 @@ enum qemu_vm_cmd {
 #define MAX_VMDESC_SIZE (64u * 1024 * 1024)
 
 /*
- * The machine type name written in (and checked against) the
- * configuration record: the QOM type of /machine without its "-machine"
- * suffix, i.e. the resolved name ("pc-i440fx-7.2", never the alias).
- * Freed by the caller.
- */
-char *savevm_machine_type_name(void);
-
-/*
  * True (with the first offender in @errp) when a registered VMState is
  * marked unmigratable.  The migrate command refuses to start then, as
  * QEMU's migrate_prepare() does.

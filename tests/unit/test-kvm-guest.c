@@ -14,12 +14,10 @@
 #include "qemu/cutils.h"
 #include "system/kvm-low.h"
 #include "system/kvm-x86.h"
-#ifdef TEST_KVM_VMSTATE
 #include "io/channel-buffer.h"
 #include "migration/qemu-file.h"
 #include "qemu/module.h"
 #include "hw/i386/x86-cpu.h"
-#endif
 
 #define RAM_SIZE        (128 * MiB)
 #define GUEST_START     (1 * MiB)
@@ -493,11 +491,6 @@ static const struct {
 };
 
 /*
- * Save the vCPU mid-pass, copy RAM, throw the VM away, restore into a
- * fresh VM and run on: the guest continues its pass.
- */
-#ifdef TEST_KVM_VMSTATE
-/*
  * Send @st through its VMStateDescription (as a migration would) and
  * return what a destination loads from the bytes.
  */
@@ -526,8 +519,11 @@ static X86VCPUState *vmstate_round_trip(X86VCPUState *st)
     qemu_fclose(f);
     return loaded;
 }
-#endif
 
+/*
+ * Save the vCPU mid-pass, copy RAM, throw the VM away, restore into a
+ * fresh VM and run on: the guest continues its pass.
+ */
 static void test_save_restore(void)
 {
     g_autofree uint8_t *img = load_patched_guest();
@@ -568,15 +564,11 @@ static void test_save_restore(void)
     s = kvm_or_skip(NULL);
     g_assert_nonnull(s);
     vm_init(&vm2, s, ram2);
-#ifdef TEST_KVM_VMSTATE
     {
         g_autofree X86VCPUState *sent = vmstate_round_trip(st);
 
         kvm_x86_put_state(vm2.cpu, sent, &error_abort);
     }
-#else
-    kvm_x86_put_state(vm2.cpu, st, &error_abort);
-#endif
     kvm_set_clock(s, clock, &error_abort);
 
     kvm_x86_get_state(vm2.cpu, st2, &error_abort);
@@ -1009,9 +1001,7 @@ static void test_perf(void)
 
 int main(int argc, char **argv)
 {
-#ifdef TEST_KVM_VMSTATE
     module_call_init(MODULE_INIT_QOM);
-#endif
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/kvm/caps", test_caps);
     g_test_add_func("/kvm/guest/boot-pause-resume", test_boot_pause_resume);

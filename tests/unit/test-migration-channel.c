@@ -2,13 +2,16 @@
 /*
  * Migration addresses (migration/channel.c): legacy URIs into
  * MigrationChannel, 'channels' list checks, and the transport dispatch's
- * refusal of transports that are not built.  It links channel.c and the
- * transports without the migration core: they call nothing above them.
+ * refusal of transports that are not built, and file: and unix: channels
+ * made and accepted for real.  It links channel.c and the transports
+ * without the migration core: they call nothing above them.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qapi-types-migration.h"
 #include "migration/channel.h"
+#include "qapi/qapi-types-sockets.h"
+#include "qemu/module.h"
 
 static MigrationChannel *parse_ok(const char *uri)
 {
@@ -203,13 +206,149 @@ static void test_transport_unavailable(void)
     error_free(err);
 }
 
+/* ------------------------------------------ real channels, no core */
+
+typedef struct Received {
+    QIOChannel *out;            /* the outgoing channel, referenced */
+    char *hostname;
+    QIOChannel *in;             /* the incoming channel, referenced */
+    bool accepted;
+} Received;
+
+static void connected(QIOChannel *ioc, const char *hostname, Error *err,
+                      void *opaque)
+{
+    Received *r = opaque;
+
+    g_assert_null(err);
+    r->out = QIO_CHANNEL(object_ref(OBJECT(ioc)));
+    r->hostname = g_strdup(hostname);
+}
+
+static void accepted(QIOChannel *ioc, void *opaque)
+{
+    Received *r = opaque;
+
+    g_assert_false(r->accepted);
+    r->in = QIO_CHANNEL(object_ref(OBJECT(ioc)));
+    r->accepted = true;
+}
+
+/* The bytes sent must be the first ones the incoming channel gives. */
+static void check_magic(Received *r)
+{
+    char data[5] = "";
+
+    qio_channel_set_blocking(r->in, true, NULL);
+    g_assert_cmpint(qio_channel_read_all(r->in, data, 4, &error_abort), ==,
+                    0);
+    g_assert_cmpstr(data, ==, "QEVM");
+    object_unref(OBJECT(r->in));
+}
+
+/* Run the main loop until @flag, for at most 30 s. */
+static void wait_for(bool *flag)
+{
+    gint64 end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    while (!*flag && g_get_monotonic_time() < end) {
+        g_main_context_iteration(NULL, false);
+        g_usleep(1000);
+    }
+    g_assert_true(*flag);
+}
+
+static void send_magic(Received *r)
+{
+    g_assert_nonnull(r->out);
+    g_assert_cmpint(qio_channel_write_all(r->out, "QEVM", 4, &error_abort),
+                    ==, 0);
+}
+
+/*
+ * file: out, then in: the outgoing channel comes back at once, the
+ * incoming one through the main loop, and neither touches the
+ * migration core (this test links none).
+ */
+static void test_file_round_trip(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("mig-chan-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s/s,offset=0x10", dir);
+    g_autofree char *path = g_strdup_printf("%s/s", dir);
+    g_autoptr(MigrationChannel) ch = parse_ok(uri);
+    MigrationListener listener;
+    Received r = { 0 };
+
+    g_assert_true(migration_transport_start_outgoing(ch->addr, connected,
+                                                     &r, &error_abort));
+    g_assert_null(r.hostname);
+    send_magic(&r);
+    object_unref(OBJECT(r.out));
+
+    g_assert_true(migration_transport_start_incoming(ch->addr, 1, accepted,
+                                                     &r, &listener,
+                                                     &error_abort));
+    g_assert_null(listener.addresses);
+    g_assert_null(listener.cleanup);
+    wait_for(&r.accepted);
+    check_magic(&r);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* unix: listen, connect in the background, accept. */
+static void test_unix_round_trip(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("mig-chan-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("unix:%s/sock", dir);
+    g_autoptr(MigrationChannel) ch = parse_ok(uri);
+    g_autofree char *path = NULL;
+    MigrationListener listener;
+    Received r = { 0 };
+    bool connected_flag;
+
+    g_assert_true(migration_transport_start_incoming(ch->addr, 1, accepted,
+                                                     &r, &listener,
+                                                     &error_abort));
+    g_assert_nonnull(listener.addresses);
+    g_assert_cmpint(listener.addresses->value->type, ==,
+                    SOCKET_ADDRESS_TYPE_UNIX);
+    g_assert_nonnull(listener.cleanup);
+
+    g_assert_true(migration_transport_start_outgoing(ch->addr, connected,
+                                                     &r, &error_abort));
+    /* sockets report from the main loop, never from inside the call */
+    g_assert_null(r.out);
+    for (int i = 0; i < 30000 && !r.out; i++) {
+        g_main_context_iteration(NULL, false);
+        g_usleep(1000);
+    }
+    connected_flag = r.out != NULL;
+    g_assert_true(connected_flag);
+    g_assert_null(r.hostname);
+    send_magic(&r);
+    wait_for(&r.accepted);
+    check_magic(&r);
+
+    object_unref(OBJECT(r.out));
+    listener.cleanup(listener.data);
+    qapi_free_SocketAddressList(listener.addresses);
+    g_free(r.hostname);
+    path = g_strdup_printf("%s/sock", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
+    module_call_init(MODULE_INIT_QOM);
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/migration/channel/uri-tcp", test_uri_tcp);
     g_test_add_func("/migration/channel/uri-others", test_uri_others);
     g_test_add_func("/migration/channel/channels", test_channels);
     g_test_add_func("/migration/channel/unavailable",
                     test_transport_unavailable);
+    g_test_add_func("/migration/channel/file", test_file_round_trip);
+    g_test_add_func("/migration/channel/unix", test_unix_round_trip);
     return g_test_run();
 }
