@@ -748,12 +748,12 @@ static void test_cancel_active(void)
 }
 
 /*
- * The source quits (QMP quit or SIGTERM) while a slow migration runs: it
- * must cancel the migration, join its thread and exit with status 0 in
- * time (qtest_quit() checks both); the destination sees the stream end
- * early and reports 'failed' with an error.
+ * The source quits (QMP quit, or signal @sig) while a slow migration
+ * runs: it must cancel the migration, join its thread and exit with
+ * status 0 in time (qtest_quit() checks both); the destination sees the
+ * stream end early and reports 'failed' with an error.
  */
-static void quit_during_migration(bool sigterm)
+static void quit_during_migration(int sig)
 {
     QTestState *from, *to;
     g_autofree char *dst_err = NULL;
@@ -763,8 +763,8 @@ static void quit_during_migration(bool sigterm)
     start_active_migration(&from, &to, 1000 * 1000, 0x9e);
     st = migrate_query_status(to);
     g_assert_cmpstr(st, ==, "active");
-    if (sigterm) {
-        g_assert_cmpint(kill(qtest_pid(from), SIGTERM), ==, 0);
+    if (sig) {
+        g_assert_cmpint(kill(qtest_pid(from), sig), ==, 0);
     } else {
         qtest_qmp_send(from, "{'execute': 'quit'}");
     }
@@ -788,12 +788,17 @@ static void quit_during_migration(bool sigterm)
 
 static void test_quit_active(void)
 {
-    quit_during_migration(false);
+    quit_during_migration(0);
 }
 
 static void test_sigterm_active(void)
 {
-    quit_during_migration(true);
+    quit_during_migration(SIGTERM);
+}
+
+static void test_sigint_active(void)
+{
+    quit_during_migration(SIGINT);
 }
 
 static void test_cancel_pre_switchover(void)
@@ -1334,6 +1339,8 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/cancel/src/quit/active", test_quit_active);
     qtest_add_func("/migration/cancel/src/sigterm/active",
                    test_sigterm_active);
+    qtest_add_func("/migration/cancel/src/sigint/active",
+                   test_sigint_active);
 
     qtest_add_func("/migration/options/parameters", test_parameters);
     qtest_add_func("/migration/options/capabilities", test_capabilities);
