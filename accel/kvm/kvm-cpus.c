@@ -6,13 +6,11 @@
  * the pause / resume / kick seam of system/cpus.h and the register
  * synchronisation of hw/core/cpu.h.
  *
- * The pause protocol: pause_all_vcpus() sets cpu->stop and kicks; the
- * thread leaves KVM_RUN (KVM_EXIT_INTR, or at its next exit), sets
- * cpu->stopped, broadcasts pause_cond and waits on its halt_cond until
- * resume_all_vcpus() clears both flags.  A thread also waits while the
- * VM is not running, while halted (userspace HLT without the in-kernel
- * irqchip) and after a fatal error, and runs queued run_on_cpu work
- * whenever it wakes.
+ * The pause protocol (system/accel-cpus.h, shared with tcg): the thread
+ * leaves KVM_RUN on a kick (KVM_EXIT_INTR, or at its next exit) and
+ * parks.  A thread also waits while the VM is not running, while halted
+ * (userspace HLT without the in-kernel irqchip) and after a fatal error,
+ * and runs queued run_on_cpu work whenever it wakes.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -21,15 +19,10 @@
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
-#include "system/cpus.h"
+#include "system/accel-cpus.h"
 #include "system/memory.h"
 #include "system/runstate.h"
 #include "kvm-accel.h"
-
-/* Signalled when a vCPU thread has started (cpu->created). */
-static QemuCond cpu_created_cond;
-/* Signalled when a vCPU parks (cpu->stopped). */
-static QemuCond pause_cond;
 
 /* Results of one kvm_cpu_exec() round. */
 enum {
@@ -204,23 +197,9 @@ static bool kvm_cpu_thread_is_idle(CPUState *cpu)
            cpu->accel->dead;
 }
 
-static void kvm_wait_io_event(CPUState *cpu)
-{
-    while (kvm_cpu_thread_is_idle(cpu)) {
-        qemu_cond_wait_bql(cpu->halt_cond);
-    }
-    if (cpu->stop) {
-        cpu->stop = false;
-        cpu->stopped = true;
-        qemu_cond_broadcast(&pause_cond);
-    }
-    process_queued_cpu_work(cpu);
-}
-
 static bool kvm_cpu_can_run(CPUState *cpu)
 {
-    return !cpu->stop && !cpu->stopped && runstate_is_running() &&
-           !cpu->halted && !cpu->accel->dead;
+    return accel_cpu_may_run(cpu) && !cpu->halted && !cpu->accel->dead;
 }
 
 static void *kvm_vcpu_thread_fn(void *arg)
@@ -236,8 +215,7 @@ static void *kvm_vcpu_thread_fn(void *arg)
         error_reportf_err(err, "kvm: vCPU %d: ", cpu->cpu_index);
         cpu->accel->dead = true;
     }
-    cpu->created = true;
-    qemu_cond_broadcast(&cpu_created_cond);
+    accel_cpu_thread_created(cpu);
 
     do {
         if (kvm_cpu_can_run(cpu)) {
@@ -251,12 +229,11 @@ static void *kvm_vcpu_thread_fn(void *arg)
                 vm_stop(RUN_STATE_INTERNAL_ERROR);
             }
         }
-        kvm_wait_io_event(cpu);
+        accel_cpu_wait_io_event(cpu, kvm_cpu_thread_is_idle);
     } while (!cpu->unplug);
 
     kvm_vcpu_thread_fini(cpu->accel->vcpu);
-    cpu->created = false;
-    qemu_cond_broadcast(&cpu_created_cond);
+    accel_cpu_thread_exited(cpu);
     bql_unlock();
     return NULL;
 }
@@ -286,9 +263,7 @@ bool kvm_init_vcpu(CPUState *cpu, Error **errp)
     snprintf(name, sizeof(name), "CPU %d/KVM", cpu->cpu_index);
     qemu_thread_create(cpu->thread, name, kvm_vcpu_thread_fn, cpu,
                        QEMU_THREAD_JOINABLE);
-    while (!cpu->created) {
-        qemu_cond_wait_bql(&cpu_created_cond);
-    }
+    accel_cpu_wait_created(cpu);
     if (cpu->accel->dead) {
         error_setg(errp, "kvm: vCPU %d could not start", cpu->cpu_index);
         return false;
@@ -382,76 +357,6 @@ static const CPUAccelHooks kvm_cpu_hooks = {
 /* ------------------------------------------------------------------ */
 /* Whole-VM operations (CpusAccel)                                     */
 
-static bool kvm_all_vcpus_paused(void)
-{
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        if (cpu->accel && !cpu->stopped) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static void kvm_pause_all_vcpus(void)
-{
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        if (qemu_cpu_is_self(cpu)) {
-            /* Out of the guest already, since it is running this. */
-            cpu->stop = false;
-            cpu->stopped = true;
-        } else if (cpu->accel) {
-            cpu->stop = true;
-            qemu_cpu_kick(cpu);
-        }
-    }
-    /* A kick is never lost; the timeout only re-kicks for robustness. */
-    while (!kvm_all_vcpus_paused()) {
-        qemu_cond_timedwait_bql(&pause_cond, 100);
-        CPU_FOREACH(cpu) {
-            if (cpu->stop) {
-                qemu_cpu_kick(cpu);
-            }
-        }
-    }
-}
-
-static void kvm_resume_all_vcpus(void)
-{
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        cpu->stop = false;
-        cpu->stopped = false;
-        qemu_cpu_kick(cpu);
-    }
-}
-
-static void kvm_kick_all_vcpus(void)
-{
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        qemu_cpu_kick(cpu);
-    }
-}
-
-static bool kvm_in_vcpu_thread(void)
-{
-    return current_cpu != NULL;
-}
-
-static void kvm_stop_current(void)
-{
-    if (current_cpu) {
-        /* Seen after the current exit; the thread then parks. */
-        qatomic_set(&current_cpu->stop, true);
-    }
-}
-
 static void kvm_synchronize_all_post_reset(void)
 {
     CPUState *cpu;
@@ -461,38 +366,20 @@ static void kvm_synchronize_all_post_reset(void)
     }
 }
 
-static CpuInfoFastList *kvm_query_cpus_fast(void)
-{
-    CpuInfoFastList *head = NULL, **tail = &head;
-    CPUState *cpu;
-
-    CPU_FOREACH(cpu) {
-        CpuInfoFast *info = g_new0(CpuInfoFast, 1);
-
-        info->cpu_index = cpu->cpu_index;
-        info->qom_path = object_get_canonical_path(OBJECT(cpu));
-        info->thread_id = cpu->thread_id;
-        info->target = SYS_EMU_TARGET_X86_64;
-        QAPI_LIST_APPEND(tail, info);
-    }
-    return head;
-}
-
 static const CpusAccel kvm_cpus_accel = {
-    .pause_all_vcpus = kvm_pause_all_vcpus,
-    .resume_all_vcpus = kvm_resume_all_vcpus,
-    .all_vcpus_paused = kvm_all_vcpus_paused,
-    .kick_all_vcpus = kvm_kick_all_vcpus,
-    .in_vcpu_thread = kvm_in_vcpu_thread,
-    .stop_current = kvm_stop_current,
+    .pause_all_vcpus = accel_pause_all_vcpus,
+    .resume_all_vcpus = accel_resume_all_vcpus,
+    .all_vcpus_paused = accel_all_vcpus_paused,
+    .kick_all_vcpus = accel_kick_all_vcpus,
+    .in_vcpu_thread = accel_in_vcpu_thread,
+    .stop_current = accel_stop_current,
     .synchronize_post_reset = kvm_synchronize_all_post_reset,
-    .query_cpus_fast = kvm_query_cpus_fast,
+    .query_cpus_fast = accel_query_cpus_fast,
 };
 
 void kvm_cpus_init(void)
 {
-    qemu_cond_init(&cpu_created_cond);
-    qemu_cond_init(&pause_cond);
+    accel_cpus_init_common();
     cpu_set_accel_hooks(&kvm_cpu_hooks);
     cpus_register_accel(&kvm_cpus_accel);
 }

@@ -13,6 +13,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/i386/tern.h"
+#include "hw/intc/i8259.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "system/kvm.h"
@@ -23,8 +24,11 @@ void tern_isa_set_irq(int irq, int level)
 #ifdef CONFIG_KVM
     if (kvm_enabled()) {
         kvm_set_irq(irq, level);
+        return;
     }
 #endif
+    /* tcg: the userspace PIC, when the board has one. */
+    i8259_set_irq(irq, level);
 }
 
 void tern_isa_register_ioport(MemoryRegion *mr, uint16_t port)

@@ -2,7 +2,8 @@
 /*
  * The tern x86 machine: main RAM (below 3 GiB at address 0, the rest
  * from 4 GiB), -smp vCPUs (the first runs, the others wait), the
- * in-kernel PIC/IOAPIC/PIT state devices when kernel-irqchip=on, a
+ * in-kernel PIC/IOAPIC/PIT state devices when kernel-irqchip=on (under
+ * tcg the userspace isa-i8259 pair and isa-pit), a
  * 16550 at 0x3f8 / IRQ 4 on -serial, isa-debugcon at 0xe9, port 0x92,
  * and -bios images ending at 1 MiB.  A reset puts the boot vCPU in real
  * mode at the reset vector f000:fff0, or where a loader asked.
@@ -19,7 +20,10 @@
 #include "hw/i386/tern.h"
 #include "hw/i386/x86-cpu.h"
 #include "hw/qdev-properties.h"
+#include "hw/intc/i8259.h"
+#include "hw/timer/i8254.h"
 #include "system/kvm.h"
+#include "system/tcg.h"
 #include "system/memory.h"
 #include "system/reset.h"
 #include "system/system.h"
@@ -91,6 +95,17 @@ static void tern_create_irqchip(void)
 {
     DeviceState *dev;
 
+    if (tcg_enabled()) {
+        /* Userspace PIC pair and PIT, with the in-kernel ones' state. */
+        dev = qdev_new(TYPE_ISA_I8259);
+        qdev_prop_set_bit(dev, "master", true);
+        qdev_realize_and_unref(dev, NULL, &error_fatal);
+        dev = qdev_new(TYPE_ISA_I8259);
+        qdev_prop_set_bit(dev, "master", false);
+        qdev_realize_and_unref(dev, NULL, &error_fatal);
+        tern_create_device(TYPE_ISA_PIT, NULL);
+        return;
+    }
     if (!kvm_enabled() || !kvm_irqchip_is_in_kernel()) {
         return;
     }

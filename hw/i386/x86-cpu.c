@@ -3,12 +3,15 @@
  * The x86 CPU object: reset to real mode, the start address a loader
  * asks for, the register dump for errors, the "cpu" migration section,
  * and the architecture half of the KVM accelerator (state get/put/reset
- * through system/kvm-x86.h).
+ * through system/kvm-x86.h).  Under tcg the interpreter runs on the same
+ * state (accel/tcg).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/i386/x86-cpu.h"
 #include "system/kvm.h"
+#include "system/tcg.h"
+#include "target/i386/interp.h"
 
 /* ------------------------------------------------------------------ */
 /* KVM: the architecture half                                          */
@@ -66,10 +69,18 @@ static void x86_cpu_reset(CPUState *cpu)
 {
     X86CPU *xcpu = X86_CPU(cpu);
 
-    /* The register values themselves are written by the accelerator. */
     xcpu->start_cs = 0xf000;
     xcpu->start_ip = 0xfff0;
     cpu->halted = 0;
+    /*
+     * The architectural RESET state, whatever the accelerator: KVM
+     * writes its own (kvm_arch_reset_vcpu) and reads it back before a
+     * save; tcg runs on this; qtest migrates it as it is.
+     */
+    x86_cpu_state_reset(&xcpu->env, xcpu->start_cs, xcpu->start_ip);
+    if (cpu->cpu_index != 0) {
+        xcpu->env.apic_base &= ~0x100ULL;     /* not the BSP */
+    }
 }
 
 static void x86_cpu_set_pc(CPUState *cpu, vaddr pc)
@@ -84,6 +95,9 @@ static void x86_cpu_set_pc(CPUState *cpu, vaddr pc)
         xcpu->start_cs = (pc >> 4) & 0xffff;
         xcpu->start_ip = pc & 0xf;
     }
+    xcpu->env.segs[X86_SEG_CS].selector = xcpu->start_cs;
+    xcpu->env.segs[X86_SEG_CS].base = (uint64_t)xcpu->start_cs << 4;
+    xcpu->env.rip = xcpu->start_ip;
 }
 
 static int64_t x86_cpu_get_arch_id(CPUState *cpu)
@@ -151,6 +165,8 @@ static void x86_cpu_realize(DeviceState *dev, Error **errp)
     x86_cpu_reset(cpu);
     if (kvm_enabled()) {
         kvm_init_vcpu(cpu, errp);
+    } else if (tcg_enabled()) {
+        tcg_init_vcpu(cpu, errp);
     }
 }
 

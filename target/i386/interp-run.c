@@ -90,6 +90,38 @@ void x86_cpu_state_reset(X86VCPUState *st, uint16_t cs, uint16_t ip)
     st->rip = ip;
 }
 
+static X86MSREntry *tsc_entry(X86VCPUState *st)
+{
+    for (uint32_t i = 0; i < st->nmsrs && i < X86_KVM_MAX_MSRS; i++) {
+        if (st->msrs[i].index == MSR_TSC) {
+            return &st->msrs[i];
+        }
+    }
+    return NULL;
+}
+
+void x86_interp_save_tsc(X86Interp *x)
+{
+    X86MSREntry *e = tsc_entry(x->st);
+
+    if (e) {
+        e->data = x->ops->host_ticks(x->opaque) + x->tsc_offset;
+    }
+}
+
+void x86_interp_load_state(X86Interp *x)
+{
+    X86MSREntry *e = tsc_entry(x->st);
+
+    if (e) {
+        x->tsc_offset = e->data - x->ops->host_ticks(x->opaque);
+    }
+    x->shutdown = false;
+    x->exc_depth = 0;
+    x->inhibit_irq = false;
+    x86_interp_flush(x);
+}
+
 /* Deliver the fault x86_raise() recorded; faults while doing so escalate. */
 static void deliver_fault(X86Interp *x)
 {

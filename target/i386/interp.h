@@ -138,6 +138,17 @@ void x86_interp_flush(X86Interp *x);
 /* Physical page @pa was written by someone else: drop its code. */
 void x86_interp_invalidate_page(X86Interp *x, uint64_t pa);
 
+/*
+ * Before the state is read (migration, dumps): put the current TSC in
+ * the state's MSR list, where the KVM vCPU keeps it too.
+ */
+void x86_interp_save_tsc(X86Interp *x);
+/*
+ * After the state was replaced (reset, incoming migration): take the
+ * TSC from the MSR list, drop every cache and a pending triple fault.
+ */
+void x86_interp_load_state(X86Interp *x);
+
 /* CPUID as the interpreter reports it (leaf @eax, subleaf @ecx). */
 void x86_interp_cpuid(uint32_t eax, uint32_t ecx, uint32_t out[4]);
 

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest memory for the tcg vCPUs.  A MemoryListener on the system address
+ * space keeps a table of its RAM ranges (guest address, host pointer,
+ * ram_addr, read-only); the interpreter asks it for the host page of a
+ * guest physical address when it fills its TLB, goes to the memory API
+ * (with the BQL) for anything else, and reports each store to RAM, which
+ * sets the page's bit in the migration dirty bitmap while dirty tracking
+ * is on (precopy, postcopy, multifd and dirty-rate read those bitmaps).
+ * Port I/O goes to address_space_io, INTA to the userspace i8259.
+ */
+#include "qemu/osdep.h"
+#include "qemu/atomic.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "hw/intc/i8259.h"
+#include "system/memory.h"
+#include "system/ram_addr.h"
+#include "tcg-accel.h"
+
+typedef struct TCGRamRange {
+    hwaddr gpa;
+    uint64_t size;
+    uint8_t *host;
+    ram_addr_t ram_addr;
+    bool readonly;
+} TCGRamRange;
+
+/*
+ * The table is rebuilt under the BQL (listener callbacks) and read by
+ * vCPU threads that do not hold it: the lock is held only around those
+ * short lookups and swaps.
+ */
+static QemuMutex map_lock;
+static GArray *map;             /* TCGRamRange, any order */
+static unsigned map_gen;
+
+unsigned tcg_memory_map_gen(void)
+{
+    return qatomic_read(&map_gen);
+}
+
+static void map_changed(void)
+{
+    CPUState *cpu;
+
+    qatomic_inc(&map_gen);
+    /* vCPUs look at the generation between time slices: make it soon. */
+    CPU_FOREACH(cpu) {
+        if (cpu->accel) {
+            qatomic_set(&cpu->accel->interp.exit_request, 1);
+        }
+    }
+}
+
+static void tcg_region_add(MemoryListener *listener,
+                           MemoryRegionSection *section)
+{
+    TCGRamRange r;
+
+    if (!memory_region_is_ram(section->mr)) {
+        return;     /* MMIO: through the memory API */
+    }
+    r.gpa = section->offset_within_address_space;
+    r.size = section->size;
+    r.host = (uint8_t *)memory_region_get_ram_ptr(section->mr) +
+             section->offset_within_region;
+    r.ram_addr = memory_region_get_ram_addr(section->mr) +
+                 section->offset_within_region;
+    r.readonly = section->readonly || memory_region_is_rom(section->mr);
+    qemu_mutex_lock(&map_lock);
+    g_array_append_val(map, r);
+    qemu_mutex_unlock(&map_lock);
+    map_changed();
+}
+
+static void tcg_region_del(MemoryListener *listener,
+                           MemoryRegionSection *section)
+{
+    hwaddr gpa = section->offset_within_address_space;
+
+    qemu_mutex_lock(&map_lock);
+    for (guint i = 0; i < map->len; i++) {
+        TCGRamRange *r = &g_array_index(map, TCGRamRange, i);
+
+        if (r->gpa == gpa && r->size == section->size) {
+            g_array_remove_index_fast(map, i);
+            break;
+        }
+    }
+    qemu_mutex_unlock(&map_lock);
+    map_changed();
+}
+
+static MemoryListener tcg_memory_listener = {
+    .name = "tcg",
+    .region_add = tcg_region_add,
+    .region_del = tcg_region_del,
+    .priority = 10,
+};
+
+void tcg_memory_listener_register(void)
+{
+    qemu_mutex_init(&map_lock);
+    map = g_array_new(false, false, sizeof(TCGRamRange));
+    memory_listener_register(&tcg_memory_listener, &address_space_memory);
+}
+
+/* ------------------------------------------------------------------ */
+/* X86InterpOps                                                        */
+
+static uint8_t *tcg_ram_ptr(void *opaque, uint64_t pa, bool write,
+                            uint64_t *ram_addr)
+{
+    uint8_t *host = NULL;
+
+    qemu_mutex_lock(&map_lock);
+    for (guint i = 0; i < map->len; i++) {
+        TCGRamRange *r = &g_array_index(map, TCGRamRange, i);
+
+        if (pa - r->gpa < r->size) {
+            /* A page split between ranges goes through the memory API. */
+            if ((pa & ~0xfffULL) >= r->gpa &&
+                (pa | 0xfff) - r->gpa < r->size &&
+                !(write && r->readonly)) {
+                host = r->host + (pa - r->gpa);
+                *ram_addr = r->ram_addr + (pa - r->gpa);
+            }
+            break;
+        }
+    }
+    qemu_mutex_unlock(&map_lock);
+    return host;
+}
+
+static void tcg_mark_dirty(void *opaque, uint64_t ram_addr)
+{
+    if (qatomic_read(&global_dirty_tracking) &&
+        !cpu_physical_memory_get_dirty_flag(ram_addr,
+                                            DIRTY_MEMORY_MIGRATION)) {
+        cpu_physical_memory_set_dirty_flag(ram_addr, DIRTY_MEMORY_MIGRATION);
+    }
+}
+
+static uint64_t tcg_mmio_read(void *opaque, uint64_t pa, unsigned size)
+{
+    uint64_t v = 0;
+
+    bql_lock();
+    address_space_ld(&address_space_memory, pa, size, &v);
+    bql_unlock();
+    return v;
+}
+
+static void tcg_mmio_write(void *opaque, uint64_t pa, uint64_t v,
+                           unsigned size)
+{
+    bql_lock();
+    address_space_st(&address_space_memory, pa, size, v);
+    bql_unlock();
+}
+
+static uint32_t tcg_io_in(void *opaque, uint16_t port, unsigned size)
+{
+    uint64_t v = 0;
+
+    bql_lock();
+    /* Unassigned ports read all-ones (the memory core's rule). */
+    address_space_ld(&address_space_io, port, size, &v);
+    bql_unlock();
+    return v;
+}
+
+static void tcg_io_out(void *opaque, uint16_t port, uint32_t v,
+                       unsigned size)
+{
+    bql_lock();
+    address_space_st(&address_space_io, port, size, v);
+    bql_unlock();
+}
+
+static int tcg_irq_ack(void *opaque)
+{
+    int vec;
+
+    bql_lock();
+    vec = i8259_ack();
+    bql_unlock();
+    return vec;
+}
+
+static uint64_t tcg_host_ticks(void *opaque)
+{
+    /* The TSC counts guest time: it stops with the VM, as kvmclock. */
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+const X86InterpOps tcg_x86_ops = {
+    .ram_ptr = tcg_ram_ptr,
+    .mark_dirty = tcg_mark_dirty,
+    .mmio_read = tcg_mmio_read,
+    .mmio_write = tcg_mmio_write,
+    .io_in = tcg_io_in,
+    .io_out = tcg_io_out,
+    .irq_ack = tcg_irq_ack,
+    .host_ticks = tcg_host_ticks,
+};

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The userspace 8254 PIT ("isa-pit": ports 0x40-0x43, and 0x61 for
+ * channel 2's gate), channel 0 on ISA IRQ 0.  Its section "i8254" has
+ * the in-kernel PIT's layout (flags, then three channels of
+ * struct kvm_pit_channel_state), with count_load_time on the guest clock
+ * (QEMU_CLOCK_VIRTUAL).  Used by the tcg accelerator.
+ */
+#ifndef HW_TIMER_I8254_H
+#define HW_TIMER_I8254_H
+
+#define TYPE_ISA_PIT "isa-pit"
+#define PIT_FREQ 1193182
+
+#endif
