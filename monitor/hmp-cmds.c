@@ -39,6 +39,19 @@ static void hmp_info_status(Monitor *mon, const QDict *qdict)
     monitor_printf(mon, "\n");
 }
 
+/* QEMU's wording; under tcg or qtest KVM is present but disabled. */
+static void hmp_info_kvm(Monitor *mon, const QDict *qdict)
+{
+    g_autoptr(KvmInfo) info = qmp_query_kvm(NULL);
+
+    monitor_printf(mon, "kvm support: ");
+    if (info->present) {
+        monitor_printf(mon, "%s\n", info->enabled ? "enabled" : "disabled");
+    } else {
+        monitor_printf(mon, "not compiled\n");
+    }
+}
+
 static void hmp_stop(Monitor *mon, const QDict *qdict)
 {
     Error *err = NULL;
@@ -502,6 +515,7 @@ static const HMPCommand hmp_info_generic_cmds[] = {
     { "status", "", "", "show the current VM status (running|paused)",
       hmp_info_status },
     { "version", "", "", "show the version of QEMU", hmp_info_version },
+    { "kvm", "", "", "show KVM information", hmp_info_kvm },
     { "name", "", "", "show the current VM name", hmp_info_name },
     { "uuid", "", "", "show the current VM UUID", hmp_info_uuid },
     { "qom-tree", "path:s?", "[path]",

@@ -215,7 +215,7 @@ static void G_NORETURN help(void)
 "-machine [type=]name[,prop=value...]  (-M; -machine help lists types)\n"
 "                 memory-backend=id, dump-guest-core=on|off, mem-merge=on|off\n"
 "                 kernel-irqchip=on|off (passed to -accel kvm)\n"
-"-accel name[,prop=value...]  kvm (e.g. dirty-ring-size=N) or qtest\n"
+"-accel name[,prop=value...]  kvm (e.g. dirty-ring-size=N), tcg or qtest\n"
 "-m [size=]megs[,slots=n,maxmem=size]  RAM (default: the machine's)\n"
 "-smp [cpus=]n[,maxcpus=n][,sockets=n][,cores=n][,threads=n]\n"
 "-bios file       firmware image\n"
@@ -275,6 +275,7 @@ static void opt_accel(const char *arg)
             printf("kvm\n");
         }
         printf("qtest\n");
+        printf("tcg\n");
         exit(EXIT_SUCCESS);
     }
 }
@@ -941,14 +942,15 @@ static const char *choose_accel(MachineState *ms, QemuOpts **opts)
         return "kvm";
     }
     /*
-     * Only a machine with CPUs loses anything without KVM: "-M none"
-     * runs no guest code under any accelerator, so nothing is said.
+     * A machine with CPUs runs its guest in the interpreter; "-M none"
+     * runs no guest code under any accelerator and stays on qtest.
      */
-    if (MACHINE_GET_CLASS(ms)->default_cpu_type) {
-        info_report("KVM is not available (%s); using the qtest "
-                    "accelerator: no guest code will run",
+    if (MACHINE_GET_CLASS(ms)->default_cpu_type && accel_find("tcg")) {
+        info_report("KVM is not available (%s); using the tcg "
+                    "accelerator (the x86 interpreter)",
                     kvm_hidden_by_env() ? "hidden by " KVM_HIDE_ENV
                                         : "/dev/kvm cannot be opened");
+        return "tcg";
     }
     return "qtest";
 }
@@ -996,6 +998,27 @@ static int collect_accel_opts(void *opaque, QemuOpts *opts, Error **errp)
     return 0;
 }
 
+/* -machine accel=kvm:tcg: each name in turn until one initialises. */
+static void configure_accelerator_list(MachineState *ms, const char *list)
+{
+    g_auto(GStrv) names = g_strsplit(list, ":", 0);
+    Error *err = NULL;
+
+    for (int i = 0; names[i]; i++) {
+        if (try_accelerator(ms, names[i], NULL, &err)) {
+            return;
+        }
+        if (!names[i + 1]) {
+            error_report("-machine accel=%s: failed to initialize %s: %s",
+                         list, names[i], error_get_pretty(err));
+            exit(EXIT_FAILURE);
+        }
+        warn_report("-machine accel=%s: %s; trying the next accelerator",
+                    list, error_get_pretty(err));
+        g_clear_pointer(&err, error_free);
+    }
+}
+
 /*
  * Several -accel options are tried in order until one initialises, as
  * in QEMU ("-accel kvm -accel qtest": KVM where it works, else qtest).
@@ -1007,6 +1030,10 @@ static void configure_accelerator(MachineState *ms)
     const char *name = choose_accel(ms, &opts);
     Error *err = NULL;
 
+    if (!opts && name && strchr(name, ':')) {
+        configure_accelerator_list(ms, name);
+        return;
+    }
     qemu_opts_foreach(&qemu_accel_opts, collect_accel_opts, all, NULL);
     for (guint i = 0;; i++) {
         if (!name) {

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The test guest (tests/migration-guest) on tern-system-x86_64 with
- * -accel kvm, driven through QMP and the qtest protocol (which works
- * beside KVM): the serial log fills with 'B's, guest memory shows the
- * a-b pattern matching the pass count, stop/cont freeze and resume the
- * guest, -smp and kernel-irqchip=off boot too, and the IRET guest ends
- * in the internal-error run state instead of a hang.  Every test skips
- * without /dev/kvm.  Waits are bounded and generous; nothing is timed.
+ * -accel kvm and with -accel tcg (the interpreter), driven through QMP
+ * and the qtest protocol (which works beside either): the serial log
+ * fills with 'B's, guest memory shows the a-b pattern matching the pass
+ * count, stop/cont freeze and resume the guest, -smp (and for KVM
+ * kernel-irqchip=off) boot too; the IRET guest ends in the
+ * internal-error run state on kvm_pvm instead of a hang, and under tcg
+ * runs its IRET and halts.  The kvm cases skip without /dev/kvm.  Waits
+ * are bounded and generous; nothing is timed.
  */
 #include "qemu/osdep.h"
 #include "libqtest.h"
@@ -29,11 +31,12 @@ static const char *guest_dir(void)
     return g_getenv("TERN_GUEST_DIR");
 }
 
-static bool kvm_ok(void)
+/* @accel ("kvm" or "tcg", maybe with properties) can run here. */
+static bool accel_ok(const char *accel)
 {
     const char *why;
 
-    if (!qtest_kvm_usable(&why)) {
+    if (g_str_has_prefix(accel, "kvm") && !qtest_kvm_usable(&why)) {
         g_test_skip(why);
         return false;
     }
@@ -82,8 +85,7 @@ static GuestVM *guest_start(const char *image, bool patch,
     img = patched_image(vm->dir, image, patch);
     vm->qts = qtest_initf("-accel %s -M tern -m 64M -serial file:%s "
                           "-device loader,file=%s,addr=0x7c00,cpu-num=0 %s",
-                          accel ? accel : "kvm", vm->serial, img,
-                          extra ? extra : "");
+                          accel, vm->serial, img, extra ? extra : "");
     return vm;
 }
 
@@ -178,17 +180,18 @@ static void check_pattern(const uint8_t *b, unsigned passes)
     g_assert(b[0] == n || b[0] == (uint8_t)(n + 1));
 }
 
-static void test_boot_pattern(void)
+static void test_boot_pattern(const void *data)
 {
+    const char *accel = data;
     g_autofree uint8_t *bytes = g_malloc(GUEST_PAGES);
     g_autofree char *s = NULL;
     g_autofree char *status = NULL;
     GuestVM *vm;
 
-    if (!kvm_ok()) {
+    if (!accel_ok(accel)) {
         return;
     }
-    vm = guest_start("guest.img", true, NULL, NULL);
+    vm = guest_start("guest.img", true, accel, NULL);
     g_free(wait_serial(vm, 3));
     status = query_status(vm);
     g_assert_cmpstr(status, ==, "running");
@@ -201,8 +204,9 @@ static void test_boot_pattern(void)
     guest_stop_vm(vm);
 }
 
-static void test_stop_cont(void)
+static void test_stop_cont(const void *data)
 {
+    const char *accel = data;
     g_autofree uint8_t *a = g_malloc(GUEST_PAGES);
     g_autofree uint8_t *b = g_malloc(GUEST_PAGES);
     g_autofree char *s1 = NULL;
@@ -211,10 +215,10 @@ static void test_stop_cont(void)
     g_autofree char *status = NULL;
     GuestVM *vm;
 
-    if (!kvm_ok()) {
+    if (!accel_ok(accel)) {
         return;
     }
-    vm = guest_start("guest.img", true, NULL, NULL);
+    vm = guest_start("guest.img", true, accel, NULL);
     g_free(wait_serial(vm, 2));
 
     qtest_qmp_assert_success(vm->qts, "{'execute': 'stop'}");
@@ -245,7 +249,7 @@ static void test_variants(const char *accel, const char *extra)
     g_autofree char *s = NULL;
     GuestVM *vm;
 
-    if (!kvm_ok()) {
+    if (!accel_ok(accel)) {
         return;
     }
     vm = guest_start("guest.img", true, accel, extra);
@@ -258,14 +262,14 @@ static void test_variants(const char *accel, const char *extra)
     guest_stop_vm(vm);
 }
 
-static void test_smp(void)
+static void test_smp(const void *data)
 {
-    test_variants(NULL, "-smp 2");
+    test_variants(data, "-smp 2");
 }
 
 static void test_no_irqchip(void)
 {
-    test_variants(NULL, "-machine kernel-irqchip=off");
+    test_variants("kvm", "-machine kernel-irqchip=off");
 }
 
 static void test_dirty_ring(void)
@@ -279,10 +283,10 @@ static void test_iret_internal_error(void)
     gint64 deadline;
     GuestVM *vm;
 
-    if (!kvm_ok()) {
+    if (!accel_ok("kvm")) {
         return;
     }
-    vm = guest_start("iret-guest.img", false, NULL, NULL);
+    vm = guest_start("iret-guest.img", false, "kvm", NULL);
     deadline = g_get_monotonic_time() + WAIT_US;
     for (;;) {
         g_autofree char *status = query_status(vm);
@@ -305,12 +309,38 @@ static void test_iret_internal_error(void)
     guest_stop_vm(vm);
 }
 
+/* The interpreter runs the protected-mode IRET, prints 'I' and halts. */
+static void test_tcg_iret(void)
+{
+    g_autofree char *s = NULL;
+    g_autofree char *status = NULL;
+    GuestVM *vm;
+
+    if (!accel_ok("tcg")) {
+        return;
+    }
+    vm = guest_start("iret-guest.img", false, "tcg", NULL);
+    s = wait_serial(vm, 1);
+    g_assert_cmpstr(s, ==, "I");
+    status = query_status(vm);
+    g_assert_cmpstr(status, ==, "running");     /* halted, not failed */
+    g_usleep(100 * 1000);
+    g_free(s);
+    s = serial_text(vm);
+    g_assert_cmpstr(s, ==, "I");
+    guest_stop_vm(vm);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    qtest_add_func("/kvm-guest/boot-pattern", test_boot_pattern);
-    qtest_add_func("/kvm-guest/stop-cont", test_stop_cont);
-    qtest_add_func("/kvm-guest/smp", test_smp);
+    qtest_add_data_func("/kvm-guest/boot-pattern", "kvm", test_boot_pattern);
+    qtest_add_data_func("/kvm-guest/stop-cont", "kvm", test_stop_cont);
+    qtest_add_data_func("/kvm-guest/smp", "kvm", test_smp);
+    qtest_add_data_func("/tcg-guest/boot-pattern", "tcg", test_boot_pattern);
+    qtest_add_data_func("/tcg-guest/stop-cont", "tcg", test_stop_cont);
+    qtest_add_data_func("/tcg-guest/smp", "tcg", test_smp);
+    qtest_add_func("/tcg-guest/iret", test_tcg_iret);
     qtest_add_func("/kvm-guest/kernel-irqchip-off", test_no_irqchip);
     qtest_add_func("/kvm-guest/dirty-ring", test_dirty_ring);
     qtest_add_func("/kvm-guest/iret-internal-error",
