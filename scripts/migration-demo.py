@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Live-migrate a running VM between two local Tern processes.
 
-With a usable /dev/kvm the source runs the test guest (tests/migration-guest)
-under KVM: it increments one byte per page of a 1..25 MiB range and prints
-'B' on its serial port after each pass.  Without KVM the source runs on the
-qtest accelerator and this script writes a memory pattern into it through
-the qtest protocol.  The destination listens on TCP port 0 (migrate-incoming
+The source runs the test guest (tests/migration-guest) under KVM when
+/dev/kvm is usable, else under the tcg accelerator (Tern's x86
+interpreter): it increments one byte per page of a 1..25 MiB range and
+prints 'B' on its serial port after each pass.  With --mode qtest (or
+when the guest image is not built) the source runs on the qtest
+accelerator and this script writes a memory pattern into it through the
+qtest protocol.  The destination listens on TCP port 0 (migrate-incoming
 after -incoming defer); the script migrates, prints progress once a second
 and the final statistics, checks the destination, and prints PASS or FAIL.
 Standard library only.
@@ -86,10 +88,10 @@ class Demo:
         open(out, 'wb').write(data)
         return out
 
-    def start_kvm_source(self, img):
+    def start_guest_source(self, img, accel):
         self.src_serial = os.path.join(self.dir, 'src-serial.log')
         self.dst_serial = os.path.join(self.dir, 'dst-serial.log')
-        args = ['-M', self.a.machine or 'tern', '-accel', 'kvm',
+        args = ['-M', self.a.machine or 'tern', '-accel', accel,
                 '-m', self.a.mem, '-serial', 'file:' + self.src_serial,
                 '-device', 'loader,file=%s,addr=0x7c00,force-raw=on' % img]
         return self.start('source', args, qtest=False)
@@ -146,21 +148,31 @@ class Demo:
 
     def run(self):
         a = self.a
-        kvm = a.mode == 'kvm' or (a.mode == 'auto' and kvm_usable())
+        if a.mode == 'auto':
+            accel = 'kvm' if kvm_usable() else 'tcg'
+        else:
+            accel = a.mode
+        # "kvm" here names whether a guest runs (under KVM or tcg).
+        kvm = accel != 'qtest'
         img = self.guest_image() if kvm else None
         if kvm and img is None:
-            if a.mode == 'kvm':
+            if a.mode != 'auto':
                 raise VMError('the test guest image is not built')
             kvm = False
+            accel = 'qtest'
         print('== Tern live migration demo: %s source, %s RAM'
-              % ('KVM guest' if kvm else 'qtest (no KVM)', a.mem))
+              % ({'kvm': 'KVM guest',
+                  'tcg': 'tcg guest (x86 interpreter, no KVM)'}.get(
+                      accel, 'qtest (no guest)'), a.mem))
         print('   binary: %s' % a.binary)
 
-        src = self.start_kvm_source(img) if kvm else self.start_qtest_source()
+        src = self.start_guest_source(img, accel) if kvm else \
+            self.start_qtest_source()
         dst_args = ['-M', a.machine or ('tern' if kvm else 'none'),
                     '-m', a.mem, '-incoming', 'defer']
         if kvm:
-            dst_args += ['-accel', 'kvm', '-serial', 'file:' + self.dst_serial]
+            dst_args += ['-accel', accel, '-serial',
+                         'file:' + self.dst_serial]
         dst = self.start('destination', dst_args, qtest=True)
 
         if kvm:
@@ -295,10 +307,10 @@ def main():
     p.add_argument('--build-dir', default='build')
     p.add_argument('--binary', help='VMM binary (default: '
                    'BUILD/tern-system-x86_64)')
-    p.add_argument('--mode', choices=('auto', 'kvm', 'qtest'),
+    p.add_argument('--mode', choices=('auto', 'kvm', 'tcg', 'qtest'),
                    default='auto')
-    p.add_argument('--machine', help='machine type (default tern with KVM, '
-                   'none with qtest)')
+    p.add_argument('--machine', help='machine type (default tern with a '
+                   'guest, none with qtest)')
     p.add_argument('--mem', default='256M')
     p.add_argument('--bandwidth', type=int, default=128,
                    help='max-bandwidth in MiB/s (default 128)')

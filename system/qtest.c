@@ -560,7 +560,11 @@ void qtest_server_init(const char *qtest_chrdev, const char *qtest_log,
     if (!qemu_chr_fe_init(&qtest_chr, chr, errp)) {
         return;
     }
-    qtest_install_clock();
+    /*
+     * The virtual clock is the protocol's only under the qtest
+     * accelerator (system/accel.c installs it); beside kvm or tcg the
+     * guest's timers keep real time.
+     */
     qtest_on = true;
     qemu_chr_fe_set_handlers(&qtest_chr, qtest_can_read, qtest_read,
                              qtest_event, NULL, &qtest_chr, NULL, true);

@@ -2,8 +2,10 @@
 /*
  * Guest memory for the tcg vCPUs.  A MemoryListener on the system address
  * space keeps a table of its RAM ranges (guest address, host pointer,
- * ram_addr, read-only); the interpreter asks it for the host page of a
- * guest physical address when it fills its TLB, goes to the memory API
+ * ram_addr, read-only); the interpreter asks it for the range of a guest
+ * physical address when its own last range does not hold it (a change
+ * of the map makes every vCPU flush before its next slice), goes to the
+ * memory API
  * (with the BQL) for anything else, and reports each store to RAM, which
  * sets the page's bit in the migration dirty bitmap while dirty tracking
  * is on (precopy, postcopy, multifd and dirty-rate read those bitmaps).
@@ -109,28 +111,25 @@ void tcg_memory_listener_register(void)
 /* ------------------------------------------------------------------ */
 /* X86InterpOps                                                        */
 
-static uint8_t *tcg_ram_ptr(void *opaque, uint64_t pa, bool write,
-                            uint64_t *ram_addr)
+static bool tcg_ram_range(void *opaque, uint64_t pa, X86RamRange *out)
 {
-    uint8_t *host = NULL;
+    bool found = false;
 
     qemu_mutex_lock(&map_lock);
     for (guint i = 0; i < map->len; i++) {
         TCGRamRange *r = &g_array_index(map, TCGRamRange, i);
 
         if (pa - r->gpa < r->size) {
-            /* A page split between ranges goes through the memory API. */
-            if ((pa & ~0xfffULL) >= r->gpa &&
-                (pa | 0xfff) - r->gpa < r->size &&
-                !(write && r->readonly)) {
-                host = r->host + (pa - r->gpa);
-                *ram_addr = r->ram_addr + (pa - r->gpa);
-            }
+            *out = (X86RamRange) {
+                .start = r->gpa, .size = r->size, .host = r->host,
+                .ram_addr = r->ram_addr, .readonly = r->readonly,
+            };
+            found = true;
             break;
         }
     }
     qemu_mutex_unlock(&map_lock);
-    return host;
+    return found;
 }
 
 static void tcg_mark_dirty(void *opaque, uint64_t ram_addr)
@@ -196,7 +195,7 @@ static uint64_t tcg_host_ticks(void *opaque)
 }
 
 const X86InterpOps tcg_x86_ops = {
-    .ram_ptr = tcg_ram_ptr,
+    .ram_range = tcg_ram_range,
     .mark_dirty = tcg_mark_dirty,
     .mmio_read = tcg_mmio_read,
     .mmio_write = tcg_mmio_write,

@@ -21,6 +21,7 @@
 #include "hw/i386/x86-cpu.h"
 #include "hw/qdev-properties.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic-state.h"
 #include "hw/timer/i8254.h"
 #include "system/kvm.h"
 #include "system/tcg.h"
@@ -103,6 +104,7 @@ static void tern_create_irqchip(void)
         dev = qdev_new(TYPE_ISA_I8259);
         qdev_prop_set_bit(dev, "master", false);
         qdev_realize_and_unref(dev, NULL, &error_fatal);
+        tern_create_device(TYPE_TCG_IOAPIC, NULL);
         tern_create_device(TYPE_ISA_PIT, NULL);
         return;
     }

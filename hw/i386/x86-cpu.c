@@ -190,6 +190,19 @@ static bool x86_cpu_pre_load(void *opaque, Error **errp)
 
 static bool x86_cpu_post_load(void *opaque, int version_id, Error **errp)
 {
+    X86CPU *xcpu = opaque;
+
+    /*
+     * tcg has no local APIC: the KVM vCPU's page is carried along (for a
+     * later migration back), but a guest that enabled its APIC needs it.
+     */
+    if (tcg_enabled() && xcpu->env.has_lapic &&
+        (xcpu->env.lapic[0xf0 + 1] & 1)) {
+        error_setg(errp, "cpu %d: the guest enabled its local APIC (SVR "
+                   "bit 8), which tcg does not emulate",
+                   CPU(xcpu)->cpu_index);
+        return false;
+    }
     /* Write it to KVM now, so a later fetch cannot lose it. */
     cpu_synchronize_post_init(opaque);
     return true;

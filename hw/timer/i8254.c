@@ -51,6 +51,16 @@ struct PITState {
     int irq_level;
 };
 
+/* Set by the "kvmclock" section of an incoming stream, used once. */
+static bool incoming_clock_valid;
+static int64_t incoming_clock;
+
+void i8254_set_incoming_clock(int64_t clock)
+{
+    incoming_clock = clock;
+    incoming_clock_valid = true;
+}
+
 static int64_t now_ns(void)
 {
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
@@ -399,7 +409,12 @@ static void pit_unrealize(DeviceState *dev)
 static bool pit_post_load(void *opaque, int version_id, Error **errp)
 {
     PITState *s = opaque;
+    int64_t shift = incoming_clock_valid ? now_ns() - incoming_clock : 0;
 
+    incoming_clock_valid = false;
+    for (int i = 0; i < 3; i++) {
+        s->channels[i].count_load_time += shift;
+    }
     for (int i = 0; i < 3; i++) {
         PITChannel *c = &s->channels[i];
 

@@ -112,6 +112,7 @@ void x86_set_rm(X86Interp *x, const X86Insn *in, int size, uint64_t v,
 typedef struct RMW {
     uint64_t ea;
     int seg;
+    bool write;     /* set by the caller: a store will follow */
 } RMW;
 
 static uint64_t rmw_read(X86Interp *x, const X86Insn *in, int size,
@@ -122,7 +123,8 @@ static uint64_t rmw_read(X86Interp *x, const X86Insn *in, int size,
     }
     r->seg = x86_ea_seg(in);
     r->ea = x86_ea(x, in, next);
-    return x86_ld(x, r->seg, r->ea, size);
+    return r->write ? x86_ld_rmw(x, r->seg, r->ea, size) :
+                      x86_ld(x, r->seg, r->ea, size);
 }
 
 static void rmw_write(X86Interp *x, const X86Insn *in, int size,
@@ -275,7 +277,7 @@ static void exec_grp3(X86Interp *x, const X86Insn *in, uint64_t next)
     int size = bsize(in);
     int op = in->reg & 7;
     uint64_t v;
-    RMW r;
+    RMW r = { .write = true };
 
     switch (op) {
     case 0:
@@ -306,7 +308,7 @@ static void exec_grp5(X86Interp *x, const X86Insn *in, uint64_t next)
     int size = bsize(in);
     int op = in->reg & 7;
     uint64_t v;
-    RMW r;
+    RMW r = { .write = true };
 
     switch (op) {
     case 0:
@@ -407,7 +409,7 @@ void x86_exec(X86Interp *x, const X86Insn *in)
     uint64_t next = st->rip + in->len;
     int opc = in->opc, size = in->opsize;
     uint64_t v, w;
-    RMW r;
+    RMW r = { .write = true };
 
     if (in->mode != 8) {
         next &= size_mask(in->mode);
@@ -427,6 +429,7 @@ void x86_exec(X86Interp *x, const X86Insn *in)
         case 0:
         case 1:
             check_lock(x, in, op != ALU_CMP);
+            r.write = op != ALU_CMP;
             v = rmw_read(x, in, size, next, &r);
             w = x86_get_reg(x, in->reg, size, rex_any(in));
             v = x86_alu(x, op, v, w, size);
@@ -556,6 +559,7 @@ void x86_exec(X86Interp *x, const X86Insn *in)
 
         size = bsize(in);
         check_lock(x, in, op != ALU_CMP);
+        r.write = op != ALU_CMP;
         v = rmw_read(x, in, size, next, &r);
         v = x86_alu(x, op, v, in->imm, size);
         if (op != ALU_CMP) {

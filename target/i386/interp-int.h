@@ -176,6 +176,8 @@ uint64_t x86_seg_lin(X86Interp *x, int seg, uint64_t off, int size,
                      int acc);
 uint64_t x86_ld(X86Interp *x, int seg, uint64_t off, int size);
 void x86_st(X86Interp *x, int seg, uint64_t off, int size, uint64_t v);
+/* A load that a store to the same place follows (write checks first). */
+uint64_t x86_ld_rmw(X86Interp *x, int seg, uint64_t off, int size);
 /* Supervisor (implicit) accesses: descriptor tables, TSS. */
 uint64_t x86_ld_sys(X86Interp *x, uint64_t lin, int size);
 void x86_st_sys(X86Interp *x, uint64_t lin, int size, uint64_t v);

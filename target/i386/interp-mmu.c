@@ -32,6 +32,8 @@ struct X86CodePage {
 
 static void code_invalidate(X86Interp *x, uint64_t ppage)
 {
+    x->fetch_vpage = 1;
+    x->fetch_cp = NULL;
     if (x->code_pages && g_hash_table_remove(x->code_pages, &ppage)) {
         trace_x86_interp_code_invalidate(ppage);
         if (x->last_code_page == ppage) {
@@ -41,10 +43,46 @@ static void code_invalidate(X86Interp *x, uint64_t ppage)
     }
 }
 
+/*
+ * Host pointer of guest physical @pa when its whole page is RAM (and
+ * writable, for @write), with its ram_addr; NULL for anything else.
+ */
+static uint8_t *ram_lookup(X86Interp *x, uint64_t pa, bool write,
+                           uint64_t *ram_addr)
+{
+    X86RamRange *r = &x->ram_cache;
+    uint64_t page = pa & ~0xfffULL;
+
+    if (page - r->start >= r->size || (page | 0xfff) - r->start >= r->size) {
+        X86RamRange n;
+
+        if (!x->ops->ram_range(x->opaque, pa, &n)) {
+            return NULL;
+        }
+        *r = n;
+        if (page - r->start >= r->size ||
+            (page | 0xfff) - r->start >= r->size) {
+            return NULL;    /* a page split between ranges */
+        }
+    }
+    if (write && r->readonly) {
+        return NULL;
+    }
+    *ram_addr = r->ram_addr + (pa - r->start);
+    return r->host + (pa - r->start);
+}
+
+static bool code_maybe(X86Interp *x, uint64_t ppage)
+{
+    uint64_t b = (ppage >> 12) & 0xffff;
+
+    return x->code_bloom[b / 64] & (1ULL << (b % 64));
+}
+
 static uint64_t phys_ld(X86Interp *x, uint64_t pa, int size)
 {
     uint64_t ra;
-    uint8_t *p = x->ops->ram_ptr(x->opaque, pa, false, &ra);
+    uint8_t *p = ram_lookup(x, pa, false, &ra);
     uint64_t v = 0;
 
     if (p && (pa & 0xfff) + size <= 0x1000) {
@@ -63,10 +101,12 @@ static uint64_t phys_ld(X86Interp *x, uint64_t pa, int size)
 static void phys_st(X86Interp *x, uint64_t pa, int size, uint64_t v)
 {
     uint64_t ra;
-    uint8_t *p = x->ops->ram_ptr(x->opaque, pa, true, &ra);
+    uint8_t *p = ram_lookup(x, pa, true, &ra);
 
     if (p && (pa & 0xfff) + size <= 0x1000) {
-        code_invalidate(x, pa & ~0xfffULL);
+        if (code_maybe(x, pa & ~0xfffULL)) {
+            code_invalidate(x, pa & ~0xfffULL);
+        }
         memcpy(p, &v, size);
         x->ops->mark_dirty(x->opaque, ra & ~0xfffULL);
         return;
@@ -189,6 +229,8 @@ static uint64_t walk(X86Interp *x, uint64_t lin, int acc, bool user,
 
 void x86_tlb_flush(X86Interp *x)
 {
+    x->fetch_vpage = 1;
+    x->fetch_cp = NULL;
     for (int u = 0; u < 2; u++) {
         for (int i = 0; i < X86_TLB_SIZE; i++) {
             X86TLBEntry *e = &x->tlb[u][i];
@@ -211,8 +253,9 @@ static X86TLBEntry *tlb_fill(X86Interp *x, uint64_t lin, int acc, bool user)
     bool wr;
     uint64_t pa = walk(x, lin, acc, user, &wr);
     uint64_t ppage = pa & ~0xfffULL;
-    uint64_t ra, wra;
-    uint8_t *host = x->ops->ram_ptr(x->opaque, ppage, false, &ra);
+    uint64_t ra = 0;
+    uint8_t *host = ram_lookup(x, ppage, false, &ra);
+    bool ram_wr = host && !x->ram_cache.readonly;
 
     if (e->ppage != ppage || e->host != host) {
         e->vpage_read = e->vpage_write = e->vpage_exec = 1;
@@ -225,9 +268,9 @@ static X86TLBEntry *tlb_fill(X86Interp *x, uint64_t lin, int acc, bool user)
         e->vpage_exec = vpage;
     }
     /* Writes to a page with decoded code take the slow path. */
-    if (wr && host &&
-        x->ops->ram_ptr(x->opaque, ppage, true, &wra) == host &&
-        !(x->code_pages && g_hash_table_contains(x->code_pages, &ppage))) {
+    if (wr && ram_wr &&
+        !(code_maybe(x, ppage) &&
+          g_hash_table_contains(x->code_pages, &ppage))) {
         e->vpage_write = vpage;
     } else {
         e->vpage_write = 1;
@@ -364,6 +407,24 @@ uint64_t x86_ld(X86Interp *x, int seg, uint64_t off, int size)
     return x86_ld_lin(x, lin, size, ACC_READ, x86_cpl(x) == 3);
 }
 
+uint64_t x86_ld_rmw(X86Interp *x, int seg, uint64_t off, int size)
+{
+    uint64_t lin = x86_seg_lin(x, seg, off, size, ACC_WRITE);
+    bool user = x86_cpl(x) == 3;
+    uint8_t *host;
+    uint64_t ra, v = 0;
+
+    if ((lin & 0xfff) + size <= 0x1000) {
+        /* Checked (and the TLB filled) for the write that follows. */
+        translate(x, lin, ACC_WRITE, user, &host, &ra);
+        if (host) {
+            memcpy(&v, host, size);
+            return v;
+        }
+    }
+    return x86_ld_lin(x, lin, size, ACC_READ, user);
+}
+
 void x86_st(X86Interp *x, int seg, uint64_t off, int size, uint64_t v)
 {
     uint64_t lin = x86_seg_lin(x, seg, off, size, ACC_WRITE);
@@ -397,6 +458,8 @@ void x86_interp_flush(X86Interp *x)
     }
     x->last_code = NULL;
     x->last_code_page = 1;
+    memset(x->code_bloom, 0, sizeof(x->code_bloom));
+    memset(&x->ram_cache, 0, sizeof(x->ram_cache));
 }
 
 void x86_interp_invalidate_page(X86Interp *x, uint64_t pa)
@@ -416,6 +479,8 @@ static X86CodePage *code_page_get(X86Interp *x, uint64_t ppage)
         cp = g_new0(X86CodePage, 1);
         cp->ppage = ppage;
         g_hash_table_insert(x->code_pages, &cp->ppage, cp);
+        x->code_bloom[((ppage >> 12) & 0xffff) / 64] |=
+            1ULL << (((ppage >> 12) & 0xffff) % 64);
         /* Writes to this page must now take the slow path. */
         for (int u = 0; u < 2; u++) {
             for (int i = 0; i < X86_TLB_SIZE; i++) {
@@ -443,8 +508,26 @@ void x86_fetch_insn(X86Interp *x, X86Insn *insn)
 {
     int mode = x86_code_size(x);
     bool user = x86_cpl(x) == 3;
-    uint64_t lin = x86_seg_lin(x, X86_SEG_CS, x->st->rip, 1, ACC_EXEC);
+    const X86Segment *cs = &x->st->segs[X86_SEG_CS];
+    uint64_t rip = x->st->rip;
+    uint64_t lin;
     uint8_t *host;
+
+    /* Same page, mode and privilege as the last fetch, well in CS. */
+    if (mode == 8 || rip + 15 <= cs->limit) {
+        lin = mode == 8 ? rip : (cs->base + rip) & 0xffffffffULL;
+        if ((lin & ~0xfffULL) == x->fetch_vpage && x->fetch_cp &&
+            x->fetch_mode == mode && x->fetch_user == user) {
+            unsigned o = lin & 0xfff;
+            X86Insn *s = &x->fetch_cp->slot[o % CODE_SLOTS];
+
+            if (s->valid && s->tag == o && s->mode == mode) {
+                *insn = *s;
+                return;
+            }
+        }
+    }
+    lin = x86_seg_lin(x, X86_SEG_CS, rip, 1, ACC_EXEC);
     uint64_t ra;
     uint64_t pa = translate(x, lin, ACC_EXEC, user, &host, &ra);
     unsigned off = pa & 0xfff;
@@ -462,6 +545,10 @@ void x86_fetch_insn(X86Interp *x, X86Insn *insn)
         return;
     }
     cp = code_page_get(x, pa & ~0xfffULL);
+    x->fetch_vpage = lin & ~0xfffULL;
+    x->fetch_cp = cp;
+    x->fetch_mode = mode;
+    x->fetch_user = user;
     slot = &cp->slot[off % CODE_SLOTS];
     if (slot->valid && slot->tag == off && slot->mode == mode) {
         *insn = *slot;

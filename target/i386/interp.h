@@ -13,15 +13,23 @@
 #include <setjmp.h>
 #include "system/kvm-x86.h"
 
+typedef struct X86RamRange {
+    uint64_t start;
+    uint64_t size;
+    uint8_t *host;
+    uint64_t ram_addr;
+    bool readonly;
+} X86RamRange;
+
 typedef struct X86InterpOps {
     /*
-     * Host pointer to the byte at guest physical @pa when it is RAM (the
-     * rest of its 4 KiB page is contiguous), NULL for MMIO / unassigned
-     * (and for ROM when @write).  *@ram_addr gets the byte's ram_addr,
-     * which mark_dirty() is given back.
+     * The RAM range holding guest physical @pa (guest start and size,
+     * host pointer and ram_addr of its start, read-only for ROM), or
+     * false for MMIO / unassigned.  The interpreter keeps the last one
+     * until x86_interp_flush(), so a range must stay valid until the
+     * caller flushes (after a change of the memory map).
      */
-    uint8_t *(*ram_ptr)(void *opaque, uint64_t pa, bool write,
-                        uint64_t *ram_addr);
+    bool (*ram_range)(void *opaque, uint64_t pa, X86RamRange *r);
     /* A guest store went to the RAM page at @ram_addr (dirty bitmap). */
     void (*mark_dirty)(void *opaque, uint64_t ram_addr);
     uint64_t (*mmio_read)(void *opaque, uint64_t pa, unsigned size);
@@ -106,9 +114,17 @@ typedef struct X86Interp {
     bool shutdown;          /* triple fault */
     bool inhibit_irq;       /* one instruction after STI / MOV SS */
     X86TLBEntry tlb[2][X86_TLB_SIZE];   /* [user][index] */
+    X86RamRange ram_cache;  /* the last RAM range looked up */
     GHashTable *code_pages; /* physical page -> X86CodePage */
+    /* Pages that may have decoded code: bit (page number & 0xffff). */
+    uint64_t code_bloom[1024];
     X86CodePage *last_code;
     uint64_t last_code_page;
+    /* Instruction fetch fast path: the linear page last fetched from. */
+    uint64_t fetch_vpage;
+    X86CodePage *fetch_cp;
+    uint8_t fetch_mode;
+    bool fetch_user;
 } X86Interp;
 
 /* Bind @x to @st (the registers live there) and empty its caches. */

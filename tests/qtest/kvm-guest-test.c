@@ -309,6 +309,40 @@ static void test_iret_internal_error(void)
     guest_stop_vm(vm);
 }
 
+/*
+ * The 64-bit guest under tcg: long mode with 4-level paging, the PIT's
+ * interrupts counted at 0x5000 while the page loop runs.
+ */
+static void test_tcg_guest64(void)
+{
+    g_autofree uint8_t *bytes = g_malloc(GUEST_PAGES);
+    g_autofree char *s = NULL;
+    g_autofree char *mid = NULL;
+    uint64_t t1, t2;
+    GuestVM *vm;
+
+    if (!accel_ok("tcg")) {
+        return;
+    }
+    vm = guest_start("guest64.img", true, "tcg", NULL);
+    g_free(wait_serial(vm, 3));
+    t1 = qtest_readq(vm->qts, 0x5000);
+    mid = serial_text(vm);
+    g_free(wait_serial(vm, strlen(mid) + 3));
+    t2 = qtest_readq(vm->qts, 0x5000);
+    g_test_message("timer interrupts: %" PRIu64 " then %" PRIu64, t1, t2);
+    g_assert_cmpuint(t2, >, t1);
+    qtest_qmp_assert_success(vm->qts, "{'execute': 'stop'}");
+    s = serial_text(vm);
+    assert_all_b(s);
+    read_pattern(vm, bytes);
+    check_pattern(bytes, strlen(s));
+    /* The CPU set the accessed bits of the tables it walked. */
+    g_assert_cmphex(qtest_readq(vm->qts, 0x1000) & 0x20, ==, 0x20);
+    g_assert_cmphex(qtest_readq(vm->qts, 0x3000) & 0x20, ==, 0x20);
+    guest_stop_vm(vm);
+}
+
 /* The interpreter runs the protected-mode IRET, prints 'I' and halts. */
 static void test_tcg_iret(void)
 {
@@ -341,6 +375,7 @@ int main(int argc, char **argv)
     qtest_add_data_func("/tcg-guest/stop-cont", "tcg", test_stop_cont);
     qtest_add_data_func("/tcg-guest/smp", "tcg", test_smp);
     qtest_add_func("/tcg-guest/iret", test_tcg_iret);
+    qtest_add_func("/tcg-guest/guest64", test_tcg_guest64);
     qtest_add_func("/kvm-guest/kernel-irqchip-off", test_no_irqchip);
     qtest_add_func("/kvm-guest/dirty-ring", test_dirty_ring);
     qtest_add_func("/kvm-guest/iret-internal-error",

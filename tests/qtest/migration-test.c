@@ -1196,11 +1196,13 @@ static void test_big_ram(void)
     migrate_end(from, to);
 }
 
-/* ------------------------------------------------------------ KVM */
+/* ------------------------------------------------- running guests */
 
-static bool kvm_guest_ok(void)
+/* The test guest can run under @accel (and @accel_dst) here. */
+static bool guest_ok(const char *accel, const char *accel_dst)
 {
-    if (!mig_have_kvm()) {
+    if ((!strcmp(accel, "kvm") || !strcmp(accel_dst, "kvm")) &&
+        !mig_have_kvm()) {
         g_test_skip(mig_no_kvm_reason());
         return false;
     }
@@ -1215,11 +1217,13 @@ static bool kvm_guest_ok(void)
     return true;
 }
 
-/* Migrate a running guest from @from to a new target; returns it. */
-static QTestState *kvm_hop(QTestState *from, const char *sockname)
+/* Migrate a running guest from @from to a new target under @accel. */
+static QTestState *guest_hop(QTestState *from, const char *sockname,
+                             const char *accel)
 {
     MigrateStart args = {
         .machine = "tern", .mem = "64M", .guest = true, .only_target = true,
+        .accel = accel,
     };
     g_autofree char *sock = tmp_path(sockname);
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
@@ -1250,9 +1254,11 @@ static QTestState *kvm_hop(QTestState *from, const char *sockname)
     return to;
 }
 
-static QTestState *kvm_source(void)
+static QTestState *guest_source(const char *accel)
 {
-    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true };
+    MigrateStart args = {
+        .machine = "tern", .mem = "64M", .guest = true, .accel = accel,
+    };
     QTestState *from, *unused;
     gint64 t0 = g_get_monotonic_time();
 
@@ -1265,16 +1271,18 @@ static QTestState *kvm_source(void)
     return from;
 }
 
-static void test_kvm_guest(void)
+/* @data: "SRC>DST" accelerators. */
+static void test_guest(const void *data)
 {
+    g_auto(GStrv) acc = g_strsplit(data, ">", 2);
     QTestState *from, *to;
     size_t n;
 
-    if (!kvm_guest_ok()) {
+    if (!guest_ok(acc[0], acc[1])) {
         return;
     }
-    from = kvm_source();
-    to = kvm_hop(from, "kvm.sock");
+    from = guest_source(acc[0]);
+    to = guest_hop(from, "guest.sock", acc[1]);
     /* the source prints nothing more once in postmigrate */
     n = mig_serial_passes(mig_vm_serial(from));
     g_usleep(200 * 1000);
@@ -1282,16 +1290,17 @@ static void test_kvm_guest(void)
     migrate_end(from, to);
 }
 
-static void test_kvm_chain(void)
+static void test_guest_chain(const void *data)
 {
+    const char *accel = data;
     QTestState *a, *b, *c;
 
-    if (!kvm_guest_ok()) {
+    if (!guest_ok(accel, accel)) {
         return;
     }
-    a = kvm_source();
-    b = kvm_hop(a, "kvm1.sock");
-    c = kvm_hop(b, "kvm2.sock");
+    a = guest_source(accel);
+    b = guest_hop(a, "guest1.sock", accel);
+    c = guest_hop(b, "guest2.sock", accel);
     migrate_end(a, b);
     migrate_end(NULL, c);
 }
@@ -1351,8 +1360,12 @@ int main(int argc, char **argv)
 
     qtest_add_func("/migration/precopy/chain", test_chain);
     qtest_add_func("/migration/precopy/qtest/1G", test_big_ram);
-    qtest_add_func("/migration/kvm/guest", test_kvm_guest);
-    qtest_add_func("/migration/kvm/chain", test_kvm_chain);
+    qtest_add_data_func("/migration/kvm/guest", "kvm>kvm", test_guest);
+    qtest_add_data_func("/migration/kvm/chain", "kvm", test_guest_chain);
+    qtest_add_data_func("/migration/tcg/guest", "tcg>tcg", test_guest);
+    qtest_add_data_func("/migration/tcg/chain", "tcg", test_guest_chain);
+    qtest_add_data_func("/migration/tcg-kvm/guest", "tcg>kvm", test_guest);
+    qtest_add_data_func("/migration/kvm-tcg/guest", "kvm>tcg", test_guest);
 
     return g_test_run();
 }

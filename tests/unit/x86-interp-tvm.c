@@ -3,13 +3,15 @@
 #include "qemu/osdep.h"
 #include "tests/unit/x86-interp-tvm.h"
 
-static uint8_t *t_ram_ptr(void *opaque, uint64_t pa, bool write,
-                          uint64_t *ram_addr)
+static bool t_ram_range(void *opaque, uint64_t pa, X86RamRange *r)
 {
     TVM *t = opaque;
 
-    *ram_addr = pa;
-    return pa < RAM_SIZE ? t->ram + pa : NULL;
+    if (pa >= RAM_SIZE) {
+        return false;
+    }
+    *r = (X86RamRange) { .start = 0, .size = RAM_SIZE, .host = t->ram };
+    return true;
 }
 
 static void t_mark_dirty(void *opaque, uint64_t pa)
@@ -57,7 +59,7 @@ static uint64_t t_ticks(void *opaque)
 }
 
 static const X86InterpOps t_ops = {
-    .ram_ptr = t_ram_ptr,
+    .ram_range = t_ram_range,
     .mark_dirty = t_mark_dirty,
     .mmio_read = t_mmio_read,
     .mmio_write = t_mmio_write,

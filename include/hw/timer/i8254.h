@@ -12,4 +12,12 @@
 #define TYPE_ISA_PIT "isa-pit"
 #define PIT_FREQ 1193182
 
+/*
+ * The guest clock value the incoming stream's PIT times are based on
+ * (its "kvmclock" section): the next i8254 load shifts count_load_time
+ * by (QEMU_CLOCK_VIRTUAL now - @clock), so a PIT saved under KVM (times
+ * on kvmclock) or under tcg (on the virtual clock) keeps its phase.
+ */
+void i8254_set_incoming_clock(int64_t clock);
+
 #endif

@@ -22,7 +22,9 @@ typedef struct MigrateStart {
     const char *machine_dst;    /* destination machine, default = source */
     const char *mem;            /* source -m, default "64M" */
     const char *mem_dst;        /* destination -m, default = source */
-    bool guest;                 /* run the test guest under KVM */
+    bool guest;                 /* run the test guest (under KVM) */
+    const char *accel;          /* the guest's accelerator, default kvm */
+    const char *accel_dst;      /* the destination's, default = source */
     bool events;                /* 'events' capability on both sides */
     bool return_path;           /* 'return-path' capability on both */
     bool only_target;           /* keep *from, start only a destination */
