@@ -14,6 +14,7 @@
 #include "qapi/error.h"
 #include "hw/i386/tern.h"
 #include "hw/intc/i8259.h"
+#include "hw/timer/i8254.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "system/kvm.h"
@@ -220,23 +221,8 @@ static void kvm_ioapic_class_init(ObjectClass *oc, const void *data)
 /* ------------------------------------------------------------------ */
 /* PIT                                                                 */
 
-/* One 8254 channel, the fields of struct kvm_pit_channel_state. */
-typedef struct KVMPITChannel {
-    uint32_t count;
-    uint16_t latched_count;
-    uint8_t count_latched;
-    uint8_t status_latched;
-    uint8_t status;
-    uint8_t read_state;
-    uint8_t write_state;
-    uint8_t write_latch;
-    uint8_t rw_mode;
-    uint8_t mode;
-    uint8_t bcd;
-    uint8_t gate;
-    /* When the count was loaded, in guest (kvmclock) nanoseconds. */
-    int64_t count_load_time;
-} KVMPITChannel;
+/* One 8254 channel: hw/timer/i8254.h, shared with the userspace PIT. */
+typedef PITChannelState KVMPITChannel;
 
 OBJECT_DECLARE_SIMPLE_TYPE(KVMPITState, KVM_PIT)
 
@@ -323,28 +309,6 @@ static bool kvm_pit_post_load(void *opaque, int version_id, Error **errp)
     return irqchip_ioctl(KVM_SET_PIT2, &k, "KVM_SET_PIT2", errp);
 }
 
-static const VMStateDescription vmstate_kvm_pit_channel = {
-    .name = "pit channel",
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT32(count, KVMPITChannel),
-        VMSTATE_UINT16(latched_count, KVMPITChannel),
-        VMSTATE_UINT8(count_latched, KVMPITChannel),
-        VMSTATE_UINT8(status_latched, KVMPITChannel),
-        VMSTATE_UINT8(status, KVMPITChannel),
-        VMSTATE_UINT8(read_state, KVMPITChannel),
-        VMSTATE_UINT8(write_state, KVMPITChannel),
-        VMSTATE_UINT8(write_latch, KVMPITChannel),
-        VMSTATE_UINT8(rw_mode, KVMPITChannel),
-        VMSTATE_UINT8(mode, KVMPITChannel),
-        VMSTATE_UINT8(bcd, KVMPITChannel),
-        VMSTATE_UINT8(gate, KVMPITChannel),
-        VMSTATE_INT64(count_load_time, KVMPITChannel),
-        VMSTATE_END_OF_LIST()
-    },
-};
-
 static const VMStateDescription vmstate_kvm_pit = {
     .name = "i8254",
     .version_id = 1,
@@ -354,7 +318,7 @@ static const VMStateDescription vmstate_kvm_pit = {
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(flags, KVMPITState),
         VMSTATE_STRUCT_ARRAY(channels, KVMPITState, 3, 1,
-                             vmstate_kvm_pit_channel, KVMPITChannel),
+                             vmstate_pit_channel, KVMPITChannel),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -20,22 +20,7 @@
 
 enum { RW_LATCH, RW_LSB, RW_MSB, RW_WORD0, RW_WORD1 };
 
-typedef struct PITChannel {
-    /* struct kvm_pit_channel_state's fields, in order. */
-    uint32_t count;             /* reload value, 1..0x10000 */
-    uint16_t latched_count;
-    uint8_t count_latched;      /* access mode of a pending latch, or 0 */
-    uint8_t status_latched;
-    uint8_t status;
-    uint8_t read_state;
-    uint8_t write_state;
-    uint8_t write_latch;
-    uint8_t rw_mode;
-    uint8_t mode;
-    uint8_t bcd;
-    uint8_t gate;
-    int64_t count_load_time;    /* QEMU_CLOCK_VIRTUAL ns */
-} PITChannel;
+typedef PITChannelState PITChannel;
 
 OBJECT_DECLARE_SIMPLE_TYPE(PITState, ISA_PIT)
 
@@ -428,7 +413,7 @@ static bool pit_post_load(void *opaque, int version_id, Error **errp)
     return true;
 }
 
-static const VMStateDescription vmstate_pit_channel = {
+const VMStateDescription vmstate_pit_channel = {
     .name = "pit channel",
     .version_id = 1,
     .minimum_version_id = 1,

@@ -16,12 +16,6 @@
  */
 static GMutex lock_mutex;
 
-bool x86_insn_needs_lock(const X86Insn *in)
-{
-    return in->lock || ((in->opc == 0x86 || in->opc == 0x87) &&
-                        in->mod != 3);
-}
-
 void x86_exec_lock(bool on)
 {
     if (on) {

@@ -183,8 +183,13 @@ uint64_t x86_ld_sys(X86Interp *x, uint64_t lin, int size);
 void x86_st_sys(X86Interp *x, uint64_t lin, int size, uint64_t v);
 void x86_tlb_flush(X86Interp *x);
 void x86_tlb_flush_page(X86Interp *x, uint64_t lin);
-/* Decode at rip, through the per-page cache. */
-void x86_fetch_insn(X86Interp *x, X86Insn *insn);
+/*
+ * Decode at rip, through the per-page cache: the cached instruction, or
+ * @scratch for one that is not cached.  Valid until the next fetch.
+ */
+const X86Insn *x86_fetch_insn(X86Interp *x, X86Insn *scratch);
+/* Free the code pages dropped since the last fetch. */
+void x86_code_reap(X86Interp *x);
 /* Decode @n bytes at @buf (interp-exec.c); false if @n is too short. */
 bool x86_decode(const uint8_t *buf, int n, int mode, X86Insn *insn);
 
@@ -247,7 +252,12 @@ void x86_set_rm(X86Interp *x, const X86Insn *insn, int size, uint64_t v,
                 uint64_t next);
 void x86_set_rip(X86Interp *x, uint64_t rip);
 G_NORETURN void x86_unimplemented(X86Interp *x, const X86Insn *insn);
-bool x86_insn_needs_lock(const X86Insn *insn);
+/* LOCKed instructions and XCHG with memory run under one mutex. */
+static inline bool x86_insn_needs_lock(const X86Insn *in)
+{
+    return in->lock || ((in->opc == 0x86 || in->opc == 0x87) &&
+                        in->mod != 3);
+}
 void x86_exec_lock(bool on);
 
 #endif

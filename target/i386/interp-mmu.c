@@ -32,9 +32,18 @@ struct X86CodePage {
 
 static void code_invalidate(X86Interp *x, uint64_t ppage)
 {
+    X86CodePage *cp = x->code_pages ?
+                      g_hash_table_lookup(x->code_pages, &ppage) : NULL;
+
     x->fetch_vpage = 1;
     x->fetch_cp = NULL;
-    if (x->code_pages && g_hash_table_remove(x->code_pages, &ppage)) {
+    if (cp) {
+        /*
+         * The instruction being executed may live in @cp: it is freed
+         * at the next fetch.
+         */
+        g_hash_table_steal(x->code_pages, &ppage);
+        x->dead_code = g_slist_prepend(x->dead_code, cp);
         trace_x86_interp_code_invalidate(ppage);
         if (x->last_code_page == ppage) {
             x->last_code = NULL;
@@ -504,7 +513,13 @@ static void decode_or_ud(X86Interp *x, const uint8_t *buf, int n, int mode,
     }
 }
 
-void x86_fetch_insn(X86Interp *x, X86Insn *insn)
+void x86_code_reap(X86Interp *x)
+{
+    g_slist_free_full(x->dead_code, g_free);
+    x->dead_code = NULL;
+}
+
+const X86Insn *x86_fetch_insn(X86Interp *x, X86Insn *insn)
 {
     int mode = x86_code_size(x);
     bool user = x86_cpl(x) == 3;
@@ -522,8 +537,7 @@ void x86_fetch_insn(X86Interp *x, X86Insn *insn)
             X86Insn *s = &x->fetch_cp->slot[o % CODE_SLOTS];
 
             if (s->valid && s->tag == o && s->mode == mode) {
-                *insn = *s;
-                return;
+                return s;
             }
         }
     }
@@ -542,7 +556,7 @@ void x86_fetch_insn(X86Interp *x, X86Insn *insn)
             buf[i] = x86_ld_lin(x, lin + i, 1, ACC_EXEC, user);
         }
         decode_or_ud(x, buf, 15, mode, insn);
-        return;
+        return insn;
     }
     cp = code_page_get(x, pa & ~0xfffULL);
     x->fetch_vpage = lin & ~0xfffULL;
@@ -551,27 +565,27 @@ void x86_fetch_insn(X86Interp *x, X86Insn *insn)
     x->fetch_user = user;
     slot = &cp->slot[off % CODE_SLOTS];
     if (slot->valid && slot->tag == off && slot->mode == mode) {
-        *insn = *slot;
-        return;
+        return slot;
     }
     avail = 0x1000 - off;
     if (avail >= 15) {
-        decode_or_ud(x, host, 15, mode, insn);
-        insn->tag = off;
-        insn->valid = 1;
-        *slot = *insn;
-        return;
+        slot->valid = 0;
+        decode_or_ud(x, host, 15, mode, slot);
+        slot->tag = off;
+        slot->valid = 1;
+        return slot;
     }
     memcpy(buf, host, avail);
     if (x86_decode(buf, avail, mode, insn)) {
         insn->tag = off;
         insn->valid = 1;
         *slot = *insn;
-        return;
+        return slot;
     }
     /* The instruction crosses into the next page: not cached. */
     for (int i = avail; i < 15; i++) {
         buf[i] = x86_ld_lin(x, lin + i, 1, ACC_EXEC, user);
     }
     decode_or_ud(x, buf, 15, mode, insn);
+    return insn;
 }

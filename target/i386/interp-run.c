@@ -17,6 +17,7 @@ void x86_interp_init(X86Interp *x, X86VCPUState *st,
 {
     GHashTable *pages = x->code_pages;
 
+    x86_code_reap(x);
     memset(x, 0, sizeof(*x));
     x->st = st;
     x->ops = ops;
@@ -27,6 +28,7 @@ void x86_interp_init(X86Interp *x, X86VCPUState *st,
 
 void x86_interp_destroy(X86Interp *x)
 {
+    x86_code_reap(x);
     if (x->code_pages) {
         g_hash_table_destroy(x->code_pages);
         x->code_pages = NULL;
@@ -154,7 +156,8 @@ X86InterpExit x86_interp_run(X86Interp *x, uint64_t budget)
     X86VCPUState *st = x->st;
     uint64_t end = x->icount + budget;
     volatile bool locked = false;
-    X86Insn in;
+    X86Insn scratch;
+    const X86Insn *in;
 
     if (x->shutdown) {
         return X86_EXIT_SHUTDOWN;
@@ -194,15 +197,18 @@ X86InterpExit x86_interp_run(X86Interp *x, uint64_t budget)
         x->inhibit_irq = false;
         x->insn_rip = st->rip;
         tf = st->rflags & FL_TF;
-        x86_fetch_insn(x, &in);
-        if (x86_insn_needs_lock(&in)) {
+        if (x->dead_code) {
+            x86_code_reap(x);
+        }
+        in = x86_fetch_insn(x, &scratch);
+        if (x86_insn_needs_lock(in)) {
             x86_exec_lock(true);
             locked = true;
-            x86_exec(x, &in);
+            x86_exec(x, in);
             locked = false;
             x86_exec_lock(false);
         } else {
-            x86_exec(x, &in);
+            x86_exec(x, in);
         }
         x->icount++;
         if (tf) {

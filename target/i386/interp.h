@@ -120,6 +120,7 @@ typedef struct X86Interp {
     uint64_t code_bloom[1024];
     X86CodePage *last_code;
     uint64_t last_code_page;
+    GSList *dead_code;      /* dropped pages, freed at the next fetch */
     /* Instruction fetch fast path: the linear page last fetched from. */
     uint64_t fetch_vpage;
     X86CodePage *fetch_cp;

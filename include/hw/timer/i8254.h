@@ -9,8 +9,34 @@
 #ifndef HW_TIMER_I8254_H
 #define HW_TIMER_I8254_H
 
+#include "migration/vmstate.h"
+
 #define TYPE_ISA_PIT "isa-pit"
 #define PIT_FREQ 1193182
+
+/*
+ * One 8254 channel: the fields of struct kvm_pit_channel_state, which is
+ * also what kvm-pit (hw/i386/kvm-irqchip.c) migrates.
+ */
+typedef struct PITChannelState {
+    uint32_t count;             /* reload value, 1..0x10000 */
+    uint16_t latched_count;
+    uint8_t count_latched;      /* access mode of a pending latch, or 0 */
+    uint8_t status_latched;
+    uint8_t status;
+    uint8_t read_state;
+    uint8_t write_state;
+    uint8_t write_latch;
+    uint8_t rw_mode;
+    uint8_t mode;
+    uint8_t bcd;
+    uint8_t gate;
+    /* When the count was loaded, in guest-clock nanoseconds. */
+    int64_t count_load_time;
+} PITChannelState;
+
+/* "pit channel", version 1: the fields above in order. */
+extern const VMStateDescription vmstate_pit_channel;
 
 /*
  * The guest clock value the incoming stream's PIT times are based on
