@@ -8,6 +8,7 @@
 #include "monitor-internal.h"
 #include "monitor/hmp.h"
 #include "chardev/char.h"
+#include "hw/core/cpu.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-char.h"
 #include "qapi/qapi-commands-control.h"
@@ -49,6 +50,30 @@ static void hmp_info_kvm(Monitor *mon, const QDict *qdict)
         monitor_printf(mon, "%s\n", info->enabled ? "enabled" : "disabled");
     } else {
         monitor_printf(mon, "not compiled\n");
+    }
+}
+
+/* As QEMU: the first vCPU's registers, or every vCPU's with -a. */
+static void hmp_info_registers(Monitor *mon, const QDict *qdict)
+{
+    bool all = qdict_get_try_bool(qdict, "cpustate_all", false);
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        g_autoptr(GString) buf = g_string_new(NULL);
+
+        cpu_synchronize_state(cpu);
+        cpu_dump_state(cpu, buf, 0);
+        if (all) {
+            monitor_printf(mon, "\nCPU#%d\n", cpu->cpu_index);
+        }
+        monitor_printf(mon, "%s", buf->str);
+        if (!all) {
+            return;
+        }
+    }
+    if (!first_cpu) {
+        monitor_printf(mon, "No CPU available\n");
     }
 }
 
@@ -516,6 +541,8 @@ static const HMPCommand hmp_info_generic_cmds[] = {
       hmp_info_status },
     { "version", "", "", "show the version of QEMU", hmp_info_version },
     { "kvm", "", "", "show KVM information", hmp_info_kvm },
+    { "registers", "cpustate_all:-a", "[-a]",
+      "show the cpu registers (-a: all vCPUs)", hmp_info_registers },
     { "name", "", "", "show the current VM name", hmp_info_name },
     { "uuid", "", "", "show the current VM UUID", hmp_info_uuid },
     { "qom-tree", "path:s?", "[path]",

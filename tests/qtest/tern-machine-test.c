@@ -104,6 +104,23 @@ static void test_ram_above_4g(void)
     qtest_quit(qts);
 }
 
+/*
+ * The vCPU's reset state is architectural under every accelerator: here
+ * qtest, which once migrated an all-zero state (rip and segments too).
+ */
+static void test_reset_state(void)
+{
+    QTestState *qts = qtest_init("-M tern -m 16M");
+    g_autofree char *regs = qtest_hmp(qts, "info registers");
+
+    g_assert(strstr(regs, "RIP=000000000000fff0"));
+    g_assert(strstr(regs, "RFL=00000002"));
+    g_assert(strstr(regs, "CS =f000 00000000ffff0000 0000ffff type=b p=1"));
+    g_assert(strstr(regs, "CR0=60000010"));
+    g_assert(strstr(regs, "DR6=00000000ffff0ff0"));
+    qtest_quit(qts);
+}
+
 static void test_machine_types(void)
 {
     QTestState *qts = qtest_init("-M none");
@@ -134,5 +151,6 @@ int main(int argc, char **argv)
     qtest_add_func("/tern-machine/loader-bios", test_loader_and_bios);
     qtest_add_func("/tern-machine/ram-above-4g", test_ram_above_4g);
     qtest_add_func("/tern-machine/types", test_machine_types);
+    qtest_add_func("/tern-machine/reset-state", test_reset_state);
     return g_test_run();
 }
