@@ -22,6 +22,8 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/ram.h"
+#include "migration/ram-converge.h"
+#include "migration/ram-xbzrle.h"
 #include "migration/register.h"
 #include "migration/savevm.h"
 #include "migration/timer-state.h"
@@ -201,6 +203,13 @@ static void populate_ram_info(MigrationInfo *info, MigrationState *s)
     if (qatomic_read(&s->state) != MIGRATION_STATUS_COMPLETED) {
         ram->remaining = stat64_get(&mig_stats.remaining);
         ram->dirty_pages_rate = stat64_get(&mig_stats.dirty_pages_rate);
+    }
+    if (migrate_xbzrle()) {
+        info->xbzrle_cache = ram_xbzrle_stats(migrate_xbzrle_cache_size());
+    }
+    if (ram_converge_throttle_percentage()) {
+        info->has_cpu_throttle_percentage = true;
+        info->cpu_throttle_percentage = ram_converge_throttle_percentage();
     }
 }
 

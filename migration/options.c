@@ -15,6 +15,7 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/ram-xbzrle.h"
 
 /* ------------------------------------------------------------ properties */
 
@@ -371,9 +372,9 @@ uint8_t migrate_clear_bitmap_shift(void)
  * block layer.  zero-blocks is accepted with QEMU's deprecation warning.
  */
 static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
-    [MIGRATION_CAPABILITY_XBZRLE] = false,
+    [MIGRATION_CAPABILITY_XBZRLE] = true,
     [MIGRATION_CAPABILITY_RDMA_PIN_ALL] = false,
-    [MIGRATION_CAPABILITY_AUTO_CONVERGE] = false,
+    [MIGRATION_CAPABILITY_AUTO_CONVERGE] = true,
     [MIGRATION_CAPABILITY_ZERO_BLOCKS] = true,
     [MIGRATION_CAPABILITY_EVENTS] = true,
     [MIGRATION_CAPABILITY_POSTCOPY_RAM] = false,
@@ -1032,7 +1033,15 @@ static void migrate_post_update_params(MigrateSetParameters *params)
         migration_in_postcopy()) {
         migration_rate_set(params->max_postcopy_bandwidth);
     }
-    /* xbzrle-cache-size and x-checkpoint-delay: their features later. */
+    if (params->has_xbzrle_cache_size) {
+        /* Checked already; only memory can fail, which is reported. */
+        Error *err = NULL;
+
+        if (!ram_xbzrle_cache_resize(params->xbzrle_cache_size, &err)) {
+            error_report_err(err);
+        }
+    }
+    /* x-checkpoint-delay: COLO is not supported. */
 }
 
 void qmp_migrate_set_parameters(MigrateSetParameters *params, Error **errp)

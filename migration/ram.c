@@ -23,8 +23,11 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/ram.h"
+#include "migration/ram-converge.h"
+#include "migration/ram-xbzrle.h"
 #include "migration/register.h"
 #include "migration/trace.h"
+#include "migration/xbzrle.h"
 #include "qapi/error.h"
 #include "qemu/bitmap.h"
 #include "qemu/cutils.h"
@@ -46,7 +49,14 @@ typedef struct RAMState {
     /* For dirty-pages-rate: pages found dirty since time_last_sync. */
     uint64_t num_dirty_pages_period;
     int64_t time_last_bitmap_sync;
+    /* Bytes transferred and pages sent when that period began. */
+    uint64_t bytes_xfer_prev;
+    uint64_t pages_sent, pages_sent_prev;
     bool dirty_log_started;
+    /* XBZRLE on, and a first pass is over (it only helps re-sends). */
+    bool xbzrle_on, xbzrle_started;
+    /* ram_save_complete(): the VM is stopped. */
+    bool last_stage;
 } RAMState;
 
 static RAMState *ram_state;
@@ -322,11 +332,21 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
 
     now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
     if (now > rs->time_last_bitmap_sync + 1000) {
+        uint64_t xfer = migration_transferred_bytes();
+
+        /* Periods of at least a second, as QEMU measures them. */
+        ram_converge_period(rs->num_dirty_pages_period * TARGET_PAGE_SIZE,
+                            xfer - rs->bytes_xfer_prev);
         stat64_set(&mig_stats.dirty_pages_rate,
                    rs->num_dirty_pages_period * 1000 /
                    (now - rs->time_last_bitmap_sync));
+        if (rs->xbzrle_on) {
+            ram_xbzrle_update_rates(rs->pages_sent - rs->pages_sent_prev);
+        }
+        rs->pages_sent_prev = rs->pages_sent;
         rs->num_dirty_pages_period = 0;
         rs->time_last_bitmap_sync = now;
+        rs->bytes_xfer_prev = xfer;
     }
     count = stat64_get(&mig_stats.dirty_sync_count);
     trace_migration_bitmap_sync(new_dirty, rs->migration_dirty_pages, count);
@@ -350,12 +370,51 @@ static void save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *block,
     }
 }
 
+/*
+ * With XBZRLE (after the first pass): a delta against the cache, or
+ * nothing if the page did not change, or else a normal page copied
+ * from the cache entry the destination will then match.  Returns false
+ * if the caller must send @p as usual.
+ */
+static bool ram_save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
+                                 ram_addr_t offset, uint8_t *p)
+{
+    const uint8_t *data = p, *enc = NULL;
+    int len = 0;
+
+    switch (ram_xbzrle_encode(block->offset + offset, &data,
+                              stat64_get(&mig_stats.dirty_sync_count),
+                              rs->last_stage, &enc, &len)) {
+    case RAM_XBZRLE_UNCHANGED:
+        return true;
+    case RAM_XBZRLE_SEND_DELTA:
+        save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_XBZRLE);
+        qemu_put_byte(f, ENCODING_FLAG_XBZRLE);
+        qemu_put_be16(f, len);
+        qemu_put_buffer(f, enc, len);
+        /* As QEMU counts it: without the 8-byte record word. */
+        ram_xbzrle_account_delta(len + 1 + 2);
+        return true;
+    case RAM_XBZRLE_SEND_PAGE:
+        if (data == p) {
+            return false;
+        }
+        save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
+        /* A copy: the cache entry changes with the next encode. */
+        qemu_put_buffer(f, data, TARGET_PAGE_SIZE);
+        stat64_add(&mig_stats.normal_pages, 1);
+        return true;
+    }
+    g_assert_not_reached();
+}
+
 static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
                           unsigned long page)
 {
     ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
     uint8_t *p = block->host + offset;
 
+    rs->pages_sent++;
     /*
      * A write after the last sync may race with either test; the dirty
      * log has it and the next pass sends the page again.
@@ -365,6 +424,13 @@ static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
+        if (rs->xbzrle_started && !rs->last_stage) {
+            ram_xbzrle_zero_page(block->offset + offset,
+                                 stat64_get(&mig_stats.dirty_sync_count));
+        }
+    } else if (rs->xbzrle_started &&
+               ram_save_xbzrle_page(rs, f, block, offset, p)) {
+        return;
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
         /* Straight from guest memory; a later write dirties it again. */
@@ -407,12 +473,15 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
             if (wrapped) {
                 break;
             }
+            /* A pass is over: later pages can be deltas. */
+            rs->xbzrle_started = rs->xbzrle_on;
             wrapped = true;
             block = QLIST_FIRST(&ram_list.blocks);
         }
     }
     rs->last_seen_block = NULL;
     rs->last_page = 0;
+    rs->xbzrle_started = rs->xbzrle_on;
     return 0;
 }
 
@@ -426,6 +495,10 @@ static void ram_state_cleanup(void)
     if (ram_state->dirty_log_started) {
         memory_global_dirty_log_stop(GLOBAL_DIRTY_MIGRATION);
     }
+    if (ram_state->xbzrle_on) {
+        ram_xbzrle_cleanup();
+    }
+    ram_converge_stop();
     RAMBLOCK_FOREACH(block) {
         g_free(block->bmap);
         block->bmap = NULL;
@@ -447,6 +520,15 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     ram_state_cleanup();
     rs = ram_state = g_new0(RAMState, 1);
     rs->time_last_bitmap_sync = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    rs->bytes_xfer_prev = migration_transferred_bytes();
+    if (migrate_xbzrle()) {
+        if (!ram_xbzrle_setup(migrate_xbzrle_cache_size(), errp)) {
+            ram_state_cleanup();
+            return -ENOMEM;
+        }
+        rs->xbzrle_on = true;
+    }
+    ram_converge_start();
 
     qemu_mutex_lock_ramlist();
     RAMBLOCK_FOREACH_NOT_IGNORED(block) {
@@ -494,6 +576,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
         return -EINVAL;
     }
     qemu_mutex_lock_ramlist();
+    if (rs->xbzrle_on) {
+        ram_xbzrle_lock();
+    }
     while (!migration_rate_exceeded(f)) {
         if (!ram_find_and_save_block(rs, f)) {
             done = 1;
@@ -505,6 +590,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
             qemu_clock_get_ms(QEMU_CLOCK_REALTIME) - t0 > ram_iterate_max_ms) {
             break;
         }
+    }
+    if (rs->xbzrle_on) {
+        ram_xbzrle_unlock();
     }
     qemu_mutex_unlock_ramlist();
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
@@ -523,10 +611,17 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
     if (!rs) {
         return -EINVAL;
     }
+    rs->last_stage = true;
     migration_bitmap_sync(rs, true);
     qemu_mutex_lock_ramlist();
+    if (rs->xbzrle_on) {
+        ram_xbzrle_lock();
+    }
     while (qemu_file_get_error(f) == 0 && ram_find_and_save_block(rs, f)) {
         pages++;        /* everything left goes now: the VM is stopped */
+    }
+    if (rs->xbzrle_on) {
+        ram_xbzrle_unlock();
     }
     trace_ram_save_complete(pages);
     qemu_mutex_unlock_ramlist();
@@ -555,56 +650,6 @@ static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
 }
 
 /* -------------------------------------------------------------- loading */
-
-/* XBZRLE run lengths: uleb128 in one or two bytes. */
-static int uleb128_decode_small(const uint8_t *in, int avail, uint32_t *n)
-{
-    if (avail < 1) {
-        return -1;
-    }
-    if (!(in[0] & 0x80)) {
-        *n = in[0];
-        return 1;
-    }
-    if (avail < 2 || (in[1] & 0x80)) {
-        return -1;
-    }
-    *n = (in[0] & 0x7f) | ((uint32_t)in[1] << 7);
-    return 2;
-}
-
-int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
-                         int dlen)
-{
-    int i = 0, d = 0, ret;
-    uint32_t count;
-
-    while (i < slen) {
-        /* An unchanged run; zero-length only at the very start. */
-        ret = uleb128_decode_small(src + i, slen - i, &count);
-        if (ret < 0 || (i && !count)) {
-            return -1;
-        }
-        i += ret;
-        if (count > (uint32_t)(dlen - d)) {
-            return -1;
-        }
-        d += count;
-        /* A changed run: its length (at least 1) then the bytes. */
-        ret = uleb128_decode_small(src + i, slen - i, &count);
-        if (ret < 0 || !count) {
-            return -1;
-        }
-        i += ret;
-        if (count > (uint32_t)(dlen - d) || count > (uint32_t)(slen - i)) {
-            return -1;
-        }
-        memcpy(dst + d, src + i, count);
-        d += count;
-        i += count;
-    }
-    return d;
-}
 
 /* The load's own state lives in the incoming state, for one load. */
 static int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
@@ -723,6 +768,7 @@ static RAMBlock *ram_block_from_stream(MigrationIncomingState *mis,
 static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
 {
     uint8_t buf[TARGET_PAGE_SIZE];
+    Error *err = NULL;
     uint8_t enc = qemu_get_byte(f);
     unsigned int len = qemu_get_be16(f);
 
@@ -742,8 +788,10 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
         error_setg(errp, "Stream ended in an XBZRLE page");
         return -EIO;
     }
-    if (xbzrle_decode_buffer(buf, len, host, TARGET_PAGE_SIZE) < 0) {
-        error_setg(errp, "Failed to load XBZRLE page - decode error!");
+    if (!xbzrle_decode_page(buf, len, host, TARGET_PAGE_SIZE, &err)) {
+        error_setg(errp, "Failed to load XBZRLE page - decode error! (%s)",
+                   error_get_pretty(err));
+        error_free(err);
         return -EINVAL;
     }
     return 0;

@@ -34,12 +34,4 @@ void ram_set_iterate_max_ms(int64_t ms);
 /* Register the "ram" section (instance 0, version 4). */
 void ram_mig_init(void);
 
-/*
- * Apply an XBZRLE-encoded delta of @slen bytes to the page @dst of
- * @dlen bytes.  Returns the bytes of @dst covered, or -1 if the
- * encoding is malformed or would go past either buffer.
- */
-int xbzrle_decode_buffer(const uint8_t *src, int slen, uint8_t *dst,
-                         int dlen);
-
 #endif /* MIGRATION_RAM_H */

@@ -26,9 +26,11 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "migration/misc.h"
+#include "migration/ram-converge.h"
 #include "migration/register.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
+#include "system/cpu-throttle.h"
 #include "system/kvm-hide.h"
 #include "system/qdev-monitor.h"
 #include "system/qtest.h"
@@ -197,6 +199,12 @@ static QemuOpts *opts_parse(QemuOptsList *list, const char *arg,
 
 /* ------------------------------------------------------------------ */
 /* Help and version                                                   */
+
+static const MigrationThrottleOps vl_cpu_throttle_ops = {
+    .set = cpu_throttle_set,
+    .stop = cpu_throttle_stop,
+    .get = cpu_throttle_get_percentage,
+};
 
 static void G_NORETURN version(void)
 {
@@ -1242,6 +1250,9 @@ void qemu_init(int argc, char **argv)
      * Before any device is realized: its vmsd registers through hooks.
      */
     migration_object_init();
+    /* Auto-converge slows the vCPUs through the throttle. */
+    cpu_throttle_init();
+    migration_register_throttle(&vl_cpu_throttle_ops);
     socket_set_fd_resolver(monitor_fd_resolver);
     if (qemu_uuid_set) {
         qemu_savevm_set_uuid(&qemu_uuid);

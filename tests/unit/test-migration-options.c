@@ -259,9 +259,7 @@ static void test_caps_unsupported(void)
         MigrationCapability cap;
         const char *name;
     } later[] = {
-        { MIGRATION_CAPABILITY_XBZRLE, "xbzrle" },
         { MIGRATION_CAPABILITY_RDMA_PIN_ALL, "rdma-pin-all" },
-        { MIGRATION_CAPABILITY_AUTO_CONVERGE, "auto-converge" },
         { MIGRATION_CAPABILITY_POSTCOPY_RAM, "postcopy-ram" },
         { MIGRATION_CAPABILITY_X_COLO, "x-colo" },
         { MIGRATION_CAPABILITY_RELEASE_RAM, "release-ram" },

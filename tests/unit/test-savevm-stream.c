@@ -23,6 +23,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/ram.h"
+#include "migration/xbzrle.h"
 #include "migration/register.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
@@ -51,6 +52,16 @@ bool migrate_events(void) { return opt_events; }
 bool migrate_send_section_footer(void) { return !opt_no_footer; }
 bool migrate_send_configuration(void) { return !opt_no_config; }
 bool migrate_store_global_state(void) { return true; }
+bool migrate_xbzrle(void) { return false; }
+uint64_t migrate_xbzrle_cache_size(void) { return 64 * MiB; }
+/* Auto-converge measures here but has no vCPU to throttle. */
+bool migrate_auto_converge(void) { return false; }
+uint8_t migrate_throttle_trigger_threshold(void) { return 50; }
+uint8_t migrate_cpu_throttle_initial(void) { return 20; }
+uint8_t migrate_cpu_throttle_increment(void) { return 10; }
+bool migrate_cpu_throttle_tailslow(void) { return false; }
+uint8_t migrate_max_cpu_throttle(void) { return 99; }
+uint64_t migration_transferred_bytes(void) { return 0; }
 
 MigrationAtomicStats mig_stats;
 
@@ -1252,7 +1263,8 @@ static void test_load_xbzrle(void)
     put16(s, 2);
     put16(s, 0x0000);
     expect_error(s, "error while loading state for instance 0x0 of device "
-                 "'ram': Failed to load XBZRLE page - decode error!");
+                 "'ram': Failed to load XBZRLE page - decode error! "
+                 "(empty changed run at byte 1)");
 }
 
 static void test_load_globalstate(void)

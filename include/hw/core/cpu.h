@@ -111,6 +111,8 @@ struct CPUState {
     bool unplug;
     /* A fatal guest error was reported for this CPU. */
     bool crash_occurred;
+    /* A throttle sleep is queued (system/cpu-throttle.c). */
+    bool throttle_thread_scheduled;
 
     /*
      * The accelerator's copy of the registers is newer than the kernel's
