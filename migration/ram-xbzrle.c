@@ -18,7 +18,6 @@
 #include "migration/trace.h"
 #include "migration/xbzrle.h"
 
-#define XBZRLE_PAGE 4096
 
 typedef struct RamXbzrle {
     QemuMutex lock;
@@ -56,7 +55,7 @@ void ram_xbzrle_unlock(void)
 
 bool ram_xbzrle_setup(uint64_t size, Error **errp)
 {
-    PageCache *cache = cache_init(size, XBZRLE_PAGE, errp);
+    PageCache *cache = cache_init(size, TARGET_PAGE_SIZE, errp);
 
     if (!cache) {
         error_prepend(errp, "Error creating cache: ");
@@ -68,9 +67,9 @@ bool ram_xbzrle_setup(uint64_t size, Error **errp)
     g_free(xbzrle.snapshot);
     g_free(xbzrle.encoded);
     g_free(xbzrle.zero_page);
-    xbzrle.snapshot = g_malloc(XBZRLE_PAGE);
-    xbzrle.encoded = g_malloc(XBZRLE_PAGE);
-    xbzrle.zero_page = g_malloc0(XBZRLE_PAGE);
+    xbzrle.snapshot = g_malloc(TARGET_PAGE_SIZE);
+    xbzrle.encoded = g_malloc(TARGET_PAGE_SIZE);
+    xbzrle.zero_page = g_malloc0(TARGET_PAGE_SIZE);
     xbzrle.bytes = xbzrle.pages = xbzrle.cache_miss = xbzrle.overflow = 0;
     xbzrle.cache_miss_rate = xbzrle.encoding_rate = 0;
     xbzrle.miss_prev = xbzrle.pages_prev = xbzrle.bytes_prev = 0;
@@ -96,7 +95,7 @@ bool ram_xbzrle_cache_resize(uint64_t size, Error **errp)
 
     ram_xbzrle_lock();
     if (xbzrle.cache) {
-        PageCache *cache = cache_init(size, XBZRLE_PAGE, errp);
+        PageCache *cache = cache_init(size, TARGET_PAGE_SIZE, errp);
 
         if (cache) {
             cache_fini(xbzrle.cache);
@@ -127,25 +126,25 @@ RamXbzrleResult ram_xbzrle_encode(uint64_t addr, const uint8_t **data,
     }
     cached = get_cached_data(xbzrle.cache, addr);
     /* One read of the page: the guest may be writing it. */
-    memcpy(xbzrle.snapshot, *data, XBZRLE_PAGE);
-    n = xbzrle_encode_buffer(cached, xbzrle.snapshot, XBZRLE_PAGE,
-                             xbzrle.encoded, XBZRLE_PAGE);
+    memcpy(xbzrle.snapshot, *data, TARGET_PAGE_SIZE);
+    n = xbzrle_encode_buffer(cached, xbzrle.snapshot, TARGET_PAGE_SIZE,
+                             xbzrle.encoded, TARGET_PAGE_SIZE);
     if (n == 0) {
         trace_ram_xbzrle_unchanged(addr);
         return RAM_XBZRLE_UNCHANGED;
     }
     if (n < 0) {
         xbzrle.overflow++;
-        xbzrle.bytes += XBZRLE_PAGE;
+        xbzrle.bytes += TARGET_PAGE_SIZE;
         trace_ram_xbzrle_overflow(addr);
         if (!last_stage) {
-            memcpy(cached, xbzrle.snapshot, XBZRLE_PAGE);
+            memcpy(cached, xbzrle.snapshot, TARGET_PAGE_SIZE);
             *data = cached;
         }
         return RAM_XBZRLE_SEND_PAGE;
     }
     if (!last_stage) {
-        memcpy(cached, xbzrle.snapshot, XBZRLE_PAGE);
+        memcpy(cached, xbzrle.snapshot, TARGET_PAGE_SIZE);
     }
     *enc = xbzrle.encoded;
     *len = n;
@@ -168,7 +167,7 @@ void ram_xbzrle_account_delta(uint64_t bytes)
 
 void ram_xbzrle_update_rates(uint64_t pages)
 {
-    double plain = (double)(xbzrle.pages - xbzrle.pages_prev) * XBZRLE_PAGE;
+    double plain = (double)(xbzrle.pages - xbzrle.pages_prev) * TARGET_PAGE_SIZE;
     double coded = xbzrle.bytes - xbzrle.bytes_prev;
 
     if (!pages) {

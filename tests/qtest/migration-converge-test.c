@@ -85,24 +85,6 @@ static void test_xbzrle_qtest(void)
     migrate_end(from, to);
 }
 
-static bool kvm_guest_ok(void)
-{
-    if (!mig_have_kvm()) {
-        g_test_skip("/dev/kvm is not available (the software vCPU is not "
-                    "in this build)");
-        return false;
-    }
-    if (!mig_guest_image()) {
-        g_test_skip("the test guest image is not built");
-        return false;
-    }
-    if (!qtest_has_machine("tern")) {
-        g_test_skip("the tern machine is not built");
-        return false;
-    }
-    return true;
-}
-
 /* A running KVM test guest and a destination for it (paused if @dst_S). */
 static void kvm_pair(QTestState **from, QTestState **to, const char *uri,
                      bool dst_S)
@@ -155,7 +137,7 @@ static void test_xbzrle_kvm(void)
     g_autoptr(QDict) y = NULL;
     g_autofree char *st = NULL;
 
-    if (!kvm_guest_ok()) {
+    if (!mig_kvm_guest_ok()) {
         return;
     }
     kvm_pair(&from, &to, uri, true);
@@ -230,7 +212,7 @@ static void test_auto_converge(void)
     int64_t first = 0, last = 0;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!kvm_guest_ok()) {
+    if (!mig_kvm_guest_ok()) {
         return;
     }
     kvm_pair(&from, &to, uri, false);

@@ -52,16 +52,7 @@ bool migrate_events(void) { return opt_events; }
 bool migrate_send_section_footer(void) { return !opt_no_footer; }
 bool migrate_send_configuration(void) { return !opt_no_config; }
 bool migrate_store_global_state(void) { return true; }
-bool migrate_xbzrle(void) { return false; }
-uint64_t migrate_xbzrle_cache_size(void) { return 64 * MiB; }
-/* Auto-converge measures here but has no vCPU to throttle. */
-bool migrate_auto_converge(void) { return false; }
-uint8_t migrate_throttle_trigger_threshold(void) { return 50; }
-uint8_t migrate_cpu_throttle_initial(void) { return 20; }
-uint8_t migrate_cpu_throttle_increment(void) { return 10; }
-bool migrate_cpu_throttle_tailslow(void) { return false; }
-uint8_t migrate_max_cpu_throttle(void) { return 99; }
-uint64_t migration_transferred_bytes(void) { return 0; }
+#include "tests/migration-ram-fakes.h"
 
 MigrationAtomicStats mig_stats;
 

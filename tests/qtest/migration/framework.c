@@ -90,6 +90,23 @@ const char *mig_guest_image(void)
     return guest_img;
 }
 
+bool mig_kvm_guest_ok(void)
+{
+    if (!mig_have_kvm()) {
+        g_test_skip(mig_no_kvm_reason());
+        return false;
+    }
+    if (!mig_guest_image()) {
+        g_test_skip("the test guest image is not built");
+        return false;
+    }
+    if (!qtest_has_machine("tern")) {
+        g_test_skip("the tern machine is not built");
+        return false;
+    }
+    return true;
+}
+
 /* A copy of the test guest limited to MIG_GUEST_START..MIG_GUEST_END. */
 static char *patched_guest(void)
 {

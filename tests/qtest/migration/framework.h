@@ -42,6 +42,11 @@ bool mig_have_kvm(void);
 const char *mig_no_kvm_reason(void);
 bool mig_have_ipv6(void);
 const char *mig_guest_image(void);      /* NULL when not built */
+/*
+ * Whether a test can run the KVM test guest; if not, the test is marked
+ * skipped with the reason (no /dev/kvm, no guest image, no machine).
+ */
+bool mig_kvm_guest_ok(void);
 
 /*
  * Start a source (unless args->only_target) and a destination listening

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * For programs that link migration/ram.c without options.c and
+ * migration-stats.c (test-savevm-stream, fuzz-migration-stream): the
+ * XBZRLE and auto-converge settings at QEMU's defaults, with both
+ * features off, and a transferred-bytes counter that never moves.
+ * Include it in exactly one file of the program.
+ */
+#ifndef TESTS_MIGRATION_RAM_FAKES_H
+#define TESTS_MIGRATION_RAM_FAKES_H
+
+bool migrate_xbzrle(void) { return false; }
+uint64_t migrate_xbzrle_cache_size(void) { return 64 * MiB; }
+bool migrate_auto_converge(void) { return false; }
+uint8_t migrate_throttle_trigger_threshold(void) { return 50; }
+uint8_t migrate_cpu_throttle_initial(void) { return 20; }
+uint8_t migrate_cpu_throttle_increment(void) { return 10; }
+bool migrate_cpu_throttle_tailslow(void) { return false; }
+uint8_t migrate_max_cpu_throttle(void) { return 99; }
+uint64_t migration_transferred_bytes(void) { return 0; }
+
+#endif /* TESTS_MIGRATION_RAM_FAKES_H */
