@@ -238,6 +238,25 @@ bool migrate_channels_parse(MigrationChannelList *channels,
     return true;
 }
 
+/* What the URI parser refuses is refused from 'channels' too. */
+static bool channel_address_check(MigrationAddress *addr, Error **errp)
+{
+    SocketAddress *sa = &addr->u.socket;
+
+    if (addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET) {
+        return true;
+    }
+    if (sa->type == SOCKET_ADDRESS_TYPE_UNIX && !*sa->u.q_unix.path) {
+        error_setg(errp, "invalid Unix socket address");
+        return false;
+    }
+    if (sa->type == SOCKET_ADDRESS_TYPE_FD && !*sa->u.fd.str) {
+        error_setg(errp, "invalid file descriptor address");
+        return false;
+    }
+    return true;
+}
+
 bool migrate_channel_from_args(const char *uri,
                                MigrationChannelList *channels,
                                bool incoming,
@@ -261,6 +280,9 @@ bool migrate_channel_from_args(const char *uri,
         }
         main_ch = channels->value;
     } else if (!migrate_channels_parse(channels, &main_ch, NULL, errp)) {
+        return false;
+    }
+    if (!channel_address_check(main_ch->addr, errp)) {
         return false;
     }
     *channelp = QAPI_CLONE(MigrationChannel, main_ch);
