@@ -21,6 +21,8 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/forecast.h"
+#include "migration/forecast-qmp.h"
 #include "migration/ram.h"
 #include "migration/ram-converge.h"
 #include "migration/ram-xbzrle.h"
@@ -210,6 +212,10 @@ static void populate_ram_info(MigrationInfo *info, MigrationState *s)
     if (ram_converge_throttle_percentage()) {
         info->has_cpu_throttle_percentage = true;
         info->cpu_throttle_percentage = ram_converge_throttle_percentage();
+    }
+    info->x_tern_passes = migration_history_list();
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE) {
+        info->x_tern_forecast = migration_forecast_active();
     }
 }
 

@@ -23,6 +23,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands-migration.h"
 #include "qemu/timer.h"
+#include "migration/dirtyrate.h"
 #include "system/ramblock.h"
 
 /* QEMU's bounds and defaults (docs/devel/migration-control.md). */
@@ -245,4 +246,13 @@ DirtyRateInfo *qmp_query_dirty_rate(bool has_calc_time_unit,
         info->dirty_rate = dr.dirty_rate;
     }
     return info;
+}
+
+bool dirtyrate_last_measured(int64_t *mib_per_s)
+{
+    if (dr.status != DIRTY_RATE_STATUS_MEASURED) {
+        return false;
+    }
+    *mib_per_s = dr.dirty_rate;
+    return true;
 }

@@ -98,6 +98,20 @@ static void hmp_info_migrate_ram(Monitor *mon, const MigrationStats *ram)
     }
 }
 
+/* Tern's forecast: a summary, then one line per tool. */
+static void hmp_info_migrate_forecast(Monitor *mon,
+                                      const MigrationForecast *f)
+{
+    monitor_printf(mon, "forecast: %s\n", f->summary);
+    if (f->stalled) {
+        monitor_printf(mon, "forecast: stalled: the last rounds cleared "
+                       "no more than the guest dirtied\n");
+    }
+    for (strList *a = f->advice; a; a = a->next) {
+        monitor_printf(mon, "forecast: try %s\n", a->value);
+    }
+}
+
 static void hmp_info_migrate_xbzrle(Monitor *mon, const XBZRLECacheStats *x)
 {
     monitor_printf(mon, "cache size: %" PRIu64 " bytes\n", x->cache_size);
@@ -166,6 +180,17 @@ static void hmp_info_migrate(Monitor *mon, const QDict *qdict)
     if (info->has_dirty_limit_ring_full_time) {
         monitor_printf(mon, "dirty-limit ring full time: %" PRIu64 " us\n",
                        info->dirty_limit_ring_full_time);
+    }
+    if (info->x_tern_forecast) {
+        hmp_info_migrate_forecast(mon, info->x_tern_forecast);
+    } else if (!migration_is_running()) {
+        /* Before a migration: from calc-dirty-rate, if it measured. */
+        g_autoptr(MigrationForecast) f =
+            qmp_x_tern_query_migrate_forecast(NULL);
+
+        if (f) {
+            hmp_info_migrate_forecast(mon, f);
+        }
     }
     if (info->has_postcopy_blocktime) {
         monitor_printf(mon, "postcopy blocktime: %u\n",
@@ -289,26 +314,58 @@ static void hmp_info_migrate_parameters(Monitor *mon, const QDict *qdict)
 typedef struct HMPMigrationWait {
     Monitor *mon;
     QEMUTimer *timer;
+    bool drawn;         /* a progress line is on the terminal */
 } HMPMigrationWait;
+
+/*
+ * One line: a bar of what was sent against what is left, the amounts,
+ * the bandwidth, the pass, and the forecast's ETA (or why there is
+ * none).
+ */
+static char *hmp_migrate_progress(const MigrationInfo *info)
+{
+    const MigrationStats *ram = info->ram;
+    uint64_t sent = ram->transferred, left = ram->remaining;
+    int fill = sent + left ? (int)(20 * sent / (sent + left)) : 0;
+    const MigrationForecast *f = info->x_tern_forecast;
+    g_autofree char *eta = NULL;
+
+    if (f && f->has_eta) {
+        eta = g_strdup_printf("ETA %.1f s", f->eta / 1000.0);
+    } else if (f) {
+        eta = g_strdup(f->stalled ? "stalled" : "not converging");
+    } else {
+        eta = g_strdup("ETA ?");
+    }
+    return g_strdup_printf("migrate: [%.*s%.*s] %" PRIu64 " MiB sent, %"
+                           PRIu64 " MiB left, %.0f MiB/s, pass %" PRIu64
+                           ", %s", fill, "####################", 20 - fill,
+                           "....................", sent >> 20, left >> 20,
+                           ram->mbps / 8 * 1e6 / (1 << 20),
+                           (uint64_t)ram->dirty_sync_count, eta);
+}
 
 static void hmp_migrate_wait_cb(void *opaque)
 {
     HMPMigrationWait *w = opaque;
     g_autoptr(MigrationInfo) info = qmp_query_migrate(&error_abort);
+    /* On a terminal the line is redrawn in place, else one per second. */
+    bool tty = !monitor_is_hmp_non_interactive(w->mon);
 
     if (!info->has_status || info->status == MIGRATION_STATUS_SETUP ||
         info->status == MIGRATION_STATUS_ACTIVE) {
         if (info->has_status && info->ram) {
-            monitor_printf(w->mon, "migrate: %s, %" PRIu64 " kbytes "
-                           "transferred, %" PRIu64 " kbytes remaining, "
-                           "%0.2f mbps\n",
-                           MigrationStatus_str(info->status),
-                           (uint64_t)info->ram->transferred >> 10,
-                           (uint64_t)info->ram->remaining >> 10,
-                           info->ram->mbps);
+            g_autofree char *line = hmp_migrate_progress(info);
+
+            monitor_printf(w->mon, tty ? "\r%s\033[K" : "%s\n", line);
+            w->drawn = tty;
         }
-        timer_mod(w->timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 1000);
+        timer_mod(w->timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+                  (tty ? 250 : 1000));
         return;
+    }
+    if (w->drawn) {
+        monitor_printf(w->mon, "\n");
     }
 
     /*

@@ -397,7 +397,7 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
 };
 
 /* Is the capability implemented by Tern?  (Else the error names it.) */
-static bool migrate_cap_supported(MigrationCapability cap, Error **errp)
+bool migrate_cap_supported(MigrationCapability cap, Error **errp)
 {
     if (!migrate_cap_implemented[cap]) {
         error_setg(errp, "Capability '%s' is not supported by Tern yet",

@@ -93,4 +93,7 @@ const BitmapMigrationNodeAliasList *migrate_block_bitmap_mapping(void);
  */
 bool migrate_options_check_initial(MigrationState *s, Error **errp);
 
+/* False (with the reason in @errp) for a capability Tern lacks. */
+bool migrate_cap_supported(MigrationCapability cap, Error **errp);
+
 #endif /* MIGRATION_OPTIONS_H */

@@ -687,6 +687,21 @@ static bool migration_detect_error(MigrationState *s)
     return false;
 }
 
+/*
+ * Does waiting for the end of the pass lower the pause?  The rest of
+ * the pass goes live, but the guest dirties more meanwhile: that pays
+ * only while it dirties slower than the link sends.  Until a dirty rate
+ * has been measured (a period of a second) assume it does.
+ */
+static bool migration_pass_end_helps(MigrationState *s)
+{
+    double sent = s->mbps * 1000.0 / 8.0;                   /* bytes/ms */
+    double dirtied = stat64_get(&mig_stats.dirty_pages_rate) *
+                     (double)TARGET_PAGE_SIZE / 1000.0;      /* bytes/ms */
+
+    return !dirtied || dirtied < sent;
+}
+
 static MigIterateState migration_iteration_run(MigrationState *s)
 {
     uint64_t must_precopy, can_postcopy, pending;
@@ -705,11 +720,15 @@ static MigIterateState migration_iteration_run(MigrationState *s)
      * sent anyway, and sending it live instead of in the downtime costs
      * no time when it is not rate limited, and at most downtime-limit
      * when it is.  What is dirty at a pass's end is never more than the
-     * rest of the pass plus what was dirty mid-pass.  Unless
-     * avail-switchover-bandwidth says the switchover is faster.
+     * rest of the pass plus what was dirty mid-pass, as long as the
+     * guest dirties slower than the link sends; when it dirties faster,
+     * the figure now is the smallest this pass will give, so ask now.
+     * Also at once when avail-switchover-bandwidth says the switchover
+     * is faster.
      */
     if (pending <= s->threshold_size &&
-        (s->pass_done || migrate_avail_switchover_bandwidth())) {
+        (s->pass_done || migrate_avail_switchover_bandwidth() ||
+         !migration_pass_end_helps(s))) {
         qemu_savevm_state_pending_exact(&must_precopy, &can_postcopy);
         pending = must_precopy + can_postcopy;
         exact = true;

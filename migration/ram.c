@@ -23,6 +23,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/ram.h"
+#include "migration/forecast.h"
 #include "migration/ram-converge.h"
 #include "migration/ram-xbzrle.h"
 #include "migration/register.h"
@@ -52,6 +53,8 @@ typedef struct RAMState {
     /* Bytes transferred and pages sent when that period began. */
     uint64_t bytes_xfer_prev;
     uint64_t pages_sent, pages_sent_prev;
+    /* Pages sent at the last sync (for the round's history record). */
+    uint64_t pages_sent_at_sync;
     bool dirty_log_started;
     /* XBZRLE on, and a first pass is over (it only helps re-sends). */
     bool xbzrle_on, xbzrle_started;
@@ -284,7 +287,7 @@ static unsigned long block_pages(RAMBlock *block)
 }
 
 /* Sum of used_length over the migratable blocks. */
-static uint64_t ram_bytes_total(void)
+uint64_t ram_bytes_total(void)
 {
     RAMBlock *block;
     uint64_t total = 0;
@@ -296,7 +299,7 @@ static uint64_t ram_bytes_total(void)
 }
 
 /* Bytes of guest RAM still dirty (the estimate behind "remaining"). */
-static uint64_t ram_bytes_remaining(void)
+uint64_t ram_bytes_remaining(void)
 {
     return ram_state ? qatomic_read(&ram_state->migration_dirty_pages) *
                        TARGET_PAGE_SIZE : 0;
@@ -349,6 +352,10 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
         rs->bytes_xfer_prev = xfer;
     }
     count = stat64_get(&mig_stats.dirty_sync_count);
+    migration_history_round(count, now, rs->pages_sent - rs->pages_sent_at_sync,
+                            migration_transferred_bytes(), new_dirty,
+                            rs->migration_dirty_pages * TARGET_PAGE_SIZE);
+    rs->pages_sent_at_sync = rs->pages_sent;
     trace_migration_bitmap_sync(new_dirty, rs->migration_dirty_pages, count);
     if (migrate_events()) {
         migration_send_pass_event(count);
@@ -529,6 +536,7 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         rs->xbzrle_on = true;
     }
     ram_converge_start();
+    migration_history_start();
 
     qemu_mutex_lock_ramlist();
     RAMBLOCK_FOREACH_NOT_IGNORED(block) {

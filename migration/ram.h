@@ -34,4 +34,9 @@ void ram_set_iterate_max_ms(int64_t ms);
 /* Register the "ram" section (instance 0, version 4). */
 void ram_mig_init(void);
 
+/* Bytes of guest RAM still dirty (the estimate behind "remaining"). */
+uint64_t ram_bytes_remaining(void);
+/* Sum of used_length over the migratable blocks. */
+uint64_t ram_bytes_total(void);
+
 #endif /* MIGRATION_RAM_H */

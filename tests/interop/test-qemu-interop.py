@@ -523,19 +523,40 @@ def case_tern_to_qemu(env):
           re.search(r'source_return_path_thread_pong\S* 0x1\b', err) and
           re.search(r'source_return_path_thread_shut\S* 0x0\b', err), err)
 
-    # Live: Tern runs and qtest keeps writing while RAM is being sent (at
-    # a low bandwidth so that this takes a while).  pause-before-switchover
-    # makes the end exact: every write answered before Tern reaches
-    # pre-switchover precedes the final dirty sync, and none is made
-    # after it.  Rewritten pages must reach QEMU in their last version,
-    # including a data page that became zero.
-    ops = pattern_ops(7)
-    src = env.start('tern', 't2q-lsrc', tern_args() + ['-S'], qtest=True)
+    live_to_qemu(env, 'tern->qemu live', 't2q-l', pattern_ops(7))
+
+    # A QEMU with a different -uuid refuses Tern's stream.
+    src = env.start('tern', 't2q-usrc', tern_args() + ['-S', '-uuid', UUID])
+    sock = env.path('t2q-uuid.sock')
+    dst = env.start('qemu', 't2q-udst', qemu_args() +
+                    ['-uuid', OTHER_UUID, '-incoming', 'unix:' + sock],
+                    qmp=False)
+    wait_path(sock, dst)
+    set_caps(src, 'validate-uuid')
+    src.qmp.ok('migrate', uri='unix:' + sock)
+    rc = dst.wait_exit()
+    check('tern->qemu: QEMU refuses a different uuid', rc == 1 and
+          'UUID received is %s and local is %s' % (UUID, OTHER_UUID)
+          in dst.stderr(), (rc, dst.stderr()))
+    src.qmp.wait_migration()
+    src.quit()
+
+
+def live_to_qemu(env, label, name, ops, caps=()):
+    """Live: Tern runs and qtest keeps writing while RAM is being sent (at
+    a low bandwidth so that this takes a while).  pause-before-switchover
+    makes the end exact: every write answered before Tern reaches
+    pre-switchover precedes the final dirty sync, and none is made after
+    it.  Rewritten pages must reach QEMU in their last version, including
+    a data page that became zero.  Returns the source's last
+    query-migrate."""
+    garbage = image_file(env, 'garbage', image_of(GARBAGE))
+    src = env.start('tern', name + '-src', tern_args() + ['-S'], qtest=True)
     src.qtest.apply(ops)
-    dst = env.start('qemu', 't2q-ldst', qemu_args(ram=garbage) +
+    dst = env.start('qemu', name + '-dst', qemu_args(ram=garbage) +
                     ['-incoming', 'defer'])
-    sock = env.path('live.sock')
-    set_caps(src, 'events', 'pause-before-switchover')
+    sock = env.path(name + '.sock')
+    set_caps(src, 'events', 'pause-before-switchover', *caps)
     set_caps(dst, 'events')
     src.qmp.ok('migrate-set-parameters', **{'max-bandwidth': 4 * MiB})
     dst.qmp.ok('migrate-incoming', uri='unix:' + sock)
@@ -556,42 +577,38 @@ def case_tern_to_qemu(env):
               ('memset', 1 * MiB + (n % 512) * PAGE, PAGE, 0)][n % 3]
         src.qtest.apply([op])
         live.append(op)
-    check('tern->qemu live: source paused before switchover',
+    check(label + ': source paused before switchover',
           st == 'pre-switchover', st)
     passes = [e['data']['pass'] for e in src.qmp.events
               if e['event'] == 'MIGRATION_PASS']
-    check('tern->qemu live: pages written during the migration',
+    check(label + ': pages written during the migration',
           n >= 3, (n, passes))
-    print('# live: %d qtest writes during the migration, passes %s' %
-          (n, passes))
+    print('# %s: %d qtest writes during the migration, passes %s' %
+          (label, n, passes))
     src.qmp.ok('migrate-continue', state='pre-switchover')
     s = src.qmp.wait_migration()
     d = dst.qmp.wait_migration()
-    check('tern->qemu live: migration completed on both ends',
+    check(label + ': migration completed on both ends',
           s.get('status') == 'completed' and d.get('status') == 'completed',
           (s, d, dst.stderr()[-400:]))
     st = dst.qmp.status()
-    check('tern->qemu live: QEMU ends running', st == 'running', st)
-    compare_ram('tern->qemu live: RAM equal with the last writes (pmemsave)',
-                read_qemu_ram(env, dst, 't2q-l'), image_of(ops + live))
+    check(label + ': QEMU ends running', st == 'running', st)
+    compare_ram(label + ': RAM equal with the last writes (pmemsave)',
+                read_qemu_ram(env, dst, name), image_of(ops + live))
     src.quit()
     dst.quit()
+    return s
 
-    # A QEMU with a different -uuid refuses Tern's stream.
-    src = env.start('tern', 't2q-usrc', tern_args() + ['-S', '-uuid', UUID])
-    sock = env.path('t2q-uuid.sock')
-    dst = env.start('qemu', 't2q-udst', qemu_args() +
-                    ['-uuid', OTHER_UUID, '-incoming', 'unix:' + sock],
-                    qmp=False)
-    wait_path(sock, dst)
-    set_caps(src, 'validate-uuid')
-    src.qmp.ok('migrate', uri='unix:' + sock)
-    rc = dst.wait_exit()
-    check('tern->qemu: QEMU refuses a different uuid', rc == 1 and
-          'UUID received is %s and local is %s' % (UUID, OTHER_UUID)
-          in dst.stderr(), (rc, dst.stderr()))
-    src.qmp.wait_migration()
-    src.quit()
+
+def case_xbzrle(env):
+    """Tern's XBZRLE records into QEMU 7.2: the rewritten pages go as
+    deltas after the first pass, and QEMU's RAM must be exact."""
+    s = live_to_qemu(env, 'tern->qemu xbzrle', 't2q-x', pattern_ops(8),
+                     caps=('xbzrle',))
+    x = s.get('xbzrle-cache', {})
+    print('# tern->qemu xbzrle: %s' % x)
+    check('tern->qemu xbzrle: pages went as XBZRLE deltas',
+          x.get('pages', 0) > 0, x)
 
 
 def analyze(env, label, f, want):
@@ -769,6 +786,7 @@ def case_negative(env):
 
 CASES = {
     'qemu-to-tern': case_qemu_to_tern,
+    'xbzrle': case_xbzrle,
     'tern-to-qemu': case_tern_to_qemu,
     'files': case_files,
     'negative': case_negative,

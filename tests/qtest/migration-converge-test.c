@@ -10,6 +10,8 @@
 #include "libqtest.h"
 #include "migration/framework.h"
 #include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "qobject/qstring.h"
 
 #define XB_MEM  "16M"
 #define XB_SIZE (16ULL << 20)
@@ -255,6 +257,133 @@ static void test_auto_converge(void)
     migrate_end(from, to);
 }
 
+/*
+ * A migration that does not converge at 1 ms must end within the pass
+ * under way once downtime-limit is raised so that everything fits:
+ * one sync to find what is left, one in the switchover.
+ */
+static void test_downtime_limit_raised(void)
+{
+    g_autofree char *uri = tmp_uri("dl.sock");
+    QTestState *from, *to;
+    int64_t pass, last;
+
+    if (!mig_kvm_guest_ok()) {
+        return;
+    }
+    kvm_pair(&from, &to, uri, false);
+    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
+    migrate_set_parameter_int(from, "downtime-limit", 1);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_status(from, "active", NULL);
+    migrate_wait_passes(from, 3);
+    {
+        g_autofree char *st = migrate_query_status(from);
+
+        g_assert_cmpstr(st, ==, "active");
+    }
+    /* 128 MiB/s x 2 s is far more than the guest's 31 MiB. */
+    migrate_set_parameter_int(from, "downtime-limit", 2000);
+    pass = migrate_ram_stat(from, "dirty-sync-count");
+    migrate_wait_complete(from);
+    last = migrate_ram_stat(from, "dirty-sync-count");
+    g_test_message("limit raised at sync %" PRId64 ", done at %" PRId64,
+                   pass, last);
+    g_assert_cmpint(last, <=, pass + 2);
+    migrate_wait_complete(to);
+    wait_runstate(to, "running");
+    mig_check_guest_pattern(to);
+    migrate_end(from, to);
+}
+
+static bool str_list_has(QList *l, const char *want)
+{
+    const QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(l, e) {
+        if (!strcmp(qstring_get_str(qobject_to(QString, e->value)), want)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The guest rewrites its 31 MiB faster than 128 MiB/s carries them: the
+ * forecast must say so, name auto-converge and downtime-limit, and the
+ * stall signal must rise; every round is in the history.
+ */
+static void test_forecast(void)
+{
+    g_autofree char *uri = tmp_uri("fc.sock");
+    g_autofree char *err = NULL;
+    g_autofree char *hmp = NULL;
+    QTestState *from, *to;
+    QDict *f = NULL;
+    QList *passes;
+    const QListEntry *e;
+    int n = 0;
+    gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
+
+    if (!mig_kvm_guest_ok()) {
+        return;
+    }
+    kvm_pair(&from, &to, uri, false);
+    err = qmp_expect_error(from, "{'execute': "
+                           "'x-tern-query-migrate-forecast'}");
+    g_assert_cmpstr(err, ==, "No dirty rate measured yet: run "
+                    "calc-dirty-rate first (or ask during a migration, "
+                    "after its first pass)");
+
+    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
+    migrate_set_parameter_int(from, "downtime-limit", 1);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_status(from, "active", NULL);
+
+    /* Until three rounds in a row have cleared nothing. */
+    for (;;) {
+        g_autoptr(QDict) info = migrate_query(from);
+
+        g_assert_cmpstr(qdict_get_str(info, "status"), ==, "active");
+        f = qdict_get_qdict(info, "x-tern-forecast");
+        if (f && qdict_get_bool(f, "stalled")) {
+            qobject_ref(f);
+            passes = qdict_get_qlist(info, "x-tern-passes");
+            QLIST_FOREACH_ENTRY(passes, e) {
+                QDict *r = qobject_to(QDict, e->value);
+
+                g_assert_cmpint(qdict_get_int(r, "pages-sent"), >, 0);
+                g_assert_cmpint(qdict_get_int(r, "duration"), >, 0);
+                g_assert_cmpint(qdict_get_int(r, "start"), >=, 0);
+                n++;
+            }
+            break;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(50 * 1000);
+    }
+    g_test_message("%d rounds; %s", n, qdict_get_str(f, "summary"));
+    g_assert_cmpint(n, >=, 3);
+    g_assert_false(qdict_get_bool(f, "converges"));
+    g_assert_false(qdict_haskey(f, "eta"));
+    g_assert_true(g_str_has_prefix(qdict_get_str(f, "summary"),
+                                   "will not converge (stalled)"));
+    g_assert_true(str_list_has(qdict_get_qlist(f, "tools"),
+                               "auto-converge"));
+    g_assert_true(str_list_has(qdict_get_qlist(f, "tools"),
+                               "downtime-limit"));
+    qobject_unref(f);
+
+    hmp = qtest_hmp(from, "info migrate");
+    g_assert_nonnull(strstr(hmp, "forecast: will not converge"));
+    g_assert_nonnull(strstr(hmp, "forecast: try auto-converge"));
+
+    migrate_ensure_converge(from);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    migrate_end(from, to);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -265,5 +394,8 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/xbzrle/cache-size-checks",
                    test_xbzrle_cache_size_checks);
     qtest_add_func("/migration/auto-converge/kvm", test_auto_converge);
+    qtest_add_func("/migration/forecast/kvm", test_forecast);
+    qtest_add_func("/migration/downtime-limit/raised",
+                   test_downtime_limit_raised);
     return g_test_run();
 }
