@@ -542,14 +542,16 @@ def case_tern_to_qemu(env):
     src.quit()
 
 
-def live_to_qemu(env, label, name, ops, caps=()):
+def live_to_qemu(env, label, name, ops, caps=(), params=None,
+                 stop_when=None):
     """Live: Tern runs and qtest keeps writing while RAM is being sent (at
     a low bandwidth so that this takes a while).  pause-before-switchover
     makes the end exact: every write answered before Tern reaches
     pre-switchover precedes the final dirty sync, and none is made after
     it.  Rewritten pages must reach QEMU in their last version, including
-    a data page that became zero.  Returns the source's last
-    query-migrate."""
+    a data page that became zero.  PARAMS are more migration parameters;
+    writing stops once STOP_WHEN(query-migrate) is true.  Returns the
+    source's last query-migrate."""
     garbage = image_file(env, 'garbage', image_of(GARBAGE))
     src = env.start('tern', name + '-src', tern_args() + ['-S'], qtest=True)
     src.qtest.apply(ops)
@@ -558,7 +560,8 @@ def live_to_qemu(env, label, name, ops, caps=()):
     sock = env.path(name + '.sock')
     set_caps(src, 'events', 'pause-before-switchover', *caps)
     set_caps(dst, 'events')
-    src.qmp.ok('migrate-set-parameters', **{'max-bandwidth': 4 * MiB})
+    src.qmp.ok('migrate-set-parameters', **dict({'max-bandwidth': 4 * MiB},
+                                                **(params or {})))
     dst.qmp.ok('migrate-incoming', uri='unix:' + sock)
     wait_path(sock, dst)
     src.qmp.ok('cont')
@@ -566,9 +569,13 @@ def live_to_qemu(env, label, name, ops, caps=()):
     live, n = [], 0
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
-        st = src.qmp.ok('query-migrate').get('status')
+        q = src.qmp.ok('query-migrate')
+        st = q.get('status')
         if st not in ('setup', 'active'):
             break
+        if stop_when and stop_when(q):
+            time.sleep(0.02)
+            continue
         n += 1
         # Low pages first (sent early in the pass), one page rewritten
         # again and again, and a 0x5a page that becomes zero.
@@ -603,8 +610,14 @@ def live_to_qemu(env, label, name, ops, caps=()):
 def case_xbzrle(env):
     """Tern's XBZRLE records into QEMU 7.2: the rewritten pages go as
     deltas after the first pass, and QEMU's RAM must be exact."""
+    # downtime-limit 0: only a pass that finds nothing dirty ends it, and
+    # the writes go on until deltas have been sent.  512 KiB/s makes the
+    # pass that fills the cache last long enough to be written into.
     s = live_to_qemu(env, 'tern->qemu xbzrle', 't2q-x', pattern_ops(8),
-                     caps=('xbzrle',))
+                     caps=('xbzrle',), params={'downtime-limit': 0,
+                                               'max-bandwidth': 512 << 10},
+                     stop_when=lambda q: q.get('xbzrle-cache', {})
+                     .get('pages', 0) > 0)
     x = s.get('xbzrle-cache', {})
     print('# tern->qemu xbzrle: %s' % x)
     check('tern->qemu xbzrle: pages went as XBZRLE deltas',

@@ -323,6 +323,7 @@ static void test_forecast(void)
     QList *passes;
     const QListEntry *e;
     int n = 0;
+    int64_t measured = -1;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
     if (!mig_kvm_guest_ok()) {
@@ -334,6 +335,39 @@ static void test_forecast(void)
     g_assert_cmpstr(err, ==, "No dirty rate measured yet: run "
                     "calc-dirty-rate first (or ask during a migration, "
                     "after its first pass)");
+    /* After calc-dirty-rate: a forecast for all of RAM. */
+    qmp_ok_fmt(from, "{'execute': 'calc-dirty-rate', 'arguments': "
+               "{'calc-time': 500, 'calc-time-unit': 'millisecond'}}");
+    for (;;) {
+        QDict *rsp = qtest_qmp(from, "{'execute': 'query-dirty-rate'}");
+        QDict *dr = qdict_get_qdict(rsp, "return");
+        bool done = !strcmp(qdict_get_str(dr, "status"), "measured");
+
+        if (done) {
+            measured = qdict_get_int(dr, "dirty-rate");
+        }
+        qobject_unref(rsp);
+        if (done) {
+            break;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(50 * 1000);
+    }
+    {
+        QDict *rsp = qtest_qmp(from, "{'execute': "
+                               "'x-tern-query-migrate-forecast'}");
+        QDict *pre = qdict_get_qdict(rsp, "return");
+
+        g_assert(pre);
+        g_test_message("before migrate: %s", qdict_get_str(pre, "summary"));
+        g_assert_cmpint(qdict_get_int(pre, "remaining"), >=, 64 << 20);
+        /* calc-dirty-rate's MiB/s, and max-bandwidth (not yet set). */
+        g_assert_cmpint(qdict_get_int(pre, "dirty-rate"), ==,
+                        measured << 20);
+        g_assert_cmpint(qdict_get_int(pre, "bandwidth"), ==, 128 << 20);
+        g_assert_false(qdict_get_bool(pre, "stalled"));
+        qobject_unref(rsp);
+    }
 
     migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
     migrate_set_parameter_int(from, "downtime-limit", 1);

@@ -735,6 +735,14 @@ static void test_migrate_sync(void)
         return;
     }
     g_assert(seen_active);
+    /*
+     * The progress line, redrawn in place on this interactive monitor:
+     * a bar, amounts, bandwidth, pass and ETA.
+     */
+    g_assert(strstr(out, "\rmigrate: ["));
+    g_assert(strstr(out, " MiB left, "));
+    g_assert(strstr(out, " MiB/s, pass "));
+    g_assert(strstr(out, "\033[K"));
     /* The prompt came back once the migration had completed. */
     g_assert(strstr(out, "migrate: completed\r\n(qemu) "));
     g_free(out);
