@@ -30,6 +30,8 @@ struct QCryptoTLSSession {
     Error *werr;
     /* The transport reported end of file. */
     bool peer_eof;
+    /* A handshake write failed (werr says why) and was dropped. */
+    bool push_failed;
     /* Why we refused the peer during the handshake. */
     Error *verify_err;
 };
@@ -54,6 +56,15 @@ static ssize_t session_push(gnutls_transport_ptr_t opaque, const void *buf,
     if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
         gnutls_transport_set_errno(session->handle, EAGAIN);
         return -1;
+    }
+    if (ret < 0 && !session->handshake_done) {
+        /*
+         * A peer that refused us sends an alert and hangs up while we
+         * may still be writing our flight.  Drop the bytes and go on to
+         * read: the alert says why, which the write error would not.
+         */
+        session->push_failed = true;
+        return len;
     }
     if (ret < 0) {
         gnutls_transport_set_errno(session->handle, EIO);
@@ -333,6 +344,9 @@ static void handshake_error(QCryptoTLSSession *session, int ret,
         error_setg(errp, "TLS handshake failed: the connection to the %s "
                    "was lost: %s (" TLS_PEER_HINT ")", peer,
                    error_get_pretty(session->rerr));
+    } else if (session->push_failed && session->werr) {
+        error_setg(errp, "TLS handshake failed: cannot send to the %s: %s",
+                   peer, error_get_pretty(session->werr));
     } else if ((ret == GNUTLS_E_NO_CERTIFICATE_FOUND ||
                 ret == GNUTLS_E_CERTIFICATE_REQUIRED) &&
                session->endpoint == QCRYPTO_TLS_CREDS_ENDPOINT_SERVER) {

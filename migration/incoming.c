@@ -21,7 +21,9 @@
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
+#include "migration/tls.h"
 #include "migration/trace.h"
+#include "migration/yank_functions.h"
 
 /* --------------------------------------------------------------- state */
 
@@ -45,6 +47,7 @@ static void migration_incoming_state_destroy(void)
         mis->from_src_file = NULL;
     }
     migration_incoming_transport_cleanup(mis);
+    migration_yank_unregister();
 }
 
 /* Start the guest as the source left it (globalstate) and -S allow. */
@@ -117,11 +120,54 @@ static void migration_fd_process_incoming(QEMUFile *f)
     qemu_coroutine_enter(co);
 }
 
+static void migration_channel_accept(QIOChannel *ioc, void *opaque);
+
+/* The main channel failed before the stream: as a failed load. */
+static void migration_incoming_fail_early(Error *err)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    trace_migration_incoming_failed(error_get_pretty(err));
+    migrate_incoming_set_error(mis, err);
+    migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_FAILED);
+    migration_incoming_state_destroy();
+    if (mis->exit_on_error) {
+        error_report_err(err);
+        exit(EXIT_FAILURE);
+    }
+    error_report_err(err);
+}
+
+/* The main channel's TLS handshake ended (main loop). */
+static void migration_tls_accepted(QIOChannel *tls_ioc, Error *err,
+                                   void *opaque)
+{
+    if (err) {
+        migration_incoming_fail_early(err);
+        return;
+    }
+    migration_channel_accept(tls_ioc, opaque);
+    object_unref(tls_ioc);
+}
+
 /* channel.c's MigrationAcceptFunc: a channel from the source. */
 static void migration_channel_accept(QIOChannel *ioc, void *opaque)
 {
     MigrationIncomingState *mis = opaque;
 
+    migration_ioc_register_yank(ioc);
+    if (migrate_channel_requires_tls_upgrade(ioc)) {
+        Error *err = NULL;
+
+        /* Nothing of the stream is read before the handshake is done. */
+        if (!migration_tls_channel_start(ioc, true, NULL,
+                                         migration_tls_accepted, mis,
+                                         &err)) {
+            migration_incoming_fail_early(err);
+        }
+        return;
+    }
     if (mis->from_src_file) {
         /*
          * The source opened multifd (or postcopy-preempt) channels, so
@@ -158,11 +204,15 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
         return;
     }
     trace_qmp_migrate_incoming(uri ? uri : "(channels)");
+    if (!migration_yank_register(errp)) {
+        return;
+    }
     migrate_set_state(&mis->state, MIGRATION_STATUS_NONE,
                       MIGRATION_STATUS_SETUP);
     if (!migration_transport_start_incoming(channel->addr, num,
                                             migration_channel_accept, mis,
                                             &listener, errp)) {
+        migration_yank_unregister();
         /* Nothing is listening: a later attempt may start afresh. */
         migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
                           MIGRATION_STATUS_NONE);
@@ -187,11 +237,6 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
     }
     if (!runstate_check(RUN_STATE_INMIGRATE)) {
         error_setg(errp, "'-incoming' was not specified on the command line");
-        return;
-    }
-    if (migrate_tls()) {
-        error_setg(errp, "TLS migration is not supported by Tern yet "
-                   "(parameter 'tls-creds' is set)");
         return;
     }
     mis->exit_on_error = has_exit_on_error ? exit_on_error : true;

@@ -27,7 +27,9 @@
 #include "migration/return-path.h"
 #include "migration/savevm.h"
 #include "migration/threadinfo.h"
+#include "migration/tls.h"
 #include "migration/trace.h"
+#include "migration/yank_functions.h"
 
 static int64_t now_ms(void)
 {
@@ -70,12 +72,6 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
     if (migrate_mode() != MIG_MODE_NORMAL) {
         error_setg(errp, "Migration mode '%s' is not supported by Tern yet",
                    MigMode_str(migrate_mode()));
-        return false;
-    }
-    /* Never send in the clear what the user asked to encrypt. */
-    if (migrate_tls()) {
-        error_setg(errp, "TLS migration is not supported by Tern yet "
-                   "(parameter 'tls-creds' is set)");
         return false;
     }
     return true;
@@ -148,6 +144,7 @@ static void migrate_fd_error(MigrationState *s, const Error *error)
     migrate_set_error(s, error);
     migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
                       MIGRATION_STATUS_FAILED);
+    migration_yank_unregister();
     migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
 }
 
@@ -187,7 +184,8 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     trace_qmp_migrate(uri ? uri : "(channels)", channel->addr->transport);
 
     migrate_init(s);
-    if (migration_call_notifiers(MIG_EVENT_PRECOPY_SETUP, &local_err)) {
+    if (!migration_yank_register(&local_err) ||
+        migration_call_notifiers(MIG_EVENT_PRECOPY_SETUP, &local_err)) {
         migrate_fd_error(s, local_err);
         error_propagate(errp, local_err);
         return;
@@ -243,6 +241,7 @@ static void migration_cancel(void)
     if (!s->migration_thread_running) {
         migrate_set_state(&s->state, MIGRATION_STATUS_CANCELLING,
                           MIGRATION_STATUS_CANCELLED);
+        migration_yank_unregister();
         migration_call_notifiers(MIG_EVENT_PRECOPY_FAILED, NULL);
     }
 }
@@ -394,6 +393,7 @@ static void migration_cleanup(MigrationState *s)
     if (f) {
         qemu_fclose(f);
     }
+    migration_yank_unregister();
     if (s->cleanup_bh) {
         qemu_bh_delete(s->cleanup_bh);
         s->cleanup_bh = NULL;
@@ -849,6 +849,19 @@ static void migration_connect(MigrationState *s, Error *error_in)
                        QEMU_THREAD_JOINABLE);
 }
 
+/* The main channel's TLS handshake ended (main loop). */
+static void migration_tls_connected(QIOChannel *tls_ioc, Error *err,
+                                    void *opaque)
+{
+    MigrationConnectAttempt *attempt = opaque;
+
+    migration_channel_connect(tls_ioc, attempt->s->hostname, err, attempt);
+    error_free(err);
+    if (tls_ioc) {
+        object_unref(tls_ioc);
+    }
+}
+
 /* channel.c's MigrationConnectFunc: the transport's result. */
 static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
                                       Error *error, void *opaque)
@@ -857,14 +870,30 @@ static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
     MigrationState *s = attempt->s;
     bool stale = attempt->id != s->connect_attempt;
 
-    g_free(attempt);
     trace_migration_channel_connect(hostname ? hostname : "",
                                     error ? error_get_pretty(error) : "",
                                     stale);
     if (stale) {
         /* A cancelled migration's late result: the channel is dropped. */
+        g_free(attempt);
         return;
     }
+    if (!error && migrate_channel_requires_tls_upgrade(ioc)) {
+        Error *err = NULL;
+
+        /* The stream starts when the handshake is done. */
+        migration_ioc_register_yank(ioc);
+        g_free(s->hostname);
+        s->hostname = g_strdup(hostname);
+        if (!migration_tls_channel_start(ioc, false, hostname,
+                                         migration_tls_connected, attempt,
+                                         &err)) {
+            g_free(attempt);
+            migration_connect(s, err);
+        }
+        return;
+    }
+    g_free(attempt);
     if (!error) {
         QEMUFile *f = qemu_file_new_output(ioc);
 

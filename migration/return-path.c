@@ -47,7 +47,12 @@ bool migration_rp_read_message(QEMUFile *rp, MigRPMessage *msg,
     type = qemu_get_be16(rp);
     len = qemu_get_be16(rp);
     if (qemu_file_get_error(rp)) {
-        error_setg(errp, "Failed to read return path header");
+        g_autoptr(Error) cause = NULL;
+
+        /* Say why (a TLS alert, a reset): the channel's error, if any. */
+        qemu_file_get_error_obj(rp, &cause);
+        error_setg(errp, "Failed to read return path header%s%s",
+                   cause ? ": " : "", cause ? error_get_pretty(cause) : "");
         return false;
     }
     trace_migration_rp_message(type, len);

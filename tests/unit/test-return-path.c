@@ -69,7 +69,8 @@ static void test_good_messages(void)
     /* The stream is over: the next read fails and says so. */
     g_assert_false(migration_rp_read_message(f, &msg, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "Failed to read return path header");
+                    "Failed to read return path header: Unexpected end of "
+                    "migration stream");
     error_free(err);
     qemu_fclose(f);
 }
@@ -108,9 +109,11 @@ static void test_errors(void)
     static const uint8_t var_huge[] = { 0x00, 0x03, 0xff, 0xff };
     static const uint8_t cut[] = { 0x00, 0x01, 0x00, 0x04, 0x00, 0x00 };
 
-    check_error("", 0, "Failed to read return path header");
+    check_error("", 0, "Failed to read return path header: Unexpected end "
+                "of migration stream");
     check_error(half_header, sizeof(half_header),
-                "Failed to read return path header");
+                "Failed to read return path header: Unexpected end of "
+                "migration stream");
     check_error(invalid, sizeof(invalid),
                 "Received invalid message 0x0000 length 0x0004");
     check_error(too_big, sizeof(too_big),
