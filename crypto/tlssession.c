@@ -34,6 +34,8 @@ struct QCryptoTLSSession {
     bool push_failed;
     /* Why we refused the peer during the handshake. */
     Error *verify_err;
+    /* The peer's fatal alert, as reported; set once by the reader. */
+    char *alert_msg;
 };
 
 static const char *peer_role(QCryptoTLSSession *session)
@@ -284,6 +286,7 @@ void qcrypto_tls_session_free(QCryptoTLSSession *session)
     g_free(session->hostname);
     g_free(session->authzid);
     g_free(session->peername);
+    g_free(session->alert_msg);
     object_unref(session->creds);
     g_free(session);
 }
@@ -420,11 +423,18 @@ ssize_t qcrypto_tls_session_read(QCryptoTLSSession *session, char *buf,
          * With TLS 1.3 a client is done with the handshake before the
          * server has checked its certificate: a refusal comes here.
          */
-        error_setg(errp, "%s: the %s sent alert '%s'",
-                   session->got_data ? "Cannot read from TLS channel"
-                                     : "TLS handshake failed",
-                   peer_role(session),
-                   gnutls_alert_get_name(gnutls_alert_get(session->handle)));
+        char *msg = g_strdup_printf(
+            "%s: the %s sent alert '%s'",
+            session->got_data ? "Cannot read from TLS channel"
+                              : "TLS handshake failed",
+            peer_role(session),
+            gnutls_alert_get_name(gnutls_alert_get(session->handle)));
+
+        error_setg(errp, "%s", msg);
+        if (!g_atomic_pointer_compare_and_exchange(&session->alert_msg, NULL,
+                                                   msg)) {
+            g_free(msg);
+        }
     } else if (session->rerr) {
         error_propagate(errp, session->rerr);
         session->rerr = NULL;
@@ -454,6 +464,16 @@ ssize_t qcrypto_tls_session_write(QCryptoTLSSession *session,
                    gnutls_strerror(ret));
     }
     return -1;
+}
+
+const char *qcrypto_tls_session_get_alert(QCryptoTLSSession *session)
+{
+    return g_atomic_pointer_get(&session->alert_msg);
+}
+
+bool qcrypto_tls_session_got_data(QCryptoTLSSession *session)
+{
+    return session->got_data;
 }
 
 size_t qcrypto_tls_session_check_pending(QCryptoTLSSession *session)

@@ -3,6 +3,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/atomic.h"
+#include "qemu/lockable.h"
 #include "io/channel-tls.h"
 #include "io/channel-watch.h"
 #include "io/trace.h"
@@ -81,6 +82,7 @@ static QIOChannelTLS *tls_new(QIOChannel *master, QCryptoTLSCreds *creds,
         return NULL;
     }
     tioc->rbuf = g_malloc(TLS_RBUF_SIZE);
+    qemu_mutex_init(&tioc->read_lock);
     qcrypto_tls_session_set_callbacks(tioc->session, tls_push, tls_pull,
                                       tioc);
     trace_qio_channel_tls_new(tioc, master, creds,
@@ -232,6 +234,7 @@ static ssize_t qio_channel_tls_readv(QIOChannel *ioc,
     if (graceful) {
         return 0;
     }
+    QEMU_LOCK_GUARD(&tioc->read_lock);
     for (size_t i = 0; i < niov; i++) {
         size_t done = 0;
 
@@ -264,6 +267,68 @@ static ssize_t qio_channel_tls_readv(QIOChannel *ioc,
     return got;
 }
 
+static gboolean tls_alert_timeout(gpointer opaque)
+{
+    *(bool *)opaque = true;
+    return G_SOURCE_REMOVE;
+}
+
+/* A channel watch calls back with (channel, condition, data). */
+static gboolean tls_alert_readable(QIOChannel *ioc, GIOCondition cond,
+                                   gpointer opaque)
+{
+    return tls_alert_timeout(opaque);
+}
+
+/*
+ * A peer that refuses us after a TLS 1.3 handshake sends an alert and
+ * hangs up, so a write fails with EPIPE before any reader has seen why.
+ * Give the reason instead: the alert a concurrent reader gets, or, with
+ * no reader, the one we read ourselves.  Waits at most about 2 s.
+ */
+static void tls_write_failed(QIOChannelTLS *tioc, Error **errp)
+{
+    const char *alert = NULL;
+
+    if (!errp || qcrypto_tls_session_got_data(tioc->session)) {
+        return;
+    }
+    if (qemu_mutex_trylock(&tioc->read_lock) == 0) {
+        GMainContext *ctx = g_main_context_new();
+        GSource *watch = qio_channel_create_watch(tioc->master, G_IO_IN);
+        GSource *timeout = g_timeout_source_new(2000);
+        bool ready = false;
+        char c;
+
+        g_source_set_callback(watch, (GSourceFunc)tls_alert_readable, &ready,
+                              NULL);
+        g_source_set_callback(timeout, tls_alert_timeout, &ready, NULL);
+        g_source_attach(watch, ctx);
+        g_source_attach(timeout, ctx);
+        while (!ready) {
+            g_main_context_iteration(ctx, TRUE);
+        }
+        g_source_destroy(watch);
+        g_source_destroy(timeout);
+        g_source_unref(watch);
+        g_source_unref(timeout);
+        g_main_context_unref(ctx);
+        qcrypto_tls_session_read(tioc->session, &c, 1, false, NULL);
+        qemu_mutex_unlock(&tioc->read_lock);
+        alert = qcrypto_tls_session_get_alert(tioc->session);
+    } else {
+        for (int i = 0; i < 200 && !alert; i++) {
+            g_usleep(10 * 1000);
+            alert = qcrypto_tls_session_get_alert(tioc->session);
+        }
+    }
+    if (alert) {
+        error_free(*errp);
+        *errp = NULL;
+        error_setg(errp, "%s", alert);
+    }
+}
+
 static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
                                       const struct iovec *iov, size_t niov,
                                       int *fds, size_t nfds, int flags,
@@ -290,6 +355,7 @@ static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
                 return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
             }
             if (ret < 0) {
+                tls_write_failed(tioc, errp);
                 return -1;
             }
             done += ret;
@@ -360,6 +426,9 @@ static void qio_channel_tls_finalize(Object *obj)
     tls_cancel_handshake(tioc);
     qcrypto_tls_session_free(tioc->session);
     object_unref(tioc->master);
+    if (tioc->rbuf) {
+        qemu_mutex_destroy(&tioc->read_lock);
+    }
     g_free(tioc->rbuf);
 }
 

@@ -582,6 +582,10 @@ int qemu_savevm_state_setup(QEMUFile *f, Error **errp)
         trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret < 0) {
             if (!*errp) {
+                /* A write that failed: the channel knows why. */
+                qemu_file_get_error_obj(f, errp);
+            }
+            if (!*errp) {
                 error_setg_errno(errp, -ret, "setup failed");
             }
             error_prepend(errp, "%s: ", se->idstr);

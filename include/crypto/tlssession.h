@@ -70,6 +70,13 @@ ssize_t qcrypto_tls_session_read(QCryptoTLSSession *session, char *buf,
                                  size_t len, bool graceful_eof, Error **errp);
 ssize_t qcrypto_tls_session_write(QCryptoTLSSession *session,
                                   const char *buf, size_t len, Error **errp);
+/*
+ * The message of the fatal alert a read received from the peer, or NULL:
+ * any thread may ask (a writer whose write failed wants the reason).
+ */
+const char *qcrypto_tls_session_get_alert(QCryptoTLSSession *session);
+/* Has a plaintext byte been read yet? */
+bool qcrypto_tls_session_got_data(QCryptoTLSSession *session);
 /* Decrypted bytes already buffered (readable without the transport). */
 size_t qcrypto_tls_session_check_pending(QCryptoTLSSession *session);
 

@@ -19,6 +19,7 @@
 
 #include "io/channel.h"
 #include "io/task.h"
+#include "qemu/thread.h"
 #include "crypto/tlssession.h"
 
 #define TYPE_QIO_CHANNEL_TLS "qio-channel-tls"
@@ -40,6 +41,8 @@ struct QIOChannelTLS {
     uint8_t *rbuf;
     size_t rbuf_len;
     size_t rbuf_pos;
+    /* Held by the one reader (readv, or a writer looking for an alert). */
+    QemuMutex read_lock;
 };
 
 /*
