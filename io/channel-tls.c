@@ -10,6 +10,8 @@
 
 /* Read-ahead from the master: a few TLS records (16 KiB each) at once. */
 #define TLS_RBUF_SIZE (256 * 1024)
+/* Writes go out in records of this size (TLS's largest). */
+#define TLS_WBUF_SIZE (16 * 1024)
 
 /* --------------------------------------------- the session's transport */
 
@@ -82,6 +84,7 @@ static QIOChannelTLS *tls_new(QIOChannel *master, QCryptoTLSCreds *creds,
         return NULL;
     }
     tioc->rbuf = g_malloc(TLS_RBUF_SIZE);
+    tioc->wbuf = g_malloc(TLS_WBUF_SIZE);
     qemu_mutex_init(&tioc->read_lock);
     qcrypto_tls_session_set_callbacks(tioc->session, tls_push, tls_pull,
                                       tioc);
@@ -329,6 +332,31 @@ static void tls_write_failed(QIOChannelTLS *tioc, Error **errp)
     }
 }
 
+/*
+ * Gather up to one full TLS record from @iov, skipping @skip bytes.
+ * Pages arrive as 4 KiB iovecs: a record each would cost a system call
+ * and 29 bytes of overhead per page.
+ */
+static size_t tls_gather(QIOChannelTLS *tioc, const struct iovec *iov,
+                         size_t niov, size_t skip)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < niov && n < TLS_WBUF_SIZE; i++) {
+        size_t len = iov[i].iov_len;
+
+        if (skip >= len) {
+            skip -= len;
+            continue;
+        }
+        len = MIN(len - skip, TLS_WBUF_SIZE - n);
+        memcpy(tioc->wbuf + n, (const char *)iov[i].iov_base + skip, len);
+        n += len;
+        skip = 0;
+    }
+    return n;
+}
+
 static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
                                       const struct iovec *iov, size_t niov,
                                       int *fds, size_t nfds, int flags,
@@ -342,27 +370,29 @@ static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
                    "send with zero copy");
         return -1;
     }
-    for (size_t i = 0; i < niov; i++) {
-        size_t done = 0;
+    /*
+     * After a partial send the caller retries with the rest, so the
+     * same bytes are gathered again, as GnuTLS wants for a retried
+     * record.
+     */
+    for (;;) {
+        size_t n = tls_gather(tioc, iov, niov, sent);
+        ssize_t ret;
 
-        while (done < iov[i].iov_len) {
-            ssize_t ret = qcrypto_tls_session_write(
-                tioc->session, (const char *)iov[i].iov_base + done,
-                iov[i].iov_len - done, errp);
-
-            if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
-                sent += done;
-                return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
-            }
-            if (ret < 0) {
-                tls_write_failed(tioc, errp);
-                return -1;
-            }
-            done += ret;
+        if (!n) {
+            return sent;
         }
-        sent += done;
+        ret = qcrypto_tls_session_write(tioc->session, (char *)tioc->wbuf,
+                                        n, errp);
+        if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
+            return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
+        }
+        if (ret < 0) {
+            tls_write_failed(tioc, errp);
+            return -1;
+        }
+        sent += ret;
     }
-    return sent;
 }
 
 static int qio_channel_tls_set_blocking(QIOChannel *ioc, bool enabled,
@@ -430,6 +460,7 @@ static void qio_channel_tls_finalize(Object *obj)
         qemu_mutex_destroy(&tioc->read_lock);
     }
     g_free(tioc->rbuf);
+    g_free(tioc->wbuf);
 }
 
 static void qio_channel_tls_class_init(ObjectClass *klass,

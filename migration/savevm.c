@@ -1197,7 +1197,13 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
 
     v = qemu_get_be32(f);
     if (v != QEMU_VM_FILE_MAGIC) {
-        error_setg(errp, "Not a migration stream");
+        /* A channel that failed (a TLS peer gone) is not a bad stream. */
+        if (qemu_file_get_error(f) && !qemu_file_error_is_eof(f) &&
+            qemu_file_get_error_obj(f, errp) && *errp) {
+            error_prepend(errp, "Stream failed before its header: ");
+        } else {
+            error_setg(errp, "Not a migration stream");
+        }
         ret = -EINVAL;
         goto out;
     }

@@ -41,6 +41,8 @@ struct QIOChannelTLS {
     uint8_t *rbuf;
     size_t rbuf_len;
     size_t rbuf_pos;
+    /* A record's plaintext gathered from the writer's iovecs. */
+    uint8_t *wbuf;
     /* Held by the one reader (readv, or a writer looking for an alert). */
     QemuMutex read_lock;
 };

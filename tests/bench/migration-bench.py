@@ -21,13 +21,17 @@ Convergence cases (--cases writer-auto,writer-xbzrle,writer-dlimit): the
 test guest rewriting 56 MiB (1-57 MiB) under KVM, which never converges
 at 128 MiB/s and 300 ms, with auto-converge, with xbzrle (64 MiB cache)
 and with dirty-limit; the table adds the number of passes (dirty syncs).
-A tool the binary lacks shows as FAILED with its refusal.  Standard
+A tool the binary lacks shows as FAILED with its refusal.  --tls
+x509|psk encrypts the migration (both binaries get the same
+certificates, made with BUILD/tests/unit/tls-test-certs), to compare TLS
+with plain text and with another binary's TLS.  Standard
 library only.
 """
 import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,8 +149,32 @@ class Bench:
             return src, dst
         raise ValueError(case)
 
+    def tls_certs(self):
+        certs = os.path.join(self.dir, 'certs')
+        if not os.path.isdir(certs):
+            tool = os.path.join(self.a.build_dir, 'tests', 'unit',
+                                'tls-test-certs')
+            subprocess.run([tool, certs], check=True)
+        return certs
+
+    def tls_args(self):
+        """(source args, destination args) adding tls0 credentials."""
+        if not self.a.tls:
+            return [], []
+        certs = self.tls_certs()
+        kind = self.a.tls
+        src = 'tls-creds-%s,id=tls0,endpoint=client,dir=%s' % (
+            kind, os.path.join(certs, 'psk' if kind == 'psk' else 'client'))
+        dst = 'tls-creds-%s,id=tls0,endpoint=server,dir=%s' % (
+            kind, os.path.join(certs, 'psk' if kind == 'psk' else 'server'))
+        if kind == 'psk':
+            src += ',username=tern'
+        return ['-object', src], ['-object', dst]
+
     def run_case(self, binary, case):
         src_args, dst_args = self.case_args(binary, case)
+        tls_src, tls_dst = self.tls_args()
+        src_args, dst_args = src_args + tls_src, dst_args + tls_dst
         sock = os.path.join(self.dir, 'mig.sock')
         src = self.start(binary, 'src', src_args)
         dst = self.start(binary, 'dst', dst_args + ['-incoming',
@@ -169,6 +197,11 @@ class Bench:
                 params = dict(extra, **{'max-bandwidth': 128 * MiB,
                                         'downtime-limit': 300})
             src.qmp.command('migrate-set-parameters', **params)
+            if self.a.tls:
+                dst.qmp.command('migrate-set-parameters', **{
+                    'tls-creds': 'tls0'})
+                src.qmp.command('migrate-set-parameters', **{
+                    'tls-creds': 'tls0', 'tls-hostname': 'tern-dst'})
             cpu0 = [cpu_ms(vm) for vm in (src, dst)]
             src.qmp.command('migrate', uri='unix:' + sock)
             info = wait_migration(src, self.a.timeout, interval=0.05,
@@ -330,6 +363,8 @@ def main():
     p.add_argument('--downtime', type=int, default=300,
                    help='downtime-limit, ms')
     p.add_argument('--timeout', type=int, default=600)
+    p.add_argument('--tls', choices=('x509', 'psk'),
+                   help='migrate over TLS with these credentials')
     p.add_argument('--repeat', type=int, default=1,
                    help='runs per case and binary, alternating the '
                    'binaries; the table shows the median')

@@ -4,7 +4,7 @@
  * of tls-creds-* directories under @base covering the TLS test matrix.
  *
  *   server/          CA 1, server cert CN=tern-dst (DNS tern-dst,
- *                    IP 127.0.0.1 and ::1)
+ *                    IP 127.0.0.1 and ::1), dh-params.pem
  *   client/          CA 1, client cert O=Tern,CN=tern-src
  *   client-enc/      as client/, key encrypted with password "tern-pw"
  *   client-nocert/   CA 1 only
@@ -12,7 +12,7 @@
  *   client-untrusted/ CA 1, client cert signed by CA 2
  *   server-expired/  server cert that expired in 2020
  *   server-future/   server cert valid from 2099
- *   psk/             keys.psk with "tern" and "qemu"
+ *   psk/             keys.psk with "tern" and "qemu", dh-params.pem
  *   psk-wrong/       keys.psk with other keys for the same users
  */
 #ifndef TESTS_CRYPTO_TLS_CERTS_H
