@@ -53,6 +53,19 @@ static int count_sockets(QTestState *who)
     return n;
 }
 
+/*
+ * 'failed' is set by the migration thread; the cleanup that closes the
+ * sockets runs after it on the main thread: wait for it, bounded.
+ */
+static void wait_sockets(QTestState *who, int want)
+{
+    for (int i = 0; i < MIG_WAIT_SECS * 50 && count_sockets(who) != want;
+         i++) {
+        g_usleep(20 * 1000);
+    }
+    g_assert_cmpint(count_sockets(who), ==, want);
+}
+
 static void add_creds(QTestState *who, bool psk, const char *sub,
                       const char *endpoint, bool lax)
 {
@@ -161,7 +174,7 @@ static void test_tls(const void *opaque)
         assert_has("source", serr, c->src_err);
         assert_has("destination", derr, c->dst_err);
         wait_runstate(from, "running");
-        g_assert_cmpint(count_sockets(from), ==, sockets);
+        wait_sockets(from, sockets);
     }
     migrate_end(NULL, to);
     migrate_again_plain(from);
@@ -287,7 +300,7 @@ static void test_yank_hung(void)
     err = migrate_wait_failed(from);
     g_test_message("source error-desc: %s", err);
     wait_runstate(from, "running");
-    g_assert_cmpint(count_sockets(from), ==, sockets);
+    wait_sockets(from, sockets);
     g_assert_false(yank_has_migration(from));
 
     kill(qtest_pid(to), SIGCONT);
