@@ -1,0 +1,929 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Multifd channels: the send and receive threads, their packets and the
+ * sync points (docs/devel/migration-multifd.md).
+ *
+ * Source: every channel has a thread that connects to the destination's
+ * address, sends the initial packet, then sends one packet per batch
+ * the migration thread hands it (up to MULTIFD_PACKET_SIZE of RAM from
+ * one block) or a SYNC packet when asked.  One mutex and condition guard
+ * the channels' state; the payload is the thread's own while it sends.
+ *
+ * Destination: every multifd connection gets a thread that reads the
+ * initial packet (which says the channel's id), then packets, placing
+ * pages straight into guest memory.  At a SYNC packet the thread waits
+ * until the load has seen every channel reach its SYNC, so that a page
+ * sent again after a sync point never lands before its older copy.
+ */
+#include "qemu/osdep.h"
+#include "io/channel-socket.h"
+#include "qapi/clone-visitor.h"
+#include "qapi/error.h"
+#include "qapi/qapi-visit-sockets.h"
+#include "qemu/coroutine.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qemu/thread.h"
+#include "qemu/timer.h"
+#include "system/system.h"
+#include "migration/channel.h"
+#include "migration/migration-stats.h"
+#include "migration/options.h"
+#include "migration/threadinfo.h"
+#include "migration/trace.h"
+#include "migration/multifd.h"
+#include "migration/multifd-nocomp.h"
+#include "migration/multifd-packet.h"
+#include "migration/multifd-zero-page.h"
+#ifdef CONFIG_ZLIB
+#include "migration/multifd-zlib.h"
+#endif
+#ifdef CONFIG_ZSTD
+#include "migration/multifd-zstd.h"
+#endif
+
+#define MULTIFD_PAGE_SIZE 4096
+
+/* The backends, by multifd-compression value. */
+static const MultiFDMethods *const multifd_ops[MULTIFD_COMPRESSION__MAX] = {
+    [MULTIFD_COMPRESSION_NONE] = &multifd_nocomp_ops,
+#ifdef CONFIG_ZLIB
+    [MULTIFD_COMPRESSION_ZLIB] = &multifd_zlib_ops,
+#endif
+#ifdef CONFIG_ZSTD
+    [MULTIFD_COMPRESSION_ZSTD] = &multifd_zstd_ops,
+#endif
+};
+
+static const MultiFDMethods *multifd_get_ops(Error **errp)
+{
+    MultiFDCompression c = migrate_multifd_compression();
+
+    if (!multifd_ops[c]) {
+        error_setg(errp, "multifd-compression '%s' is not available: Tern "
+                   "was built without it", MultiFDCompression_str(c));
+        return NULL;
+    }
+    return multifd_ops[c];
+}
+
+static uint32_t multifd_page_count(void)
+{
+    return MULTIFD_PACKET_SIZE / MULTIFD_PAGE_SIZE;
+}
+
+/* =============================================================== source */
+
+typedef struct MultiFDSendChannel {
+    MultiFDSendParams p;
+    char *name;
+    QemuThread thread;
+    bool thread_created;
+    uint8_t *packet;
+    size_t packet_len;
+    /* Under MultiFDSendState.lock: */
+    QIOChannel *c;
+    bool ready;             /* connected, initial packet sent */
+    bool job;               /* p holds a batch to send */
+    bool sync;              /* a SYNC packet is wanted */
+    bool ended;             /* the thread is leaving */
+} MultiFDSendChannel;
+
+typedef struct MultiFDSendState {
+    int count;
+    MultiFDSendChannel *ch;
+    const MultiFDMethods *ops;
+    SocketAddress *addr;
+    QemuMutex lock;
+    QemuCond cond;          /* any channel's state changed */
+    bool exiting;           /* under lock */
+    Error *error;           /* the first error; under lock */
+    int next;               /* round robin over channels */
+    uint64_t packet_num;    /* atomic */
+    /* The batch the migration thread fills. */
+    RAMBlock *block;
+    uint32_t num;
+    uint64_t *offset;
+} MultiFDSendState;
+
+static MultiFDSendState *send_state;
+static SocketAddress *send_addr;
+
+bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
+{
+    g_clear_pointer(&send_addr, qapi_free_SocketAddress);
+    if (!migrate_multifd()) {
+        return true;
+    }
+    if (!migrate_address_is_multi_channel(addr)) {
+        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
+        return false;
+    }
+    if (migrate_multifd_flush_after_each_section() &&
+        migrate_zero_page_detection() == ZERO_PAGE_DETECTION_MULTIFD) {
+        error_setg(errp, "zero-page-detection 'multifd' needs QEMU 9.0 or "
+                   "later on the destination, but "
+                   "multifd-flush-after-each-section selects the QEMU 7.2 "
+                   "stream, whose multifd packets cannot say a page is "
+                   "zero: use zero-page-detection 'legacy'");
+        return false;
+    }
+    if (!multifd_get_ops(errp)) {
+        return false;
+    }
+    send_addr = QAPI_CLONE(SocketAddress, &addr->u.socket);
+    return true;
+}
+
+/* Record @err (the first one wins), stop every channel.  Takes @err. */
+static void multifd_send_fail(MultiFDSendState *st, Error *err)
+{
+    qemu_mutex_lock(&st->lock);
+    trace_multifd_send_error(error_get_pretty(err));
+    if (!st->error) {
+        st->error = err;
+    } else {
+        error_free(err);
+    }
+    st->exiting = true;
+    for (int i = 0; i < st->count; i++) {
+        if (st->ch[i].c) {
+            qio_channel_shutdown(st->ch[i].c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+        }
+    }
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+}
+
+/* Under lock: why the channels cannot be used. */
+static void multifd_send_why(MultiFDSendState *st, Error **errp)
+{
+    if (st->error) {
+        error_propagate(errp, error_copy(st->error));
+    } else {
+        error_setg(errp, "multifd: the channels were shut down");
+    }
+}
+
+/* Send thread: one packet, for the batch in ch->p or a SYNC. */
+static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
+                                bool sync, Error **errp)
+{
+    MultiFDSendParams *p = &ch->p;
+    MultiFDPacketInfo info = { 0 };
+    uint32_t zero;
+
+    if (sync) {
+        p->num = 0;
+    }
+    p->flags = sync ? MULTIFD_FLAG_SYNC : 0;
+    p->iovs_num = 1;
+    p->next_packet_size = 0;
+    multifd_send_zero_page_detect(p);
+    if (!st->ops->send_prepare(p, errp)) {
+        return false;
+    }
+    zero = p->num - p->normal_num;
+    info.flags = p->flags;
+    info.pages_alloc = p->page_count;
+    info.normal_pages = p->normal_num;
+    info.zero_pages = zero;
+    info.next_packet_size = p->next_packet_size;
+    info.packet_num = qatomic_fetch_inc(&st->packet_num);
+    if (p->num) {
+        g_strlcpy(info.ramblock, p->block_name, sizeof(info.ramblock));
+    }
+    multifd_packet_encode(ch->packet, p->page_count, &info, p->offset);
+    p->iov[0].iov_base = ch->packet;
+    p->iov[0].iov_len = ch->packet_len;
+    trace_multifd_send(p->id, info.packet_num, p->normal_num, zero,
+                       p->flags, p->next_packet_size);
+    if (qio_channel_writev_all(ch->c, p->iov, p->iovs_num, errp) < 0) {
+        return false;
+    }
+    stat64_add(&mig_stats.multifd_bytes,
+               ch->packet_len + p->next_packet_size);
+    stat64_add(&mig_stats.normal_pages, p->normal_num);
+    stat64_add(&mig_stats.zero_pages, zero);
+    return true;
+}
+
+static void *multifd_send_thread(void *opaque)
+{
+    MultiFDSendChannel *ch = opaque;
+    MultiFDSendState *st = send_state;
+    MigrationThread *info = migration_threads_add(ch->name,
+                                                  qemu_get_thread_id());
+    QIOChannelSocket *sioc = qio_channel_socket_new();
+    uint8_t init[MULTIFD_INIT_PACKET_SIZE];
+    Error *err = NULL;
+
+    trace_multifd_send_thread_start(ch->p.id);
+    if (qio_channel_socket_connect_sync(sioc, st->addr, &err) < 0) {
+        error_prepend(&err, "multifd channel %u: cannot connect: ",
+                      ch->p.id);
+        object_unref(OBJECT(sioc));
+        goto out;
+    }
+    qio_channel_set_name(QIO_CHANNEL(sioc), "multifd-send");
+    qemu_mutex_lock(&st->lock);
+    ch->c = QIO_CHANNEL(sioc);
+    if (st->exiting) {
+        qemu_mutex_unlock(&st->lock);
+        goto out;
+    }
+    qemu_mutex_unlock(&st->lock);
+
+    multifd_init_packet_encode(init, &qemu_uuid, ch->p.id);
+    if (qio_channel_write_all(ch->c, (char *)init, sizeof(init), &err) < 0) {
+        error_prepend(&err, "multifd channel %u: sending the initial "
+                      "packet: ", ch->p.id);
+        goto out;
+    }
+    stat64_add(&mig_stats.multifd_bytes, sizeof(init));
+    if (!st->ops->send_setup(&ch->p, &err)) {
+        goto out;
+    }
+
+    qemu_mutex_lock(&st->lock);
+    ch->ready = true;
+    qemu_cond_broadcast(&st->cond);
+    for (;;) {
+        bool sync;
+
+        while (!st->exiting && !ch->job && !ch->sync) {
+            qemu_cond_wait(&st->cond, &st->lock);
+        }
+        if (st->exiting) {
+            break;
+        }
+        sync = !ch->job;    /* the batch first, then the SYNC */
+        qemu_mutex_unlock(&st->lock);
+        if (!multifd_send_packet(st, ch, sync, &err)) {
+            if (!g_str_has_prefix(error_get_pretty(err), "multifd")) {
+                error_prepend(&err, "multifd channel %u: ", ch->p.id);
+            }
+            qemu_mutex_lock(&st->lock);
+            break;
+        }
+        qemu_mutex_lock(&st->lock);
+        if (sync) {
+            ch->sync = false;
+        } else {
+            ch->job = false;
+            ch->p.num = 0;
+        }
+        qemu_cond_broadcast(&st->cond);
+    }
+    qemu_mutex_unlock(&st->lock);
+
+out:
+    if (err) {
+        multifd_send_fail(st, err);
+    }
+    qemu_mutex_lock(&st->lock);
+    ch->ended = true;
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+    trace_multifd_send_thread_end(ch->p.id);
+    migration_threads_remove(info);
+    return NULL;
+}
+
+bool multifd_send_setup(Error **errp)
+{
+    MultiFDSendState *st;
+    uint32_t page_count = multifd_page_count();
+    const MultiFDMethods *ops;
+    int level = 0;
+
+    if (!send_addr) {
+        error_setg(errp, "multifd: no address to connect the channels to");
+        return false;
+    }
+    ops = multifd_get_ops(errp);
+    if (!ops) {
+        return false;
+    }
+    if (migrate_multifd_compression() == MULTIFD_COMPRESSION_ZLIB) {
+        level = migrate_multifd_zlib_level();
+    } else if (migrate_multifd_compression() != MULTIFD_COMPRESSION_NONE) {
+        level = migrate_multifd_zstd_level();
+    }
+    st = send_state = g_new0(MultiFDSendState, 1);
+    st->count = migrate_multifd_channels();
+    st->ops = ops;
+    st->addr = QAPI_CLONE(SocketAddress, send_addr);
+    st->offset = g_new0(uint64_t, page_count);
+    qemu_mutex_init(&st->lock);
+    qemu_cond_init(&st->cond);
+    st->ch = g_new0(MultiFDSendChannel, st->count);
+    for (int i = 0; i < st->count; i++) {
+        MultiFDSendChannel *ch = &st->ch[i];
+
+        ch->p.id = i;
+        ch->p.page_size = MULTIFD_PAGE_SIZE;
+        ch->p.page_count = page_count;
+        ch->p.zero_page_detection = migrate_zero_page_detection();
+        ch->p.level = level;
+        ch->p.offset = g_new0(uint64_t, page_count);
+        ch->p.iov = g_new0(struct iovec, page_count + 1);
+        ch->packet_len = multifd_packet_len(page_count);
+        ch->packet = g_malloc0(ch->packet_len);
+        ch->name = g_strdup_printf(MIGRATION_THREAD_SRC_MULTIFD, i);
+    }
+    trace_multifd_send_setup(st->count, ops->name);
+    for (int i = 0; i < st->count; i++) {
+        qemu_thread_create(&st->ch[i].thread, st->ch[i].name,
+                           multifd_send_thread, &st->ch[i],
+                           QEMU_THREAD_JOINABLE);
+        st->ch[i].thread_created = true;
+    }
+    return true;
+}
+
+void multifd_send_shutdown(void)
+{
+    MultiFDSendState *st = send_state;
+
+    if (!st) {
+        return;
+    }
+    qemu_mutex_lock(&st->lock);
+    st->exiting = true;
+    for (int i = 0; i < st->count; i++) {
+        if (st->ch[i].c) {
+            qio_channel_shutdown(st->ch[i].c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+        }
+    }
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+}
+
+void multifd_send_cleanup(void)
+{
+    MultiFDSendState *st = send_state;
+
+    if (!st) {
+        return;
+    }
+    /*
+     * Idle threads just leave; one still writing (the migration failed)
+     * is stopped by shutting its socket down.  After a successful
+     * migration every packet was written: closing loses nothing.
+     */
+    qemu_mutex_lock(&st->lock);
+    st->exiting = true;
+    for (int i = 0; i < st->count; i++) {
+        MultiFDSendChannel *ch = &st->ch[i];
+
+        if (ch->c && (ch->job || ch->sync || !ch->ready)) {
+            qio_channel_shutdown(ch->c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+        }
+    }
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+
+    for (int i = 0; i < st->count; i++) {
+        MultiFDSendChannel *ch = &st->ch[i];
+
+        if (ch->thread_created) {
+            qemu_thread_join(&ch->thread);
+        }
+        st->ops->send_cleanup(&ch->p);
+        if (ch->c) {
+            qio_channel_close(ch->c, NULL);
+            object_unref(OBJECT(ch->c));
+        }
+        g_free(ch->p.offset);
+        g_free(ch->p.iov);
+        g_free(ch->packet);
+        g_free(ch->name);
+    }
+    trace_multifd_send_cleanup(st->count);
+    qemu_cond_destroy(&st->cond);
+    qemu_mutex_destroy(&st->lock);
+    error_free(st->error);
+    qapi_free_SocketAddress(st->addr);
+    g_free(st->offset);
+    g_free(st->ch);
+    g_free(st);
+    send_state = NULL;
+}
+
+/* Migration thread: hand the batch to the next free channel. */
+static bool multifd_send_batch(MultiFDSendState *st, Error **errp)
+{
+    MultiFDSendChannel *ch = NULL;
+    uint64_t *tmp;
+
+    qemu_mutex_lock(&st->lock);
+    while (!ch) {
+        if (st->exiting) {
+            multifd_send_why(st, errp);
+            qemu_mutex_unlock(&st->lock);
+            return false;
+        }
+        for (int i = 0; i < st->count; i++) {
+            MultiFDSendChannel *c = &st->ch[(st->next + i) % st->count];
+
+            if (c->ready && !c->job && !c->sync) {
+                ch = c;
+                st->next = (st->next + i + 1) % st->count;
+                break;
+            }
+        }
+        if (!ch) {
+            qemu_cond_wait(&st->cond, &st->lock);
+        }
+    }
+    tmp = ch->p.offset;
+    ch->p.offset = st->offset;
+    st->offset = tmp;
+    ch->p.num = st->num;
+    ch->p.host = st->block->host;
+    ch->p.block_name = st->block->idstr;
+    ch->job = true;
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+    st->num = 0;
+    st->block = NULL;
+    return true;
+}
+
+bool multifd_queue_page(RAMBlock *block, ram_addr_t offset, Error **errp)
+{
+    MultiFDSendState *st = send_state;
+
+    if (st->num && st->block != block && !multifd_send_batch(st, errp)) {
+        return false;
+    }
+    st->block = block;
+    st->offset[st->num++] = offset;
+    if (st->num == multifd_page_count()) {
+        return multifd_send_batch(st, errp);
+    }
+    return true;
+}
+
+bool multifd_send_sync(Error **errp)
+{
+    MultiFDSendState *st = send_state;
+    bool pending;
+
+    if (st->num && !multifd_send_batch(st, errp)) {
+        return false;
+    }
+    qemu_mutex_lock(&st->lock);
+    for (int i = 0; i < st->count; i++) {
+        st->ch[i].sync = true;
+    }
+    qemu_cond_broadcast(&st->cond);
+    do {
+        pending = false;
+        for (int i = 0; i < st->count; i++) {
+            pending |= st->ch[i].sync;
+        }
+        if (pending && !st->exiting) {
+            qemu_cond_wait(&st->cond, &st->lock);
+        }
+    } while (pending && !st->exiting);
+    if (st->exiting) {
+        multifd_send_why(st, errp);
+        qemu_mutex_unlock(&st->lock);
+        return false;
+    }
+    qemu_mutex_unlock(&st->lock);
+    trace_multifd_send_sync(qatomic_read(&st->packet_num));
+    return true;
+}
+
+/* ========================================================== destination */
+
+typedef struct MultiFDRecvChannel {
+    MultiFDRecvParams p;
+    QemuThread thread;
+    QIOChannel *c;
+    int conn;               /* arrival order, for messages before the id */
+    uint8_t *packet;
+    size_t packet_len;
+    /* Under MultiFDRecvState.lock: */
+    int id;                 /* -1 until the initial packet */
+    bool in_sync;           /* waiting at a SYNC packet */
+    bool ended;             /* the thread is leaving */
+} MultiFDRecvChannel;
+
+typedef struct MultiFDRecvState {
+    int count;
+    const MultiFDMethods *ops;
+    MultiFDRecvChannel **conn;      /* @count, in arrival order */
+    int nconn;
+    MultiFDRecvChannel **by_id;     /* @count, by channel id */
+    int nids;
+    QemuMutex lock;
+    QemuCond cond;
+    bool exiting;
+    Error *error;
+    /* The load waiting in multifd_recv_sync(), and what wakes it. */
+    Coroutine *waiter;
+    QEMUBH *wake_bh;
+    QEMUTimer *timer;
+    void (*fail)(Error *err);
+} MultiFDRecvState;
+
+static MultiFDRecvState *recv_state;
+static int64_t recv_channel_timeout_ms = 10000;
+
+void multifd_recv_set_channel_timeout(int64_t ms)
+{
+    recv_channel_timeout_ms = ms;
+}
+
+/* Main loop: resume the load if it waits for the channels. */
+static void multifd_recv_wake(void *opaque)
+{
+    MultiFDRecvState *st = opaque;
+    Coroutine *co;
+
+    qemu_mutex_lock(&st->lock);
+    co = st->waiter;
+    st->waiter = NULL;
+    qemu_mutex_unlock(&st->lock);
+    if (co) {
+        qemu_coroutine_enter(co);
+    }
+}
+
+/* Under lock: something the load may wait for changed. */
+static void multifd_recv_kick(MultiFDRecvState *st)
+{
+    qemu_cond_broadcast(&st->cond);
+    if (st->waiter) {
+        qemu_bh_schedule(st->wake_bh);
+    }
+}
+
+static MultiFDRecvState *multifd_recv_state_get(Error **errp)
+{
+    MultiFDRecvState *st = recv_state;
+    const MultiFDMethods *ops;
+
+    if (st) {
+        return st;
+    }
+    ops = multifd_get_ops(errp);
+    if (!ops) {
+        return NULL;
+    }
+    st = recv_state = g_new0(MultiFDRecvState, 1);
+    st->count = migrate_multifd_channels();
+    st->ops = ops;
+    st->conn = g_new0(MultiFDRecvChannel *, st->count);
+    st->by_id = g_new0(MultiFDRecvChannel *, st->count);
+    qemu_mutex_init(&st->lock);
+    qemu_cond_init(&st->cond);
+    st->wake_bh = qemu_bh_new(multifd_recv_wake, st);
+    st->timer = timer_new_ms(QEMU_CLOCK_REALTIME, multifd_recv_wake, st);
+    trace_multifd_recv_setup(st->count, ops->name);
+    return st;
+}
+
+/* Main loop: tell the incoming side (a BH, so never under our lock). */
+typedef struct MultiFDRecvFailure {
+    void (*fail)(Error *err);
+    Error *err;
+} MultiFDRecvFailure;
+
+static void multifd_recv_fail_bh(void *opaque)
+{
+    MultiFDRecvFailure *f = opaque;
+
+    f->fail(f->err);
+    g_free(f);
+}
+
+/* A channel failed: record @err, stop every channel.  Takes @err. */
+static void multifd_recv_fail(MultiFDRecvState *st, Error *err)
+{
+    bool first;
+
+    qemu_mutex_lock(&st->lock);
+    first = !st->error && !st->exiting;
+    trace_multifd_recv_error(error_get_pretty(err));
+    if (first) {
+        st->error = error_copy(err);
+        st->exiting = true;
+        for (int i = 0; i < st->nconn; i++) {
+            qio_channel_shutdown(st->conn[i]->c, QIO_CHANNEL_SHUTDOWN_BOTH,
+                                 NULL);
+        }
+    }
+    multifd_recv_kick(st);
+    qemu_mutex_unlock(&st->lock);
+    if (first && st->fail) {
+        MultiFDRecvFailure *f = g_new0(MultiFDRecvFailure, 1);
+
+        f->fail = st->fail;
+        f->err = err;
+        qemu_bh_schedule_oneshot(multifd_recv_fail_bh, f);
+    } else {
+        error_free(err);
+    }
+}
+
+/* Receive thread: the packet just read into ch->packet. */
+static bool multifd_recv_packet(MultiFDRecvState *st, MultiFDRecvChannel *ch,
+                                MultiFDPacketInfo *info, Error **errp)
+{
+    MultiFDRecvParams *p = &ch->p;
+
+    if (!multifd_packet_parse(ch->packet, p->page_count, info, p->offset,
+                              errp)) {
+        return false;
+    }
+    p->flags = info->flags;
+    p->next_packet_size = info->next_packet_size;
+    p->normal_num = info->normal_pages;
+    p->zero_num = info->zero_pages;
+    p->host = NULL;
+    if (p->normal_num + p->zero_num) {
+        RAMBlock *block = qemu_ram_block_by_name(info->ramblock);
+
+        if (!block) {
+            error_setg(errp, "unknown ram block %s", info->ramblock);
+            return false;
+        }
+        if (!multifd_packet_check_offsets(info, p->offset,
+                                          block->used_length, p->page_size,
+                                          errp)) {
+            return false;
+        }
+        p->host = block->host;
+    }
+    trace_multifd_recv(p->id, info->packet_num, p->normal_num, p->zero_num,
+                       p->flags, p->next_packet_size);
+    if (!st->ops->recv(p, errp)) {
+        return false;
+    }
+    multifd_recv_zero_page_process(p);
+    return true;
+}
+
+static void *multifd_recv_thread(void *opaque)
+{
+    MultiFDRecvChannel *ch = opaque;
+    MultiFDRecvState *st = recv_state;
+    uint8_t init[MULTIFD_INIT_PACKET_SIZE];
+    Error *err = NULL;
+    int id;
+
+    if (qio_channel_read_all(ch->c, (char *)init, sizeof(init), &err) < 0) {
+        error_prepend(&err, "multifd connection %d: no initial packet: ",
+                      ch->conn);
+        goto out;
+    }
+    id = multifd_init_packet_parse(init, &qemu_uuid, st->count, &err);
+    if (id < 0) {
+        error_prepend(&err, "multifd connection %d: ", ch->conn);
+        goto out;
+    }
+    qemu_mutex_lock(&st->lock);
+    if (st->by_id[id]) {
+        qemu_mutex_unlock(&st->lock);
+        error_setg(&err, "multifd channel %d connected twice", id);
+        goto out;
+    }
+    st->by_id[id] = ch;
+    st->nids++;
+    ch->id = id;
+    ch->p.id = id;
+    multifd_recv_kick(st);
+    qemu_mutex_unlock(&st->lock);
+    trace_multifd_recv_new_channel(id);
+    if (!st->ops->recv_setup(&ch->p, &err)) {
+        goto out;
+    }
+
+    for (;;) {
+        MultiFDPacketInfo info;
+        int ret = qio_channel_read_all_eof(ch->c, (char *)ch->packet,
+                                           ch->packet_len, &err);
+
+        if (ret == 0) {
+            break;      /* the source closed between packets */
+        }
+        if (ret < 0) {
+            error_prepend(&err, "multifd channel %d: ", id);
+            break;
+        }
+        if (!multifd_recv_packet(st, ch, &info, &err)) {
+            /* The backends' messages name the channel already. */
+            if (!g_str_has_prefix(error_get_pretty(err), "multifd")) {
+                error_prepend(&err, "multifd channel %d: ", id);
+            }
+            break;
+        }
+        if (info.flags & MULTIFD_FLAG_SYNC) {
+            qemu_mutex_lock(&st->lock);
+            ch->in_sync = true;
+            multifd_recv_kick(st);
+            while (ch->in_sync && !st->exiting) {
+                qemu_cond_wait(&st->cond, &st->lock);
+            }
+            qemu_mutex_unlock(&st->lock);
+        }
+        if (qatomic_read(&st->exiting)) {
+            break;
+        }
+    }
+
+out:
+    if (err) {
+        if (qatomic_read(&st->exiting)) {
+            error_free(err);    /* we were shut down: not news */
+        } else {
+            multifd_recv_fail(st, err);
+        }
+    }
+    qemu_mutex_lock(&st->lock);
+    ch->ended = true;
+    multifd_recv_kick(st);
+    qemu_mutex_unlock(&st->lock);
+    trace_multifd_recv_thread_end(ch->id);
+    return NULL;
+}
+
+void multifd_recv_new_channel(QIOChannel *ioc, void (*fail)(Error *err))
+{
+    Error *err = NULL;
+    MultiFDRecvState *st = multifd_recv_state_get(&err);
+    MultiFDRecvChannel *ch;
+    uint32_t page_count = multifd_page_count();
+    g_autofree char *name = NULL;
+
+    if (!st) {
+        fail(err);
+        return;
+    }
+    st->fail = fail;
+    qemu_mutex_lock(&st->lock);
+    if (st->exiting) {
+        qemu_mutex_unlock(&st->lock);
+        return;     /* already failed or ended: drop the connection */
+    }
+    if (st->nconn == st->count) {
+        qemu_mutex_unlock(&st->lock);
+        error_setg(&err, "multifd: connection %d is one more than "
+                   "multifd-channels (%d); is multifd-channels the same "
+                   "on both sides?", st->count, st->count);
+        multifd_recv_fail(st, err);
+        return;
+    }
+    ch = g_new0(MultiFDRecvChannel, 1);
+    ch->c = ioc;
+    object_ref(OBJECT(ioc));
+    ch->conn = st->nconn;
+    ch->id = -1;
+    ch->p.page_size = MULTIFD_PAGE_SIZE;
+    ch->p.page_count = page_count;
+    ch->p.c = ioc;
+    ch->p.offset = g_new0(uint64_t, page_count);
+    ch->p.iov = g_new0(struct iovec, page_count);
+    ch->packet_len = multifd_packet_len(page_count);
+    ch->packet = g_malloc0(ch->packet_len);
+    st->conn[st->nconn++] = ch;
+    qemu_mutex_unlock(&st->lock);
+
+    /* The receive threads read blocking; the load never does. */
+    qio_channel_set_blocking(ioc, true, NULL);
+    qio_channel_set_name(ioc, "multifd-recv");
+    name = g_strdup_printf(MIGRATION_THREAD_DST_MULTIFD, ch->conn);
+    qemu_thread_create(&ch->thread, name, multifd_recv_thread, ch,
+                       QEMU_THREAD_JOINABLE);
+}
+
+bool multifd_recv_sync(Error **errp)
+{
+    MultiFDRecvState *st = multifd_recv_state_get(errp);
+    int64_t deadline = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+                       recv_channel_timeout_ms;
+
+    if (!st) {
+        return false;
+    }
+    qemu_mutex_lock(&st->lock);
+    for (;;) {
+        int64_t now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+        int waiting = 0;
+
+        if (st->error) {
+            error_propagate(errp, error_copy(st->error));
+            break;
+        }
+        if (st->exiting) {
+            error_setg(errp, "multifd: the channels were shut down");
+            break;
+        }
+        if (st->nids == st->count) {
+            for (int i = 0; i < st->count; i++) {
+                MultiFDRecvChannel *ch = st->by_id[i];
+
+                if (!ch->in_sync && ch->ended) {
+                    error_setg(errp, "multifd channel %d: closed by the "
+                               "source before the sync point", i);
+                    goto out;
+                }
+                waiting += !ch->in_sync;
+            }
+            if (!waiting) {
+                for (int i = 0; i < st->count; i++) {
+                    st->by_id[i]->in_sync = false;
+                }
+                qemu_cond_broadcast(&st->cond);
+                qemu_mutex_unlock(&st->lock);
+                timer_del(st->timer);
+                trace_multifd_recv_sync(st->count);
+                return true;
+            }
+        } else if (now >= deadline) {
+            g_autoptr(GString) missing = g_string_new("");
+
+            for (int i = 0; i < st->count; i++) {
+                if (!st->by_id[i]) {
+                    g_string_append_printf(missing, "%s%d",
+                                           missing->len ? ", " : "", i);
+                }
+            }
+            error_setg(errp, "multifd: %d of %d channels connected within "
+                       "%" PRId64 " ms; channel %s never came (is "
+                       "multifd-channels the same on both sides?)",
+                       st->nids, st->count, recv_channel_timeout_ms,
+                       missing->str);
+            break;
+        }
+        if (!qemu_in_coroutine()) {
+            qemu_cond_timedwait(&st->cond, &st->lock, 100);
+            continue;
+        }
+        st->waiter = qemu_coroutine_self();
+        if (st->nids < st->count) {
+            timer_mod(st->timer, deadline);
+        }
+        qemu_mutex_unlock(&st->lock);
+        qemu_coroutine_yield();
+        qemu_mutex_lock(&st->lock);
+        st->waiter = NULL;
+    }
+out:
+    qemu_mutex_unlock(&st->lock);
+    timer_del(st->timer);
+    return false;
+}
+
+void multifd_recv_shutdown(void)
+{
+    MultiFDRecvState *st = recv_state;
+
+    if (!st) {
+        return;
+    }
+    qemu_mutex_lock(&st->lock);
+    st->exiting = true;
+    for (int i = 0; i < st->nconn; i++) {
+        qio_channel_shutdown(st->conn[i]->c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+    }
+    qemu_cond_broadcast(&st->cond);
+    qemu_mutex_unlock(&st->lock);
+}
+
+void multifd_recv_cleanup(void)
+{
+    MultiFDRecvState *st = recv_state;
+
+    if (!st) {
+        return;
+    }
+    multifd_recv_shutdown();
+    for (int i = 0; i < st->nconn; i++) {
+        MultiFDRecvChannel *ch = st->conn[i];
+
+        qemu_thread_join(&ch->thread);
+        st->ops->recv_cleanup(&ch->p);
+        qio_channel_close(ch->c, NULL);
+        object_unref(OBJECT(ch->c));
+        g_free(ch->p.offset);
+        g_free(ch->p.iov);
+        g_free(ch->packet);
+        g_free(ch);
+    }
+    trace_multifd_recv_cleanup(st->nconn);
+    timer_free(st->timer);
+    qemu_bh_delete(st->wake_bh);
+    qemu_cond_destroy(&st->cond);
+    qemu_mutex_destroy(&st->lock);
+    error_free(st->error);
+    g_free(st->conn);
+    g_free(st->by_id);
+    g_free(st);
+    recv_state = NULL;
+}
