@@ -17,6 +17,8 @@
 #include "migration/channel.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
+#include "migration/multifd.h"
+#include "migration/multifd-packet.h"
 #include "migration/options.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
@@ -46,6 +48,7 @@ static void migration_incoming_state_destroy(void)
         qemu_fclose(mis->from_src_file);
         mis->from_src_file = NULL;
     }
+    multifd_recv_cleanup();
     migration_incoming_transport_cleanup(mis);
     migration_yank_unregister();
 }
@@ -70,6 +73,9 @@ static void process_incoming_migration_bh(void *opaque)
     migration_incoming_state_destroy();
 }
 
+static void migration_incoming_fail(MigrationIncomingState *mis,
+                                    int old_state, Error *err);
+
 static void coroutine_fn process_incoming_migration_co(void *opaque)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
@@ -91,16 +97,50 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
     } else {
         error_setg(&err, "load of migration failed: %s", strerror(-ret));
     }
+    migration_incoming_fail(mis, MIGRATION_STATUS_ACTIVE, err);
+}
+
+/*
+ * The incoming migration failed with @err (taken), or with an earlier
+ * error if one was recorded (a multifd channel's, which made the load
+ * fail): record it, end, and exit if exit-on-error says so.
+ */
+static void migration_incoming_fail(MigrationIncomingState *mis,
+                                    int old_state, Error *err)
+{
     trace_migration_incoming_failed(error_get_pretty(err));
     migrate_incoming_set_error(mis, err);
-    migrate_set_state(&mis->state, MIGRATION_STATUS_ACTIVE,
-                      MIGRATION_STATUS_FAILED);
+    error_free(err);
+    WITH_QEMU_LOCK_GUARD(&mis->error_mutex) {
+        err = error_copy(mis->error);
+    }
+    migrate_set_state(&mis->state, old_state, MIGRATION_STATUS_FAILED);
     migration_incoming_state_destroy();
     if (mis->exit_on_error) {
         error_report_err(err);
         exit(EXIT_FAILURE);
     }
     error_free(err);
+}
+
+/* An extra channel (multifd, or one we cannot use) failed; takes @err. */
+static void migration_incoming_channel_failed(Error *err)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    int state = qatomic_read(&mis->state);
+
+    if (state != MIGRATION_STATUS_SETUP && state != MIGRATION_STATUS_ACTIVE) {
+        error_free(err);    /* already over */
+        return;
+    }
+    if (mis->migration_incoming_co) {
+        /* Make the load fail now; it reports this first error. */
+        migrate_incoming_set_error(mis, err);
+        error_free(err);
+        qemu_file_shutdown(mis->from_src_file);
+        return;
+    }
+    migration_incoming_fail(mis, state, err);
 }
 
 static void migration_fd_process_incoming(QEMUFile *f)
@@ -151,6 +191,73 @@ static void migration_tls_accepted(QIOChannel *tls_ioc, Error *err,
     object_unref(tls_ioc);
 }
 
+/*
+ * Multifd: the destination tells the main channel from the multifd ones
+ * by their first four bytes (the stream's "QEVM" or the multifd magic),
+ * so they may arrive in any order.  The bytes are peeked when they come,
+ * from the main loop, which never waits for a slow peer.
+ */
+static gboolean migration_incoming_classify(QIOChannel *ioc,
+                                            GIOCondition cond,
+                                            gpointer opaque);
+
+static gboolean migration_incoming_classify_retry(gpointer opaque)
+{
+    QIOChannel *ioc = opaque;
+
+    /* Fewer than four bytes came: look again when more are there. */
+    qio_channel_add_watch(ioc, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                          migration_incoming_classify, ioc, NULL);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean migration_incoming_classify(QIOChannel *ioc,
+                                            GIOCondition cond,
+                                            gpointer opaque)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    uint8_t magic[4];
+    struct iovec iov = { .iov_base = magic, .iov_len = sizeof(magic) };
+    Error *err = NULL;
+    ssize_t n;
+
+    n = qio_channel_readv_full(ioc, &iov, 1, NULL, NULL,
+                               QIO_CHANNEL_READ_FLAG_MSG_PEEK, &err);
+    if (n == QIO_CHANNEL_ERR_BLOCK) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n > 0 && n < sizeof(magic)) {
+        g_timeout_add(10, migration_incoming_classify_retry, ioc);
+        return G_SOURCE_REMOVE;
+    }
+    if (n < 0) {
+        error_prepend(&err, "Incoming migration connection: ");
+    } else if (n == 0) {
+        error_setg(&err, "Incoming migration connection closed before it "
+                   "said what it is");
+    } else if (ldl_be_p(magic) == QEMU_VM_FILE_MAGIC) {
+        trace_migration_incoming_channel("main");
+        if (mis->from_src_file) {
+            error_setg(&err, "A second main migration channel arrived");
+        } else {
+            migration_fd_process_incoming(qemu_file_new_input(ioc));
+        }
+    } else if (ldl_be_p(magic) == MULTIFD_MAGIC) {
+        trace_migration_incoming_channel("multifd");
+        multifd_recv_new_channel(ioc, migration_incoming_channel_failed);
+    } else {
+        error_setg(&err, "Incoming migration connection starts with "
+                   "0x%08x: neither the migration stream (\"QEVM\") nor a "
+                   "multifd channel (0x%08x)", ldl_be_p(magic),
+                   MULTIFD_MAGIC);
+    }
+    if (err) {
+        migration_incoming_channel_failed(err);
+    }
+    object_unref(OBJECT(ioc));
+    return G_SOURCE_REMOVE;
+}
+
 /* channel.c's MigrationAcceptFunc: a channel from the source. */
 static void migration_channel_accept(QIOChannel *ioc, void *opaque)
 {
@@ -168,14 +275,22 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
         }
         return;
     }
+    if (migrate_multifd()) {
+        object_ref(OBJECT(ioc));
+        qio_channel_set_blocking(ioc, false, NULL);
+        qio_channel_add_watch(ioc, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              migration_incoming_classify, ioc, NULL);
+        return;
+    }
     if (mis->from_src_file) {
         /*
          * The source opened multifd (or postcopy-preempt) channels, so
          * the main channel alone will never carry all the RAM.  Fail now
          * rather than wait for a source that may never close it.
          */
-        error_report("Extra incoming migration connection: multifd is not "
-                     "supported by Tern yet; failing the migration");
+        error_report("Extra incoming migration connection, but the multifd "
+                     "capability is off here; failing the migration (set "
+                     "multifd on both sides)");
         qio_channel_shutdown(qemu_file_get_ioc(mis->from_src_file),
                              QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
         return;
@@ -201,6 +316,16 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
     if (qatomic_read(&mis->state) != MIGRATION_STATUS_NONE) {
         error_setg(errp, "Illegal incoming migration state: %s",
                    MigrationStatus_str(mis->state));
+        return;
+    }
+    if (migrate_multifd() &&
+        !migrate_address_is_multi_channel(channel->addr)) {
+        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
+        return;
+    }
+    if (migrate_multifd() && migrate_tls()) {
+        error_setg(errp, "Multifd over TLS is not supported by Tern yet "
+                   "(the multifd channels would go in the clear)");
         return;
     }
     trace_qmp_migrate_incoming(uri ? uri : "(channels)");

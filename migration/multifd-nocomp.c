@@ -38,19 +38,53 @@ static void nocomp_recv_cleanup(MultiFDRecvParams *p)
 {
 }
 
-static bool nocomp_recv(MultiFDRecvParams *p, Error **errp)
+bool multifd_recv_check_flags(MultiFDRecvParams *p, uint32_t flag,
+                              Error **errp)
 {
     uint32_t flags = p->flags & MULTIFD_FLAG_COMPRESSION_MASK;
 
-    if (flags != MULTIFD_FLAG_NOCOMP) {
+    if (flags != flag) {
         error_setg(errp, "multifd %u: flags received %x (%s) flags expected "
-                   "%x (none)", p->id, flags,
-                   multifd_flag_compression_name(flags), MULTIFD_FLAG_NOCOMP);
+                   "%x (%s)", p->id, flags,
+                   multifd_flag_compression_name(flags), flag,
+                   multifd_flag_compression_name(flag));
         return false;
     }
+    return true;
+}
+
+bool multifd_recv_read_payload(MultiFDRecvParams *p, uint32_t flag,
+                               uint8_t *buf, uint32_t buf_len, Error **errp)
+{
+    if (!p->normal_num) {
+        /*
+         * No payload, whatever next_packet_size says, and no compression
+         * flag to check: QEMU 7.2's SYNC packets repeat the previous
+         * packet's size and leave the compression bits 0.
+         */
+        return true;
+    }
+    if (!multifd_recv_check_flags(p, flag, errp)) {
+        return false;
+    }
+    if (p->next_packet_size > buf_len) {
+        error_setg(errp, "multifd %u: packet payload of %u bytes is larger "
+                   "than the %u bytes a packet may need", p->id,
+                   p->next_packet_size, buf_len);
+        return false;
+    }
+    return qio_channel_read_all(p->c, (char *)buf, p->next_packet_size,
+                                errp) == 0;
+}
+
+static bool nocomp_recv(MultiFDRecvParams *p, Error **errp)
+{
     if (!p->normal_num) {
         /* QEMU 7.2's SYNC packets repeat the last next_packet_size. */
         return true;
+    }
+    if (!multifd_recv_check_flags(p, MULTIFD_FLAG_NOCOMP, errp)) {
+        return false;
     }
     if (p->next_packet_size != p->normal_num * p->page_size) {
         error_setg(errp, "multifd %u: packet payload of %u bytes, expected "

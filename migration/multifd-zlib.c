@@ -11,6 +11,7 @@
 #include "qemu/osdep.h"
 #include <zlib.h>
 #include "qapi/error.h"
+#include "migration/multifd-nocomp.h"
 #include "migration/multifd-packet.h"
 #include "migration/multifd-zlib.h"
 
@@ -134,32 +135,16 @@ static bool zlib_recv(MultiFDRecvParams *p, Error **errp)
     ZlibData *z = p->compress;
     z_stream *zs = &z->zs;
     uint32_t in_size = p->next_packet_size;
-    uint32_t flags = p->flags & MULTIFD_FLAG_COMPRESSION_MASK;
     uint64_t out_start = zs->total_out;
     uint64_t out_size;
     int ret;
 
-    if (flags != MULTIFD_FLAG_ZLIB) {
-        error_setg(errp, "multifd %u: flags received %x (%s) flags expected "
-                   "%x (zlib)", p->id, flags,
-                   multifd_flag_compression_name(flags), MULTIFD_FLAG_ZLIB);
+    if (!multifd_recv_read_payload(p, MULTIFD_FLAG_ZLIB, z->zbuff, z->zbuff_len,
+                                   errp)) {
         return false;
     }
     if (!p->normal_num) {
-        /*
-         * No payload, whatever next_packet_size says: QEMU 7.2's SYNC
-         * packets repeat the previous packet's.
-         */
         return true;
-    }
-    if (in_size > z->zbuff_len) {
-        error_setg(errp, "multifd %u: packet payload of %u bytes is larger "
-                   "than the %u bytes a packet may need", p->id, in_size,
-                   z->zbuff_len);
-        return false;
-    }
-    if (qio_channel_read_all(p->c, (char *)z->zbuff, in_size, errp) < 0) {
-        return false;
     }
     zs->next_in = z->zbuff;
     zs->avail_in = in_size;

@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include <zstd.h>
 #include "qapi/error.h"
+#include "migration/multifd-nocomp.h"
 #include "migration/multifd-packet.h"
 #include "migration/multifd-zstd.h"
 
@@ -144,31 +145,15 @@ static bool zstd_recv(MultiFDRecvParams *p, Error **errp)
 {
     ZstdData *z = p->compress;
     uint32_t in_size = p->next_packet_size;
-    uint32_t flags = p->flags & MULTIFD_FLAG_COMPRESSION_MASK;
     ZSTD_inBuffer in = { .src = z->zbuff, .size = in_size };
     size_t ret;
 
-    if (flags != MULTIFD_FLAG_ZSTD) {
-        error_setg(errp, "multifd %u: flags received %x (%s) flags expected "
-                   "%x (zstd)", p->id, flags,
-                   multifd_flag_compression_name(flags), MULTIFD_FLAG_ZSTD);
+    if (!multifd_recv_read_payload(p, MULTIFD_FLAG_ZSTD, z->zbuff, z->zbuff_len,
+                                   errp)) {
         return false;
     }
     if (!p->normal_num) {
-        /*
-         * No payload, whatever next_packet_size says: QEMU 7.2's SYNC
-         * packets repeat the previous packet's.
-         */
         return true;
-    }
-    if (in_size > z->zbuff_len) {
-        error_setg(errp, "multifd %u: packet payload of %u bytes is larger "
-                   "than the %u bytes a packet may need", p->id, in_size,
-                   z->zbuff_len);
-        return false;
-    }
-    if (qio_channel_read_all(p->c, (char *)z->zbuff, in_size, errp) < 0) {
-        return false;
     }
     for (uint32_t i = 0; i < p->normal_num; i++) {
         ZSTD_outBuffer out = { .dst = p->host + p->offset[i],

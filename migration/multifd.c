@@ -25,7 +25,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/thread.h"
 #include "qemu/timer.h"
-#include "system/system.h"
+#include "migration/register.h"
 #include "migration/channel.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
@@ -119,6 +119,11 @@ bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
         return false;
     }
+    if (migrate_tls()) {
+        error_setg(errp, "Multifd over TLS is not supported by Tern yet "
+                   "(the multifd channels would go in the clear)");
+        return false;
+    }
     if (migrate_multifd_flush_after_each_section() &&
         migrate_zero_page_detection() == ZERO_PAGE_DETECTION_MULTIFD) {
         error_setg(errp, "zero-page-detection 'multifd' needs QEMU 9.0 or "
@@ -135,6 +140,18 @@ bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
     return true;
 }
 
+/* Under lock: stop every channel, ending any I/O in progress. */
+static void multifd_send_stop_locked(MultiFDSendState *st)
+{
+    st->exiting = true;
+    for (int i = 0; i < st->count; i++) {
+        if (st->ch[i].c) {
+            qio_channel_shutdown(st->ch[i].c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+        }
+    }
+    qemu_cond_broadcast(&st->cond);
+}
+
 /* Record @err (the first one wins), stop every channel.  Takes @err. */
 static void multifd_send_fail(MultiFDSendState *st, Error *err)
 {
@@ -145,13 +162,7 @@ static void multifd_send_fail(MultiFDSendState *st, Error *err)
     } else {
         error_free(err);
     }
-    st->exiting = true;
-    for (int i = 0; i < st->count; i++) {
-        if (st->ch[i].c) {
-            qio_channel_shutdown(st->ch[i].c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
-        }
-    }
-    qemu_cond_broadcast(&st->cond);
+    multifd_send_stop_locked(st);
     qemu_mutex_unlock(&st->lock);
 }
 
@@ -234,7 +245,7 @@ static void *multifd_send_thread(void *opaque)
     }
     qemu_mutex_unlock(&st->lock);
 
-    multifd_init_packet_encode(init, &qemu_uuid, ch->p.id);
+    multifd_init_packet_encode(init, qemu_savevm_get_uuid(), ch->p.id);
     if (qio_channel_write_all(ch->c, (char *)init, sizeof(init), &err) < 0) {
         error_prepend(&err, "multifd channel %u: sending the initial "
                       "packet: ", ch->p.id);
@@ -310,7 +321,7 @@ bool multifd_send_setup(Error **errp)
     } else if (migrate_multifd_compression() != MULTIFD_COMPRESSION_NONE) {
         level = migrate_multifd_zstd_level();
     }
-    st = send_state = g_new0(MultiFDSendState, 1);
+    st = g_new0(MultiFDSendState, 1);
     st->count = migrate_multifd_channels();
     st->ops = ops;
     st->addr = QAPI_CLONE(SocketAddress, send_addr);
@@ -333,6 +344,8 @@ bool multifd_send_setup(Error **errp)
         ch->name = g_strdup_printf(MIGRATION_THREAD_SRC_MULTIFD, i);
     }
     trace_multifd_send_setup(st->count, ops->name);
+    /* Complete before a cancel on the main thread can see it. */
+    qatomic_store_release(&send_state, st);
     for (int i = 0; i < st->count; i++) {
         qemu_thread_create(&st->ch[i].thread, st->ch[i].name,
                            multifd_send_thread, &st->ch[i],
@@ -344,19 +357,13 @@ bool multifd_send_setup(Error **errp)
 
 void multifd_send_shutdown(void)
 {
-    MultiFDSendState *st = send_state;
+    MultiFDSendState *st = qatomic_load_acquire(&send_state);
 
     if (!st) {
         return;
     }
     qemu_mutex_lock(&st->lock);
-    st->exiting = true;
-    for (int i = 0; i < st->count; i++) {
-        if (st->ch[i].c) {
-            qio_channel_shutdown(st->ch[i].c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
-        }
-    }
-    qemu_cond_broadcast(&st->cond);
+    multifd_send_stop_locked(st);
     qemu_mutex_unlock(&st->lock);
 }
 
@@ -682,7 +689,8 @@ static void *multifd_recv_thread(void *opaque)
                       ch->conn);
         goto out;
     }
-    id = multifd_init_packet_parse(init, &qemu_uuid, st->count, &err);
+    id = multifd_init_packet_parse(init, qemu_savevm_get_uuid(), st->count,
+                                   &err);
     if (id < 0) {
         error_prepend(&err, "multifd connection %d: ", ch->conn);
         goto out;

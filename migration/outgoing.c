@@ -22,6 +22,7 @@
 #include "migration/global_state.h"
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
+#include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
@@ -181,6 +182,9 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
                    "transport (e.g. file)");
         return;
     }
+    if (!multifd_send_set_address(channel->addr, errp)) {
+        return;
+    }
     trace_qmp_migrate(uri ? uri : "(channels)", channel->addr->transport);
 
     migrate_init(s);
@@ -236,6 +240,7 @@ static void migration_cancel(void)
             qemu_file_shutdown(s->rp_state.from_dst_file);
         }
     }
+    multifd_send_shutdown();
     qemu_sem_post(&s->rate_limit_sem);
     /* Still connecting (no thread yet): the cancel completes here. */
     if (!s->migration_thread_running) {

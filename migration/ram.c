@@ -15,12 +15,19 @@
  * Destination: pages are written in place into the RAMBlocks' host
  * memory (which KVM maps as guest memory), after checking block names,
  * sizes, offsets and record flags; anything else is refused.
+ *
+ * With multifd (docs/devel/migration-multifd.md) the pages go to the
+ * multifd channels instead, and the main channel carries only the
+ * records around them: ZERO records under zero-page-detection=legacy,
+ * and a sync point (MULTIFD_FLUSH, or each EOS in the QEMU 7.2 dialect)
+ * where the destination waits for every channel.
  */
 #include "qemu/osdep.h"
 #include <fcntl.h>
 #include <sys/mman.h>
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
+#include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/ram.h"
 #include "migration/forecast.h"
@@ -415,19 +422,61 @@ static bool ram_save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
     g_assert_not_reached();
 }
 
+/*
+ * Multifd sync point: every page queued so far is written by its
+ * channel, followed by a SYNC packet on every channel; then, unless the
+ * stream is QEMU 7.2's (where each EOS is the sync point), a
+ * MULTIFD_FLUSH record tells the destination to wait for them.
+ */
+static bool ram_multifd_flush_and_sync(QEMUFile *f, Error **errp)
+{
+    Error *err = NULL;
+
+    if (!multifd_send_sync(&err)) {
+        if (errp) {
+            error_propagate(errp, err);
+            qemu_file_set_error(f, -EIO);
+        } else {
+            qemu_file_set_error_obj(f, -EIO, err);
+        }
+        return false;
+    }
+    if (!migrate_multifd_flush_after_each_section()) {
+        qemu_put_be64(f, RAM_SAVE_FLAG_MULTIFD_FLUSH);
+    }
+    return true;
+}
+
+static void ram_save_multifd_page(QEMUFile *f, RAMBlock *block,
+                                  ram_addr_t offset)
+{
+    Error *err = NULL;
+
+    if (!multifd_queue_page(block, offset, &err)) {
+        qemu_file_set_error_obj(f, -EIO, err);
+    }
+}
+
 static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
                           unsigned long page)
 {
     ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
     uint8_t *p = block->host + offset;
+    ZeroPageDetection zpd = migrate_zero_page_detection();
 
     rs->pages_sent++;
+    /* With multifd, zero pages are the send threads' to find. */
+    if (migrate_multifd() && zpd != ZERO_PAGE_DETECTION_LEGACY) {
+        ram_save_multifd_page(f, block, offset);
+        return;
+    }
     /*
      * A write after the last sync may race with either test; the dirty
      * log has it and the next pass sends the page again.
      */
-    if (ram_page_untouched(block, page) ||
-        buffer_is_zero(p, TARGET_PAGE_SIZE)) {
+    if (zpd != ZERO_PAGE_DETECTION_NONE &&
+        (ram_page_untouched(block, page) ||
+         buffer_is_zero(p, TARGET_PAGE_SIZE))) {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
@@ -438,6 +487,8 @@ static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
     } else if (rs->xbzrle_started &&
                ram_save_xbzrle_page(rs, f, block, offset, p)) {
         return;
+    } else if (migrate_multifd()) {
+        ram_save_multifd_page(f, block, offset);
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
         /* Straight from guest memory; a later write dirties it again. */
@@ -484,6 +535,16 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
             rs->xbzrle_started = rs->xbzrle_on;
             wrapped = true;
             block = QLIST_FIRST(&ram_list.blocks);
+            /*
+             * A round ends: a page sent again in the next one may go to
+             * another channel, so the destination must have this
+             * round's copy first.
+             */
+            if (migrate_multifd() &&
+                !migrate_multifd_flush_after_each_section() &&
+                !ram_multifd_flush_and_sync(f, NULL)) {
+                return 0;
+            }
         }
     }
     rs->last_seen_block = NULL;
@@ -516,6 +577,7 @@ static void ram_state_cleanup(void)
 
 static void ram_save_cleanup(void *opaque)
 {
+    multifd_send_cleanup();
     ram_state_cleanup();
 }
 
@@ -537,6 +599,10 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     }
     ram_converge_start();
     migration_history_start();
+    if (migrate_multifd() && !multifd_send_setup(errp)) {
+        ram_state_cleanup();
+        return -EINVAL;
+    }
 
     qemu_mutex_lock_ramlist();
     RAMBLOCK_FOREACH_NOT_IGNORED(block) {
@@ -567,6 +633,9 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         if (migrate_ignore_shared()) {
             qemu_put_be64(f, block->mr ? block->mr->addr : 0);
         }
+    }
+    if (migrate_multifd() && !ram_multifd_flush_and_sync(f, errp)) {
+        return -EIO;
     }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     qemu_fflush(f);
@@ -603,6 +672,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
         ram_xbzrle_unlock();
     }
     qemu_mutex_unlock_ramlist();
+    if (migrate_multifd() && migrate_multifd_flush_after_each_section()) {
+        ram_multifd_flush_and_sync(f, NULL);
+    }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     /* Pages were queued by reference: hand them over before returning. */
     qemu_fflush(f);
@@ -633,6 +705,9 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
     }
     trace_ram_save_complete(pages);
     qemu_mutex_unlock_ramlist();
+    if (migrate_multifd() && !qemu_file_get_error(f)) {
+        ram_multifd_flush_and_sync(f, NULL);
+    }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     qemu_fflush(f);
     stat64_set(&mig_stats.remaining, 0);
@@ -676,6 +751,7 @@ static int ram_load_cleanup(void *opaque)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
 
+    multifd_recv_cleanup();
     mis->last_recv_block = NULL;
     ram_pagemap_invalidate();
     if (mis->ram_prefault) {
@@ -841,7 +917,26 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             return -EIO;
         }
         if (kind == RAM_SAVE_FLAG_EOS && !(flags & RAM_SAVE_FLAG_CONTINUE)) {
+            /* In QEMU 7.2's stream every EOS is a multifd sync point. */
+            if (migrate_multifd() &&
+                migrate_multifd_flush_after_each_section() &&
+                !multifd_recv_sync(errp)) {
+                return -EIO;
+            }
             return 0;
+        }
+        if (kind == RAM_SAVE_FLAG_MULTIFD_FLUSH && migrate_multifd()) {
+            if (migrate_multifd_flush_after_each_section()) {
+                error_setg(errp, "Received a MULTIFD_FLUSH record, but "
+                           "multifd-flush-after-each-section is on here "
+                           "(the QEMU 7.2 stream, which has none): set it "
+                           "the same on both sides");
+                return -EINVAL;
+            }
+            if (!multifd_recv_sync(errp)) {
+                return -EIO;
+            }
+            continue;
         }
         if (kind == RAM_SAVE_FLAG_MEM_SIZE &&
             !(flags & RAM_SAVE_FLAG_CONTINUE)) {
@@ -860,7 +955,8 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             return -EINVAL;
         case RAM_SAVE_FLAG_MULTIFD_FLUSH:
             error_setg(errp, "Received a MULTIFD_FLUSH record (QEMU 8.0+ "
-                       "multifd); Tern does not support multifd yet");
+                       "multifd), but the multifd capability is off here: "
+                       "set it on both sides");
             return -EINVAL;
         case RAM_SAVE_FLAG_HOOK:
             error_setg(errp, "Received an RDMA hook record (0x80); Tern has "

@@ -58,9 +58,12 @@ static SaveState savevm_state = {
 void qemu_savevm_set_uuid(const QemuUUID *uuid)
 {
     savevm_state.uuid_set = uuid != NULL;
-    if (uuid) {
-        savevm_state.uuid = *uuid;
-    }
+    savevm_state.uuid = uuid ? *uuid : (QemuUUID) { 0 };
+}
+
+const QemuUUID *qemu_savevm_get_uuid(void)
+{
+    return &savevm_state.uuid;
 }
 
 /* ------------------------------------------------------- registration */

@@ -3,11 +3,14 @@
  * For programs that link migration/ram.c without options.c and
  * migration-stats.c (test-savevm-stream, fuzz-migration-stream): the
  * XBZRLE and auto-converge settings at QEMU's defaults, with both
- * features off, and a transferred-bytes counter that never moves.
+ * features off, multifd off (ram.c must then never call into it), and a
+ * transferred-bytes counter that never moves.
  * Include it in exactly one file of the program.
  */
 #ifndef TESTS_MIGRATION_RAM_FAKES_H
 #define TESTS_MIGRATION_RAM_FAKES_H
+
+#include "migration/multifd.h"
 
 bool migrate_xbzrle(void) { return false; }
 uint64_t migrate_xbzrle_cache_size(void) { return 64 * MiB; }
@@ -18,5 +21,20 @@ uint8_t migrate_cpu_throttle_increment(void) { return 10; }
 bool migrate_cpu_throttle_tailslow(void) { return false; }
 uint8_t migrate_max_cpu_throttle(void) { return 99; }
 uint64_t migration_transferred_bytes(void) { return 0; }
+bool migrate_multifd(void) { return false; }
+bool migrate_multifd_flush_after_each_section(void) { return false; }
+ZeroPageDetection migrate_zero_page_detection(void)
+{
+    return ZERO_PAGE_DETECTION_MULTIFD;
+}
+bool multifd_send_setup(Error **errp) { abort(); }
+void multifd_send_cleanup(void) { }
+bool multifd_queue_page(RAMBlock *block, ram_addr_t offset, Error **errp)
+{
+    abort();
+}
+bool multifd_send_sync(Error **errp) { abort(); }
+bool multifd_recv_sync(Error **errp) { abort(); }
+void multifd_recv_cleanup(void) { }
 
 #endif /* TESTS_MIGRATION_RAM_FAKES_H */

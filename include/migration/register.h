@@ -153,5 +153,7 @@ void savevm_install_qdev_hooks(void);
  * NULL forgets it.
  */
 void qemu_savevm_set_uuid(const QemuUUID *uuid);
+/* The VM's uuid as set there (all zeroes without -uuid). */
+const QemuUUID *qemu_savevm_get_uuid(void);
 
 #endif /* MIGRATION_REGISTER_H */

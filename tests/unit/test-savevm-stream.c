@@ -1064,8 +1064,9 @@ static void test_load_ram(void)
         { 0x01, "Unknown combination of migration flags: 0x1" },
         { 0x80, "Received an RDMA hook record (0x80); Tern has no RDMA "
                 "transport" },
-        { 0x200, "Received a MULTIFD_FLUSH record (QEMU 8.0+ multifd); "
-                 "Tern does not support multifd yet" },
+        { 0x200, "Received a MULTIFD_FLUSH record (QEMU 8.0+ multifd), "
+                 "but the multifd capability is off here: set it on both "
+                 "sides" },
         { 0x0a, "Unknown combination of migration flags: 0xa" },
         { 0x100, "Received an unexpected compressed page" },
         { 0x30, "Unknown combination of migration flags: 0x30" },
