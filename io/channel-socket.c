@@ -6,12 +6,20 @@
 #include "qemu/osdep.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#ifdef __linux__
+#include <linux/errqueue.h>
+#endif
 #include "qapi/error.h"
 #include "qapi/clone-visitor.h"
 #include "qapi/qapi-visit-sockets.h"
 #include "io/channel-socket.h"
 #include "io/channel-watch.h"
 #include "io/trace.h"
+
+#if defined(__linux__) && defined(SO_ZEROCOPY) && defined(MSG_ZEROCOPY)
+#define QIO_SOCKET_ZEROCOPY 1
+#endif
 
 /* Most descriptors one message may carry (the kernel's SCM_MAX_FD). */
 #define SOCKET_MAX_FDS 253
@@ -92,6 +100,17 @@ int qio_channel_socket_connect_sync(QIOChannelSocket *ioc,
         close(fd);
         return -1;
     }
+#ifdef QIO_SOCKET_ZEROCOPY
+    {
+        /* TCP only: the kernel refuses it on unix sockets. */
+        int v = 1;
+
+        if (setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &v, sizeof(v)) == 0) {
+            qio_channel_set_feature(QIO_CHANNEL(ioc),
+                                    QIO_CHANNEL_FEATURE_WRITE_ZERO_COPY);
+        }
+    }
+#endif
     trace_qio_channel_socket_connect_complete(ioc, fd);
     return 0;
 }
@@ -274,7 +293,13 @@ static ssize_t qio_channel_socket_writev(QIOChannel *ioc,
         .msg_iovlen = niov,
     };
     ssize_t ret;
+    int sflags = MSG_NOSIGNAL;
 
+#ifdef QIO_SOCKET_ZEROCOPY
+    if (flags & QIO_CHANNEL_WRITE_FLAG_ZERO_COPY) {
+        sflags |= MSG_ZEROCOPY;
+    }
+#endif
     if (nfds) {
         struct cmsghdr *c;
 
@@ -294,17 +319,95 @@ static ssize_t qio_channel_socket_writev(QIOChannel *ioc,
     }
     do {
         /* MSG_NOSIGNAL: a closed peer is an error, not a SIGPIPE. */
-        ret = sendmsg(sioc->fd, &msg, MSG_NOSIGNAL);
+        ret = sendmsg(sioc->fd, &msg, sflags);
     } while (ret < 0 && errno == EINTR);
     if (ret < 0) {
         if (errno == EAGAIN) {
             return QIO_CHANNEL_ERR_BLOCK;
         }
+        if (errno == ENOBUFS && (sflags & MSG_ZEROCOPY)) {
+            /* The pages are pinned against RLIMIT_MEMLOCK. */
+            error_setg_errno(errp, errno, "Process can't lock enough memory "
+                             "for using MSG_ZEROCOPY");
+            return -1;
+        }
         error_setg_errno(errp, errno, "Unable to write to socket");
         return -1;
     }
+    if (sflags & MSG_ZEROCOPY) {
+        sioc->zero_copy_queued++;
+    }
     return ret;
 }
+
+#ifdef QIO_SOCKET_ZEROCOPY
+/*
+ * Read the completions of MSG_ZEROCOPY sends from the error queue until
+ * every send so far is done; each names a range of sends, and says
+ * whether the kernel copied them after all.
+ */
+static int qio_channel_socket_flush(QIOChannel *ioc, Error **errp)
+{
+    QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(ioc);
+    bool copied = false;
+
+    while (sioc->zero_copy_sent < sioc->zero_copy_queued) {
+        char control[CMSG_SPACE(sizeof(struct sock_extended_err))];
+        struct msghdr msg = {
+            .msg_control = control, .msg_controllen = sizeof(control),
+        };
+        struct cmsghdr *cm;
+        struct sock_extended_err *serr;
+        ssize_t ret = recvmsg(sioc->fd, &msg, MSG_ERRQUEUE);
+
+        if (ret < 0) {
+            if (errno == EAGAIN) {
+                struct pollfd pfd = { .fd = sioc->fd, .events = POLLERR };
+
+                /* Completions come as POLLERR. */
+                if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+                    error_setg_errno(errp, errno, "Poll error");
+                    return -1;
+                }
+                if (pfd.revents & (POLLHUP | POLLNVAL)) {
+                    error_setg(errp, "Socket closed while waiting for "
+                               "zero-copy completions");
+                    return -1;
+                }
+                continue;
+            }
+            if (errno == EINTR) {
+                continue;
+            }
+            error_setg_errno(errp, errno, "Unable to read errqueue");
+            return -1;
+        }
+        cm = CMSG_FIRSTHDR(&msg);
+        if (!cm || !((cm->cmsg_level == SOL_IP &&
+                      cm->cmsg_type == IP_RECVERR) ||
+                     (cm->cmsg_level == SOL_IPV6 &&
+                      cm->cmsg_type == IPV6_RECVERR))) {
+            error_setg(errp, "Unexpected message on the socket's error "
+                       "queue");
+            return -1;
+        }
+        serr = (struct sock_extended_err *)CMSG_DATA(cm);
+        if (serr->ee_origin != SO_EE_ORIGIN_ZEROCOPY) {
+            error_setg_errno(errp, serr->ee_errno, "Error on socket");
+            return -1;
+        }
+        if (serr->ee_errno != 0) {
+            error_setg_errno(errp, serr->ee_errno, "Error on socket");
+            return -1;
+        }
+        sioc->zero_copy_sent += serr->ee_data - serr->ee_info + 1;
+        if (serr->ee_code == SO_EE_CODE_ZEROCOPY_COPIED) {
+            copied = true;
+        }
+    }
+    return copied ? 1 : 0;
+}
+#endif
 
 static int qio_channel_socket_set_blocking(QIOChannel *ioc, bool enabled,
                                            Error **errp)
@@ -418,6 +521,9 @@ static void qio_channel_socket_class_init(ObjectClass *klass,
     ioc_klass->io_set_cloexec = qio_channel_socket_set_cloexec;
     ioc_klass->io_set_delay = qio_channel_socket_set_delay;
     ioc_klass->io_create_watch = qio_channel_socket_create_watch;
+#ifdef QIO_SOCKET_ZEROCOPY
+    ioc_klass->io_flush = qio_channel_socket_flush;
+#endif
 }
 
 static const TypeInfo qio_channel_socket_info = {

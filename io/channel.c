@@ -70,6 +70,17 @@ ssize_t qio_channel_writev_full(QIOChannel *ioc, const struct iovec *iov,
     return klass->io_writev(ioc, iov, niov, fds, nfds, flags, errp);
 }
 
+int qio_channel_flush(QIOChannel *ioc, Error **errp)
+{
+    QIOChannelClass *klass = QIO_CHANNEL_GET_CLASS(ioc);
+
+    if (!klass->io_flush ||
+        !qio_channel_has_feature(ioc, QIO_CHANNEL_FEATURE_WRITE_ZERO_COPY)) {
+        return 0;
+    }
+    return klass->io_flush(ioc, errp);
+}
+
 ssize_t qio_channel_readv(QIOChannel *ioc, const struct iovec *iov,
                           size_t niov, Error **errp)
 {

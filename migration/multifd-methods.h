@@ -19,6 +19,7 @@ typedef struct MultiFDSendParams {
     /* Settings of this migration, copied at setup. */
     ZeroPageDetection zero_page_detection;
     int level;                      /* zlib / zstd level */
+    bool zero_copy;                 /* zero-copy-send: pages by MSG_ZEROCOPY */
     /* The batch: @num pages of one block, by offset. */
     uint8_t *host;                  /* the block's memory */
     const char *block_name;

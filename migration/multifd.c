@@ -42,8 +42,6 @@
 #include "migration/multifd-zstd.h"
 #endif
 
-#define MULTIFD_PAGE_SIZE 4096
-
 /* The backends, by multifd-compression value. */
 static const MultiFDMethods *const multifd_ops[MULTIFD_COMPRESSION__MAX] = {
     [MULTIFD_COMPRESSION_NONE] = &multifd_nocomp_ops,
@@ -69,7 +67,7 @@ static const MultiFDMethods *multifd_get_ops(Error **errp)
 
 static uint32_t multifd_page_count(void)
 {
-    return MULTIFD_PACKET_SIZE / MULTIFD_PAGE_SIZE;
+    return MULTIFD_PACKET_SIZE / TARGET_PAGE_SIZE;
 }
 
 /* =============================================================== source */
@@ -209,8 +207,33 @@ static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
     p->iov[0].iov_len = ch->packet_len;
     trace_multifd_send(p->id, info.packet_num, p->normal_num, zero,
                        p->flags, p->next_packet_size);
-    if (qio_channel_writev_all(ch->c, p->iov, p->iovs_num, errp) < 0) {
+    if (p->zero_copy) {
+        /*
+         * The header is reused at once: copied.  The pages go by
+         * reference; the flush at the next sync point waits until the
+         * kernel is done with them, before any can be sent again.
+         */
+        if (qio_channel_writev_all(ch->c, p->iov, 1, errp) < 0 ||
+            (p->iovs_num > 1 &&
+             qio_channel_writev_full_all(ch->c, p->iov + 1, p->iovs_num - 1,
+                                         NULL, 0,
+                                         QIO_CHANNEL_WRITE_FLAG_ZERO_COPY,
+                                         errp) < 0)) {
+            return false;
+        }
+    } else if (qio_channel_writev_all(ch->c, p->iov, p->iovs_num,
+                                      errp) < 0) {
         return false;
+    }
+    if (sync && p->zero_copy) {
+        int ret = qio_channel_flush(ch->c, errp);
+
+        if (ret < 0) {
+            return false;
+        }
+        if (ret == 1) {
+            stat64_add(&mig_stats.dirty_sync_missed_zero_copy, 1);
+        }
     }
     stat64_add(&mig_stats.multifd_bytes,
                ch->packet_len + p->next_packet_size);
@@ -237,6 +260,15 @@ static void *multifd_send_thread(void *opaque)
         goto out;
     }
     qio_channel_set_name(QIO_CHANNEL(sioc), "multifd-send");
+    if (ch->p.zero_copy &&
+        !qio_channel_has_feature(QIO_CHANNEL(sioc),
+                                 QIO_CHANNEL_FEATURE_WRITE_ZERO_COPY)) {
+        error_setg(&err, "multifd channel %u: Zero copy send feature not "
+                   "detected in host kernel (zero-copy-send needs a tcp "
+                   "address and MSG_ZEROCOPY)", ch->p.id);
+        object_unref(OBJECT(sioc));
+        goto out;
+    }
     qemu_mutex_lock(&st->lock);
     ch->c = QIO_CHANNEL(sioc);
     if (st->exiting) {
@@ -333,10 +365,11 @@ bool multifd_send_setup(Error **errp)
         MultiFDSendChannel *ch = &st->ch[i];
 
         ch->p.id = i;
-        ch->p.page_size = MULTIFD_PAGE_SIZE;
+        ch->p.page_size = TARGET_PAGE_SIZE;
         ch->p.page_count = page_count;
         ch->p.zero_page_detection = migrate_zero_page_detection();
         ch->p.level = level;
+        ch->p.zero_copy = migrate_zero_copy_send();
         ch->p.offset = g_new0(uint64_t, page_count);
         ch->p.iov = g_new0(struct iovec, page_count + 1);
         ch->packet_len = multifd_packet_len(page_count);
@@ -792,7 +825,7 @@ void multifd_recv_new_channel(QIOChannel *ioc, void (*fail)(Error *err))
     object_ref(OBJECT(ioc));
     ch->conn = st->nconn;
     ch->id = -1;
-    ch->p.page_size = MULTIFD_PAGE_SIZE;
+    ch->p.page_size = TARGET_PAGE_SIZE;
     ch->p.page_count = page_count;
     ch->p.c = ioc;
     ch->p.offset = g_new0(uint64_t, page_count);

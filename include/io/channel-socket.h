@@ -22,6 +22,9 @@ struct QIOChannelSocket {
     socklen_t localAddrLen;
     struct sockaddr_storage remoteAddr;
     socklen_t remoteAddrLen;
+    /* MSG_ZEROCOPY sends so far, and those the kernel has completed. */
+    uint64_t zero_copy_queued;
+    uint64_t zero_copy_sent;
 };
 
 /* An unconnected socket channel. */

@@ -83,6 +83,8 @@ struct QIOChannelClass {
                           size_t niov, off_t offset, Error **errp);
     ssize_t (*io_preadv)(QIOChannel *ioc, const struct iovec *iov,
                          size_t niov, off_t offset, Error **errp);
+    /* WRITE_ZERO_COPY channels: see qio_channel_flush(). */
+    int (*io_flush)(QIOChannel *ioc, Error **errp);
 };
 
 /* ------------------------------------------------------------ features */
@@ -165,6 +167,15 @@ off_t qio_channel_io_seek(QIOChannel *ioc, off_t offset, int whence,
                           Error **errp);
 
 /* ------------------------------------------------------------- control */
+
+/*
+ * Wait until the kernel is done with every buffer written with
+ * QIO_CHANNEL_WRITE_FLAG_ZERO_COPY so far (they may be changed again).
+ * Returns 0 if all were sent without copying, 1 if the kernel had to
+ * copy some (zero copy did not pay), -1 with @errp on error.  0 at
+ * once on channels without zero copy.
+ */
+int qio_channel_flush(QIOChannel *ioc, Error **errp);
 
 int qio_channel_set_blocking(QIOChannel *ioc, bool enabled, Error **errp);
 void qio_channel_set_cloexec(QIOChannel *ioc, bool enabled);

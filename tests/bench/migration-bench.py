@@ -4,7 +4,11 @@
 
 Cases: idle 1 GiB and 4 GiB (all pages zero), 1 GiB of random data (a
 memory-backend-file prefilled once, mapped privately so the source sends
-it), and the dirtying test guest under KVM.  Prints total time, downtime,
+it), the dirtying test guest under KVM, and multifd: mfd-DATA-N-COMP
+with DATA rand (1 GiB random) or half (1 GiB of pages half random, half
+zero bytes), N channels and COMP none/zlib/zstd (--multifd: rand and
+half x 1/2/4 x none/zstd).  The pause column is the real pause: the
+source's STOP event to the destination's RESUME event.  Prints total time, downtime,
 setup time, throughput, pages sent and the CPU time (user + sys, from
 /proc/PID/stat) the source and the destination spent from `migrate' to
 the end: on a small host CPU per byte matters as much as bandwidth.
@@ -94,6 +98,18 @@ class Bench:
             self.data_file = path
         return self.data_file
 
+    def half_file(self, size):
+        """Every 4 KiB page: 2 KiB random, 2 KiB zero (compresses 2:1)."""
+        path = os.path.join(self.dir, 'half-%d.bin' % size)
+        if not os.path.exists(path):
+            rnd = random.Random(2)
+            zero = bytes(2048)
+            with open(path, 'wb') as f:
+                for _ in range(size // (64 * MiB)):
+                    f.write(b''.join(rnd.randbytes(2048) + zero
+                                     for _ in range(64 * MiB // 4096)))
+        return path
+
     def guest_image(self, end=GUEST_END):
         img = os.path.join(self.a.build_dir, 'tests', 'migration-guest',
                            'guest.img')
@@ -117,8 +133,9 @@ class Bench:
             else:
                 base += ['-nic', 'none']
             return base, base
-        if case == 'data-1G':
-            f = self.random_file(GiB)
+        if case == 'data-1G' or case.startswith('mfd-'):
+            f = (self.half_file(GiB) if case.startswith('mfd-half')
+                 else self.random_file(GiB))
             mach = ['-M', 'none'] if tern else ['-M', 'pc', '-nic', 'none']
             if tern:
                 mach += ['-accel', 'qtest']
@@ -176,10 +193,18 @@ class Bench:
         tls_src, tls_dst = self.tls_args()
         src_args, dst_args = src_args + tls_src, dst_args + tls_dst
         sock = os.path.join(self.dir, 'mig.sock')
+        mfd = multifd_params(case)
         src = self.start(binary, 'src', src_args)
         dst = self.start(binary, 'dst', dst_args + ['-incoming',
+                                                    'defer' if mfd else
                                                     'unix:' + sock])
         try:
+            if mfd:
+                for vm in (src, dst):
+                    vm.qmp.command('migrate-set-capabilities', capabilities=[
+                        {'capability': 'multifd', 'state': True}])
+                    vm.qmp.command('migrate-set-parameters', **mfd)
+                dst.qmp.command('migrate-incoming', uri='unix:' + sock)
             if case == 'guest-kvm' or case in WRITERS:
                 log = os.path.join(self.dir, 's.log')
                 t = time.monotonic()
@@ -212,9 +237,33 @@ class Bench:
             # Soon after the end: a guest running afterwards adds CPU.
             wait_dest_done(dst, 60, interval=0.01)
             info['cpu'] = [cpu_ms(vm) - c for vm, c in zip((src, dst), cpu0)]
+            info['pause'] = real_pause(src, dst)
             return info
         finally:
             self.stop_all()
+
+
+def multifd_params(case):
+    """migrate-set-parameters for mfd-DATA-N-COMP, else None."""
+    if not case.startswith('mfd-'):
+        return None
+    _, _, n, comp = case.split('-')
+    return {'multifd-channels': int(n), 'multifd-compression': comp}
+
+
+def real_pause(src, dst):
+    """ms from the source's STOP event to the destination's RESUME, by
+    the events' own timestamps (one host clock); -1 if either is missing."""
+    def ts(vm, name):
+        for ev in vm.qmp.get_events(0.5):
+            if ev.get('event') == name:
+                t = ev.get('timestamp', {})
+                return t.get('seconds', 0) + t.get('microseconds', 0) / 1e6
+        return None
+    stop, resume = ts(src, 'STOP'), ts(dst, 'RESUME')
+    if stop is None or resume is None:
+        return -1
+    return (resume - stop) * 1000.0
 
 
 def cpu_ms(vm):
@@ -244,6 +293,7 @@ def row(info):
         'xfer': ram['transferred'] / MiB,
         'scpu': info['cpu'][0], 'dcpu': info['cpu'][1],
         'passes': ram.get('dirty-sync-count', 0),
+        'pause': info.get('pause', -1),
     }
 
 
@@ -257,11 +307,12 @@ COLS = (('total', 'total ms', '%d'), ('downtime', 'down ms', '%d'),
         ('setup', 'setup ms', '%d'), ('mibs', 'MiB/s', '%.0f'),
         ('normal', 'normal pg', '%d'), ('dup', 'zero pg', '%d'),
         ('xfer', 'sent MiB', '%.1f'), ('scpu', 'src cpu ms', '%d'),
-        ('dcpu', 'dst cpu ms', '%d'), ('passes', 'passes', '%d'))
+        ('dcpu', 'dst cpu ms', '%d'), ('passes', 'passes', '%d'),
+        ('pause', 'pause ms', '%.1f'))
 
 
 def print_table(results, names):
-    hdr = '%-10s %-6s' % ('case', 'binary') + ''.join(
+    hdr = '%-16s %-6s' % ('case', 'binary') + ''.join(
         ' %10s' % c[1] for c in COLS)
     print(hdr)
     print('-' * len(hdr))
@@ -269,14 +320,14 @@ def print_table(results, names):
         for name in names:
             r = per.get(name)
             if isinstance(r, dict):
-                print('%-10s %-6s' % (case, name) + ''.join(
+                print('%-16s %-6s' % (case, name) + ''.join(
                     ' %10s' % (fmt % r[k]) for k, _, fmt in COLS))
             else:
-                print('%-10s %-6s %s' % (case, name, r))
+                print('%-16s %-6s %s' % (case, name, r))
         if len(names) == 2 and all(isinstance(per.get(n), dict)
                                    for n in names):
             a, b = per[names[0]], per[names[1]]
-            print('%-10s %-6s' % ('', 'ratio') + ''.join(
+            print('%-16s %-6s' % ('', 'ratio') + ''.join(
                 ' %10s' % ('%.2f' % (a[k] / b[k]) if b[k] else '-')
                 for k, _, _ in COLS))
 
@@ -358,6 +409,9 @@ def main():
                    help='Tern <-> QEMU stream interoperability '
                    '(QEMU from --compare, default qemu-system-x86_64)')
     p.add_argument('--cases', default='idle-1G,idle-4G,data-1G,guest-kvm')
+    p.add_argument('--multifd', action='store_true',
+                   help='the multifd rows: mfd-{rand,half}-{1,2,4}-'
+                   '{none,zstd}')
     p.add_argument('--bandwidth', type=int, default=100000,
                    help='max-bandwidth, MiB/s (default: practically none)')
     p.add_argument('--downtime', type=int, default=300,
@@ -386,7 +440,11 @@ def main():
         if a.compare:
             print('B = %s' % a.compare)
         results = []
-        for case in a.cases.split(','):
+        cases = a.cases.split(',')
+        if a.multifd:
+            cases = ['mfd-%s-%d-%s' % (d, n, c) for d in ('rand', 'half')
+                     for c in ('none', 'zstd') for n in (1, 2, 4)]
+        for case in cases:
             per = {}
             runs = {name: [] for name, _ in bins}
             for i in range(max(1, a.repeat)):
