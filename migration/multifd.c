@@ -424,12 +424,15 @@ void multifd_send_cleanup(void)
     qemu_cond_broadcast(&st->cond);
     qemu_mutex_unlock(&st->lock);
 
+    /* All threads first: a failing one shuts the others' channels. */
+    for (int i = 0; i < st->count; i++) {
+        if (st->ch[i].thread_created) {
+            qemu_thread_join(&st->ch[i].thread);
+        }
+    }
     for (int i = 0; i < st->count; i++) {
         MultiFDSendChannel *ch = &st->ch[i];
 
-        if (ch->thread_created) {
-            qemu_thread_join(&ch->thread);
-        }
         st->ops->send_cleanup(&ch->p);
         if (ch->c) {
             qio_channel_close(ch->c, NULL);
@@ -462,6 +465,7 @@ static bool multifd_send_batch(MultiFDSendState *st, Error **errp)
         if (st->exiting) {
             multifd_send_why(st, errp);
             qemu_mutex_unlock(&st->lock);
+            st->num = 0;    /* dropped: the migration fails anyway */
             return false;
         }
         for (int i = 0; i < st->count; i++) {
@@ -945,10 +949,13 @@ void multifd_recv_cleanup(void)
         return;
     }
     multifd_recv_shutdown();
+    /* All threads first: a failing one shuts the others' channels. */
+    for (int i = 0; i < st->nconn; i++) {
+        qemu_thread_join(&st->conn[i]->thread);
+    }
     for (int i = 0; i < st->nconn; i++) {
         MultiFDRecvChannel *ch = st->conn[i];
 
-        qemu_thread_join(&ch->thread);
         st->ops->recv_cleanup(&ch->p);
         qio_channel_close(ch->c, NULL);
         object_unref(OBJECT(ch->c));
