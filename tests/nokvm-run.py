@@ -15,14 +15,9 @@ import argparse
 import os
 import sys
 
-
-def kvm_openable():
-    try:
-        fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'scripts', 'qmp'))
+from tern_qmp import kvm_usable  # noqa: E402
 
 
 def main():
@@ -34,7 +29,7 @@ def main():
     cmd = a.command[1:] if a.command[:1] == ['--'] else a.command
     if not cmd:
         ap.error('no command after --')
-    if not kvm_openable():
+    if not kvm_usable(honour_hide=False):
         why = ('no /dev/kvm: the plain suites already ran this test '
                'without KVM')
         if a.protocol == 'tap':

@@ -141,41 +141,46 @@ static void tcg_mark_dirty(void *opaque, uint64_t ram_addr)
     }
 }
 
-static uint64_t tcg_mmio_read(void *opaque, uint64_t pa, unsigned size)
+/* Device accesses leave the vCPU thread's lock-free path for the BQL. */
+static uint64_t tcg_locked_ld(AddressSpace *as, uint64_t addr, unsigned size)
 {
     uint64_t v = 0;
 
     bql_lock();
-    address_space_ld(&address_space_memory, pa, size, &v);
+    address_space_ld(as, addr, size, &v);
     bql_unlock();
     return v;
+}
+
+static void tcg_locked_st(AddressSpace *as, uint64_t addr, unsigned size,
+                          uint64_t v)
+{
+    bql_lock();
+    address_space_st(as, addr, size, v);
+    bql_unlock();
+}
+
+static uint64_t tcg_mmio_read(void *opaque, uint64_t pa, unsigned size)
+{
+    return tcg_locked_ld(&address_space_memory, pa, size);
 }
 
 static void tcg_mmio_write(void *opaque, uint64_t pa, uint64_t v,
                            unsigned size)
 {
-    bql_lock();
-    address_space_st(&address_space_memory, pa, size, v);
-    bql_unlock();
+    tcg_locked_st(&address_space_memory, pa, size, v);
 }
 
+/* Unassigned ports read all-ones (the memory core's rule). */
 static uint32_t tcg_io_in(void *opaque, uint16_t port, unsigned size)
 {
-    uint64_t v = 0;
-
-    bql_lock();
-    /* Unassigned ports read all-ones (the memory core's rule). */
-    address_space_ld(&address_space_io, port, size, &v);
-    bql_unlock();
-    return v;
+    return tcg_locked_ld(&address_space_io, port, size);
 }
 
 static void tcg_io_out(void *opaque, uint16_t port, uint32_t v,
                        unsigned size)
 {
-    bql_lock();
-    address_space_st(&address_space_io, port, size, v);
-    bql_unlock();
+    tcg_locked_st(&address_space_io, port, size, v);
 }
 
 static int tcg_irq_ack(void *opaque)

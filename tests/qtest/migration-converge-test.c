@@ -139,7 +139,7 @@ static void test_xbzrle_kvm(void)
     g_autoptr(QDict) y = NULL;
     g_autofree char *st = NULL;
 
-    if (!mig_kvm_guest_ok()) {
+    if (!mig_guest_ok("kvm", "kvm")) {
         return;
     }
     kvm_pair(&from, &to, uri, true);
@@ -214,7 +214,7 @@ static void test_auto_converge(void)
     int64_t first = 0, last = 0;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!mig_kvm_guest_ok()) {
+    if (!mig_guest_ok("kvm", "kvm")) {
         return;
     }
     kvm_pair(&from, &to, uri, false);
@@ -268,7 +268,7 @@ static void test_downtime_limit_raised(void)
     QTestState *from, *to;
     int64_t pass, last;
 
-    if (!mig_kvm_guest_ok()) {
+    if (!mig_guest_ok("kvm", "kvm")) {
         return;
     }
     kvm_pair(&from, &to, uri, false);
@@ -326,7 +326,7 @@ static void test_forecast(void)
     int64_t measured = -1;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!mig_kvm_guest_ok()) {
+    if (!mig_guest_ok("kvm", "kvm")) {
         return;
     }
     kvm_pair(&from, &to, uri, false);

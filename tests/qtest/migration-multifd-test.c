@@ -568,16 +568,7 @@ static void test_kvm_guest(void)
     QTestState *from, *to;
     size_t n;
 
-    if (!mig_have_kvm()) {
-        g_test_skip(mig_no_kvm_reason());
-        return;
-    }
-    if (!mig_guest_image()) {
-        g_test_skip("the test guest image is not built");
-        return;
-    }
-    if (!qtest_has_machine("tern")) {
-        g_test_skip("the tern machine is not built");
+    if (!mig_guest_ok("kvm", "kvm")) {
         return;
     }
     migrate_start(&from, &to, "defer", &args);

@@ -1198,25 +1198,6 @@ static void test_big_ram(void)
 
 /* ------------------------------------------------- running guests */
 
-/* The test guest can run under @accel (and @accel_dst) here. */
-static bool guest_ok(const char *accel, const char *accel_dst)
-{
-    if ((!strcmp(accel, "kvm") || !strcmp(accel_dst, "kvm")) &&
-        !mig_have_kvm()) {
-        g_test_skip(mig_no_kvm_reason());
-        return false;
-    }
-    if (!mig_guest_image()) {
-        g_test_skip("the test guest image is not built");
-        return false;
-    }
-    if (!qtest_has_machine("tern")) {
-        g_test_skip("the tern machine is not built");
-        return false;
-    }
-    return true;
-}
-
 /* Migrate a running guest from @from to a new target under @accel. */
 static QTestState *guest_hop(QTestState *from, const char *sockname,
                              const char *accel)
@@ -1278,7 +1259,7 @@ static void test_guest(const void *data)
     QTestState *from, *to;
     size_t n;
 
-    if (!guest_ok(acc[0], acc[1])) {
+    if (!mig_guest_ok(acc[0], acc[1])) {
         return;
     }
     from = guest_source(acc[0]);
@@ -1295,7 +1276,7 @@ static void test_guest_chain(const void *data)
     const char *accel = data;
     QTestState *a, *b, *c;
 
-    if (!guest_ok(accel, accel)) {
+    if (!mig_guest_ok(accel, accel)) {
         return;
     }
     a = guest_source(accel);

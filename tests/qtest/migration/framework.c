@@ -90,9 +90,10 @@ const char *mig_guest_image(void)
     return guest_img;
 }
 
-bool mig_kvm_guest_ok(void)
+bool mig_guest_ok(const char *accel, const char *accel_dst)
 {
-    if (!mig_have_kvm()) {
+    if ((!strcmp(accel, "kvm") || !strcmp(accel_dst, "kvm")) &&
+        !mig_have_kvm()) {
         g_test_skip(mig_no_kvm_reason());
         return false;
     }

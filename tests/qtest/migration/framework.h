@@ -43,10 +43,11 @@ const char *mig_no_kvm_reason(void);
 bool mig_have_ipv6(void);
 const char *mig_guest_image(void);      /* NULL when not built */
 /*
- * Whether a test can run the KVM test guest; if not, the test is marked
- * skipped with the reason (no /dev/kvm, no guest image, no machine).
+ * Can the test guest run here with the source under @accel and the
+ * destination under @accel_dst ("kvm", "tcg")?  If not, the current test
+ * is skipped with the reason (no /dev/kvm, no guest image, no machine).
  */
-bool mig_kvm_guest_ok(void);
+bool mig_guest_ok(const char *accel, const char *accel_dst);
 
 /*
  * Start a source (unless args->only_target) and a destination listening
