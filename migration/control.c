@@ -23,6 +23,7 @@
 #include "migration/options.h"
 #include "migration/forecast.h"
 #include "migration/forecast-qmp.h"
+#include "migration/postcopy-in.h"
 #include "migration/ram.h"
 #include "migration/ram-converge.h"
 #include "migration/ram-xbzrle.h"
@@ -267,6 +268,7 @@ static void fill_destination_migration_info(MigrationInfo *info)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
     int state = qatomic_read(&mis->state);
+    uint32_t blocktime;
 
     if (mis->socket_address_list) {
         info->socket_address = QAPI_CLONE(SocketAddressList,
@@ -277,6 +279,10 @@ static void fill_destination_migration_info(MigrationInfo *info)
     }
     info->has_status = true;
     info->status = state;
+    if (postcopy_in_blocktime(&blocktime, &info->postcopy_vcpu_blocktime)) {
+        info->has_postcopy_blocktime = true;
+        info->postcopy_blocktime = blocktime;
+    }
 
     QEMU_LOCK_GUARD(&mis->error_mutex);
     if (mis->error) {

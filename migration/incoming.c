@@ -84,9 +84,14 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
 
     migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
                       MIGRATION_STATUS_ACTIVE);
+    mis->postcopy_load_done = migration_incoming_state_destroy;
     ret = qemu_loadvm_state(mis->from_src_file, &err);
     trace_process_incoming_migration_co_end(ret);
     mis->migration_incoming_co = NULL;
+    if (ret > 0) {
+        /* Postcopy: the guest runs; the listen thread ends the load. */
+        return;
+    }
     if (ret >= 0) {
         qemu_bh_schedule_oneshot(process_incoming_migration_bh, mis);
         return;

@@ -13,12 +13,6 @@
 
 /* ------------------------------------------------------------ postcopy */
 
-void qmp_migrate_start_postcopy(Error **errp)
-{
-    error_setg(errp, "migrate-start-postcopy: postcopy is not supported "
-               "by Tern yet");
-}
-
 void qmp_migrate_recover(const char *uri, Error **errp)
 {
     error_setg(errp, "migrate-recover: postcopy recovery is not supported "

@@ -168,6 +168,7 @@ bool migration_is_setup_or_active(void)
     switch (state) {
     case MIGRATION_STATUS_SETUP:
     case MIGRATION_STATUS_ACTIVE:
+    case MIGRATION_STATUS_POSTCOPY_ACTIVE:
     case MIGRATION_STATUS_PRE_SWITCHOVER:
     case MIGRATION_STATUS_DEVICE:
     case MIGRATION_STATUS_WAIT_UNPLUG:

@@ -144,6 +144,8 @@ struct MigrationState {
      * the destination: after this, the source must never run again.
      */
     bool switchover_done;
+    /* migrate-start-postcopy was issued (atomic). */
+    bool start_postcopy;
 
     /* The first error of this migration (error-desc); error_mutex. */
     QemuMutex error_mutex;
@@ -227,7 +229,7 @@ struct MigrationIncomingState {
     /* Run the VM after loading (set by savevm.c from globalstate/-S). */
     bool autostart_done;
 
-    /* Postcopy was advised (POSTCOPY_ADVISE seen); never, for now. */
+    /* Postcopy was advised (POSTCOPY_ADVISE seen). */
     bool postcopy_advised;
 
     /* ram.c, for one load (load_setup to load_cleanup): */
@@ -235,6 +237,12 @@ struct MigrationIncomingState {
     RAMBlock *last_recv_block;
     /* The fault-ahead helper thread, started by a run of normal pages. */
     struct RAMPrefault *ram_prefault;
+    /*
+     * Set by incoming.c before loading: postcopy's listen thread calls it
+     * (BQL held) when the load ended well, to close the channels and
+     * send the SHUT.
+     */
+    void (*postcopy_load_done)(void);
 };
 
 MigrationIncomingState *migration_incoming_get_current(void);

@@ -24,6 +24,9 @@
 #include "migration/migration-stats.h"
 #include "migration/multifd.h"
 #include "migration/options.h"
+#include "migration/postcopy-msg.h"
+#include "migration/postcopy-out.h"
+#include "migration/postcopy-queue.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
@@ -46,7 +49,8 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
             error_setg(errp, "Cannot resume if there is no paused migration");
             return false;
         }
-        /* Postcopy is refused by the capability check: never here. */
+        error_setg(errp, "migrate resume=true: postcopy recovery is not "
+                   "supported by Tern yet");
         return false;
     }
     /*
@@ -131,6 +135,8 @@ static void migrate_init(MigrationState *s)
     s->vm_old_state = RUN_STATE__MAX;
     s->vm_stopped_for_switchover = false;
     s->switchover_done = false;
+    qatomic_set(&s->start_postcopy, false);
+    postcopy_queue_reset();
     migration_reset_vm_stats();
 
     s->state = MIGRATION_STATUS_NONE;
@@ -253,7 +259,29 @@ static void migration_cancel(void)
 
 void qmp_migrate_cancel(Error **errp)
 {
+    if (migration_in_postcopy()) {
+        /* The guest runs on the destination: there is no going back. */
+        error_setg(errp, "Postcopy migration in progress, cannot cancel.");
+        return;
+    }
     migration_cancel();
+}
+
+void qmp_migrate_start_postcopy(Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+
+    if (!migrate_postcopy()) {
+        error_setg(errp, "Enable postcopy with migrate_set_capability before"
+                   " the start of migration");
+        return;
+    }
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_NONE) {
+        error_setg(errp, "Postcopy must be started after migration has been"
+                   " started");
+        return;
+    }
+    qatomic_set(&s->start_postcopy, true);
 }
 
 void qmp_migrate_continue(MigrationStatus state, Error **errp)
@@ -302,6 +330,23 @@ static void *source_return_path_thread(void *opaque)
             trace_source_return_path_thread_pong(msg.value);
             qemu_sem_post(&s->rp_state.rp_pong_acks);
             break;
+        case MIG_RP_MSG_REQ_PAGES:
+        case MIG_RP_MSG_REQ_PAGES_ID: {
+            char block[256];
+            uint64_t start;
+            uint32_t len;
+
+            if (!postcopy_req_pages_decode(msg.type ==
+                                           MIG_RP_MSG_REQ_PAGES_ID,
+                                           msg.payload, msg.len, block,
+                                           &start, &len, &err) ||
+                !postcopy_queue_request(block, start, len, &err)) {
+                goto out;
+            }
+            /* Serve it now, not after the rate limit's sleep. */
+            qemu_sem_post(&s->rate_limit_sem);
+            break;
+        }
         default:
             /* Postcopy and switchover-ack messages: features not here. */
             error_setg(&err, "Return path message '%s' is not supported "
@@ -411,6 +456,15 @@ static void migration_cleanup(MigrationState *s)
     state = qatomic_read(&s->state);
     trace_migration_cleanup(MigrationStatus_str(state));
 
+    if (state == MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        /*
+         * The guest is on the destination; as QEMU, the source stays in
+         * finish-migrate, waiting for a recovery.
+         */
+        error_report("migration: postcopy paused; the source stays "
+                     "stopped");
+        return;
+    }
     if (state == MIGRATION_STATUS_COMPLETED) {
         runstate_set(RUN_STATE_POSTMIGRATE);
         migration_call_notifiers(MIG_EVENT_PRECOPY_DONE, NULL);
@@ -429,6 +483,9 @@ static void migration_cleanup(MigrationState *s)
         if (s->switchover_done && !dest_failed) {
             error_report("migration: the destination may be running the "
                          "VM; the source stays stopped");
+            runstate_set(RUN_STATE_POSTMIGRATE);
+        } else if (s->switchover_done) {
+            /* Postcopy: the guest lives on the destination. */
             runstate_set(RUN_STATE_POSTMIGRATE);
         } else if (s->vm_old_state == RUN_STATE_RUNNING) {
             vm_start();
@@ -686,6 +743,17 @@ static bool migration_detect_error(MigrationState *s)
             migrate_set_error(s, err);
             error_free(err);
         }
+        if (state == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+            /*
+             * The guest runs on the destination and some of its memory
+             * is only here: keep both, paused, as QEMU does.
+             */
+            error_report("Detected IO failure for postcopy. "
+                         "Migration paused.");
+            migrate_set_state(&s->state, state,
+                              MIGRATION_STATUS_POSTCOPY_PAUSED);
+            return true;
+        }
         migrate_set_state(&s->state, state, MIGRATION_STATUS_FAILED);
         return true;
     }
@@ -707,13 +775,122 @@ static bool migration_pass_end_helps(MigrationState *s)
     return !dirtied || dirtied < sent;
 }
 
+/*
+ * Switch to postcopy: stop the VM, hand the destination the device state
+ * and let it run; RAM follows, requested pages first.  Whatever fails
+ * before the package is out restarts the source.
+ */
+static void migration_postcopy_start(MigrationState *s)
+{
+    Error *err = NULL;
+    int ret;
+
+    bql_lock();
+    s->downtime_start = now_ms();
+    migration_update_transferred(s->to_dst_file);
+    s->switchover_start_bytes = migration_transferred_bytes();
+    stat64_set(&mig_stats.precopy_bytes, s->switchover_start_bytes);
+    s->vm_old_state = runstate_get();
+    global_state_store_runstate(s->vm_old_state);
+    migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_POSTCOPY_ACTIVE);
+    ret = vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);
+    if (ret < 0) {
+        error_setg(&err, "Failed to stop the VM for postcopy");
+        goto fail;
+    }
+    s->vm_stopped_for_switchover = true;
+    migration_rate_set(RATE_LIMIT_DISABLED);
+    if (!postcopy_out_switch(s, s->to_dst_file, &err)) {
+        goto fail;
+    }
+    /* The destination may run the guest from now on. */
+    s->switchover_done = true;
+    migration_update_transferred(s->to_dst_file);
+    s->downtime = now_ms() - s->downtime_start;
+    stat64_set(&mig_stats.downtime_bytes,
+               migration_transferred_bytes() - s->switchover_start_bytes);
+    trace_postcopy_out_switch(s->downtime);
+    migration_rate_set(migrate_max_postcopy_bandwidth());
+    bql_unlock();
+    return;
+
+fail:
+    migrate_set_error(s, err);
+    error_free(err);
+    migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
+                      MIGRATION_STATUS_FAILED);
+    bql_unlock();
+}
+
+/* Postcopy: every page is out; end the stream, wait for the SHUT. */
+static void migration_postcopy_completion(MigrationState *s)
+{
+    Error *err = NULL;
+    int ret;
+
+    bql_lock();
+    ret = qemu_savevm_state_complete_postcopy(s->to_dst_file, &err);
+    bql_unlock();
+    if (!ret && s->rp_state.rp_thread_created) {
+        qemu_sem_wait(&s->rp_state.rp_sem);
+        if (s->rp_state.error || !s->rp_state.received_shut ||
+            s->rp_state.shut_value) {
+            ret = -EIO;
+        }
+    }
+    if (ret) {
+        if (err) {
+            migrate_set_error(s, err);
+            error_free(err);
+        }
+        error_report("Detected IO failure for postcopy. Migration paused.");
+        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
+                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+        return;
+    }
+    migration_update_transferred(s->to_dst_file);
+    stat64_set(&mig_stats.postcopy_bytes,
+               migration_transferred_bytes() - s->switchover_start_bytes -
+               stat64_get(&mig_stats.downtime_bytes));
+    s->total_time = now_ms() - s->start_time;
+    if (s->total_time > 0) {
+        s->mbps = ((double)migration_transferred_bytes() * 8.0 /
+                   ((double)s->total_time / 1000.0)) / 1000.0 / 1000.0;
+    }
+    stat64_set(&mig_stats.remaining, 0);
+    migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
+                      MIGRATION_STATUS_COMPLETED);
+}
+
 static MigIterateState migration_iteration_run(MigrationState *s)
 {
     uint64_t must_precopy, can_postcopy, pending;
     bool exact = false;
+    bool in_postcopy = qatomic_read(&s->state) ==
+                       MIGRATION_STATUS_POSTCOPY_ACTIVE;
 
     qemu_savevm_state_pending_estimate(&must_precopy, &can_postcopy);
     pending = must_precopy + can_postcopy;
+    if (in_postcopy) {
+        stat64_set(&mig_stats.remaining, pending);
+        if (!pending && !postcopy_queue_has_request()) {
+            migration_postcopy_completion(s);
+            return MIG_ITERATE_BREAK;
+        }
+        qemu_savevm_state_iterate(s->to_dst_file, true);
+        return MIG_ITERATE_RESUME;
+    }
+    /*
+     * migrate-start-postcopy: switch once what cannot be postcopied
+     * (nothing but RAM is, here) fits in the downtime.
+     */
+    if (qatomic_read(&s->start_postcopy) && migrate_postcopy_ram() &&
+        must_precopy <= s->threshold_size) {
+        migration_postcopy_start(s);
+        return qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE ?
+               MIG_ITERATE_RESUME : MIG_ITERATE_BREAK;
+    }
     trace_migration_iteration(must_precopy, can_postcopy, s->threshold_size);
     if (s->pass_done && !s->threshold_size) {
         migration_estimate_early(s);
@@ -773,6 +950,9 @@ static void *migration_thread(void *opaque)
         qemu_savevm_send_open_return_path(s->to_dst_file);
         qemu_savevm_send_ping(s->to_dst_file, 1);
     }
+    if (migrate_postcopy_ram()) {
+        postcopy_out_send_advise(s->to_dst_file);
+    }
 
     bql_lock();
     ret = qemu_savevm_state_setup(s->to_dst_file, &err);
@@ -792,7 +972,8 @@ static void *migration_thread(void *opaque)
     migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
                       MIGRATION_STATUS_ACTIVE);
 
-    while (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE) {
+    while (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE ||
+           qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
         if (migration_detect_error(s)) {
             break;
         }
@@ -839,7 +1020,9 @@ static void migration_connect(MigrationState *s, Error *error_in)
 
     migration_rate_set(migrate_max_bandwidth());
     s->expected_downtime = migrate_downtime_limit();
-    if (migrate_return_path() && !open_return_path_on_source(s, &err)) {
+    /* Postcopy's page requests travel on the return path. */
+    if ((migrate_return_path() || migrate_postcopy_ram()) &&
+        !open_return_path_on_source(s, &err)) {
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
             qemu_fclose(s->to_dst_file);
             s->to_dst_file = NULL;

@@ -126,11 +126,11 @@ int postcopy_dest_add(PostcopyDest *pd, const char *name, void *host,
         .host = host,
         .len = len,
         .page_size = page_size,
-        .received = bitmap_new(DIV_ROUND_UP(len, POSTCOPY_TARGET_PAGE_SIZE)),
+        .received = bitmap_new(DIV_ROUND_UP(len, TARGET_PAGE_SIZE)),
         .requested = bitmap_new(DIV_ROUND_UP(len, page_size)),
     };
 
-    assert(page_size >= POSTCOPY_TARGET_PAGE_SIZE &&
+    assert(page_size >= TARGET_PAGE_SIZE &&
            QEMU_IS_ALIGNED(len, page_size));
     g_array_append_val(pd->regions, r);
     if (page_size > pd->zero_page_size) {
@@ -203,8 +203,8 @@ static void fault_resolved(PostcopyDest *pd, PostcopyRegion *r,
 static void page_placed(PostcopyDest *pd, int region, uint64_t offset)
 {
     PostcopyRegion *r = region_get(pd, region);
-    uint64_t first = offset >> POSTCOPY_TARGET_PAGE_BITS;
-    uint64_t n = r->page_size >> POSTCOPY_TARGET_PAGE_BITS;
+    uint64_t first = offset >> TARGET_PAGE_BITS;
+    uint64_t n = r->page_size >> TARGET_PAGE_BITS;
 
     for (uint64_t i = 0; i < n; i++) {
         set_bit_atomic(first + i, r->received);
@@ -269,7 +269,7 @@ bool postcopy_dest_received(PostcopyDest *pd, int region, uint64_t offset)
     PostcopyRegion *r = region_get(pd, region);
 
     return offset < r->len &&
-           test_bit(offset >> POSTCOPY_TARGET_PAGE_BITS, r->received);
+           test_bit(offset >> TARGET_PAGE_BITS, r->received);
 }
 
 uint64_t postcopy_dest_received_count(PostcopyDest *pd, int region)
@@ -277,7 +277,7 @@ uint64_t postcopy_dest_received_count(PostcopyDest *pd, int region)
     PostcopyRegion *r = region_get(pd, region);
 
     return bitmap_count_one(r->received,
-                            r->len >> POSTCOPY_TARGET_PAGE_BITS);
+                            r->len >> TARGET_PAGE_BITS);
 }
 
 const unsigned long *postcopy_dest_received_bitmap(PostcopyDest *pd,
@@ -286,7 +286,7 @@ const unsigned long *postcopy_dest_received_bitmap(PostcopyDest *pd,
 {
     PostcopyRegion *r = region_get(pd, region);
 
-    *nbits = r->len >> POSTCOPY_TARGET_PAGE_BITS;
+    *nbits = r->len >> TARGET_PAGE_BITS;
     return r->received;
 }
 
@@ -319,8 +319,8 @@ bool postcopy_dest_discard(PostcopyDest *pd, int region, uint64_t offset,
                          offset, len, r->name);
         return false;
     }
-    bitmap_clear(r->received, offset >> POSTCOPY_TARGET_PAGE_BITS,
-                 len >> POSTCOPY_TARGET_PAGE_BITS);
+    bitmap_clear(r->received, offset >> TARGET_PAGE_BITS,
+                 len >> TARGET_PAGE_BITS);
     return true;
 }
 
@@ -378,7 +378,7 @@ static void handle_fault(PostcopyDest *pd, const UffdFault *fault)
 
     qemu_mutex_lock(&pd->lock);
     /* Placed between the fault and now: the kernel already woke it. */
-    if (test_bit(offset >> POSTCOPY_TARGET_PAGE_BITS, r->received)) {
+    if (test_bit(offset >> TARGET_PAGE_BITS, r->received)) {
         qemu_mutex_unlock(&pd->lock);
         return;
     }
@@ -451,7 +451,7 @@ bool postcopy_dest_start(PostcopyDest *pd, Error **errp)
         error_setg_errno(errp, errno, "Postcopy: eventfd failed");
         return false;
     }
-    qemu_thread_create(&pd->thread, "mig/dst/fault",
+    qemu_thread_create(&pd->thread, "postcopy/fault",
                        postcopy_fault_thread, pd, QEMU_THREAD_JOINABLE);
     pd->thread_running = true;
     return true;

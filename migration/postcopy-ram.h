@@ -19,10 +19,6 @@
 
 #include "qemu/thread.h"
 
-/* The page granularity of the received bitmap (the target's page). */
-#define POSTCOPY_TARGET_PAGE_BITS 12
-#define POSTCOPY_TARGET_PAGE_SIZE (1ULL << POSTCOPY_TARGET_PAGE_BITS)
-
 typedef struct PostcopyDest PostcopyDest;
 
 /*

@@ -29,6 +29,8 @@
 #include "migration/migration-stats.h"
 #include "migration/multifd.h"
 #include "migration/options.h"
+#include "migration/postcopy-in.h"
+#include "migration/postcopy-queue.h"
 #include "migration/ram.h"
 #include "migration/forecast.h"
 #include "migration/ram-converge.h"
@@ -67,6 +69,8 @@ typedef struct RAMState {
     bool xbzrle_on, xbzrle_started;
     /* ram_save_complete(): the VM is stopped. */
     bool last_stage;
+    /* After the postcopy switch: requested pages go first. */
+    bool postcopy;
 } RAMState;
 
 static RAMState *ram_state;
@@ -222,6 +226,10 @@ static void ram_prefault_hint(RAMPrefault *pf, RAMBlock *block,
 
     if (block == pf->last_block && region == pf->last_region) {
         return;     /* the usual case: nothing new */
+    }
+    /* Postcopy registers RAM with userfaultfd: no populating behind it. */
+    if (postcopy_in_advised()) {
+        return;
     }
     sequential = block == pf->last_block && region == pf->last_region + 1;
     pf->last_block = block;
@@ -484,10 +492,19 @@ static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
             ram_xbzrle_zero_page(block->offset + offset,
                                  stat64_get(&mig_stats.dirty_sync_count));
         }
-    } else if (rs->xbzrle_started &&
+    } else if (rs->postcopy && migrate_release_ram()) {
+        /*
+         * release-ram: the page is copied into the stream and dropped
+         * here; the destination has the only copy from now on.
+         */
+        save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
+        qemu_put_buffer(f, p, TARGET_PAGE_SIZE);
+        stat64_add(&mig_stats.normal_pages, 1);
+        ram_block_discard_range(block, offset, TARGET_PAGE_SIZE);
+    } else if (rs->xbzrle_started && !rs->postcopy &&
                ram_save_xbzrle_page(rs, f, block, offset, p)) {
         return;
-    } else if (migrate_multifd()) {
+    } else if (migrate_multifd() && !rs->postcopy) {
         ram_save_multifd_page(f, block, offset);
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
@@ -506,6 +523,24 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
     RAMBlock *block = rs->last_seen_block;
     unsigned long page = rs->last_page;
     bool wrapped = false;
+    ram_addr_t req;
+
+    /*
+     * A page the destination waits for goes before the background
+     * stream, unless it went already (then it is on its way).
+     */
+    while (rs->postcopy && postcopy_queue_pop(&block, &req)) {
+        page = req >> TARGET_PAGE_BITS;
+        if (block->bmap && test_and_clear_bit(page, block->bmap)) {
+            qatomic_dec(&rs->migration_dirty_pages);
+            ram_save_page(rs, f, block, page);
+            /* Out now, not behind a buffer of background pages. */
+            qemu_fflush(f);
+            return 1;
+        }
+    }
+    block = rs->last_seen_block;
+    page = rs->last_page;
 
     if (!block) {
         block = QLIST_FIRST(&ram_list.blocks);
@@ -656,7 +691,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
     if (rs->xbzrle_on) {
         ram_xbzrle_lock();
     }
-    while (!migration_rate_exceeded(f)) {
+    /* A page the destination waits for ignores the rate limit. */
+    while ((rs->postcopy && postcopy_queue_has_request()) ||
+           !migration_rate_exceeded(f)) {
         if (!ram_find_and_save_block(rs, f)) {
             done = 1;
             break;
@@ -717,7 +754,62 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
 static void ram_state_pending_estimate(void *opaque, uint64_t *must_precopy,
                                        uint64_t *can_postcopy)
 {
-    *must_precopy += ram_bytes_remaining();
+    if (migrate_postcopy_ram()) {
+        *can_postcopy += ram_bytes_remaining();
+    } else {
+        *must_precopy += ram_bytes_remaining();
+    }
+}
+
+uint64_t ram_pagesize_summary(void)
+{
+    RAMBlock *block;
+    uint64_t summary = 0;
+
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        summary |= block->page_size;
+    }
+    return summary;
+}
+
+void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque)
+{
+    RAMState *rs = ram_state;
+    RAMBlock *block;
+
+    if (!rs) {
+        return;
+    }
+    migration_bitmap_sync(rs, true);
+    qemu_mutex_lock_ramlist();
+    RAMBLOCK_FOREACH_NOT_IGNORED(block) {
+        unsigned long npages = block_pages(block);
+        unsigned long start, end;
+
+        if (!block->bmap) {
+            continue;
+        }
+        for (start = find_first_bit(block->bmap, npages); start < npages;
+             start = find_next_bit(block->bmap, npages, end)) {
+            end = find_next_zero_bit(block->bmap, npages, start);
+            fn(opaque, block->idstr, (uint64_t)start << TARGET_PAGE_BITS,
+               (uint64_t)(end - start) << TARGET_PAGE_BITS);
+        }
+    }
+    qemu_mutex_unlock_ramlist();
+}
+
+void ram_postcopy_start(void)
+{
+    if (ram_state) {
+        ram_state->postcopy = true;
+        ram_state->last_sent_block = NULL;
+    }
+}
+
+static bool ram_has_postcopy(void *opaque)
+{
+    return migrate_postcopy_ram();
 }
 
 static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
@@ -729,7 +821,7 @@ static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
         migration_bitmap_sync(ram_state, false);
         bql_lock_guard_release(&g);
     }
-    *must_precopy += ram_bytes_remaining();
+    ram_state_pending_estimate(opaque, must_precopy, can_postcopy);
 }
 
 /* -------------------------------------------------------------- loading */
@@ -883,6 +975,43 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
 
 static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp);
 
+/*
+ * Postcopy: a page is read whole into a buffer and placed atomically
+ * (a vCPU may be touching it); never written in place.
+ */
+static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
+                                  ram_addr_t addr, int kind, Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    static __thread uint8_t *buf;
+    int ch;
+
+    if (mis->ram_prefault) {
+        ram_prefault_stop(mis->ram_prefault);
+    }
+    switch (kind) {
+    case RAM_SAVE_FLAG_ZERO:
+        ch = qemu_get_byte(f);
+        if (ch != 0) {
+            error_setg(errp, "Found a zero page with value %d", ch);
+            return -EINVAL;
+        }
+        return postcopy_in_place(block, addr, NULL, errp) ? 0 : -EINVAL;
+    case RAM_SAVE_FLAG_PAGE:
+        if (!buf) {
+            buf = qemu_memalign(TARGET_PAGE_SIZE, TARGET_PAGE_SIZE);
+        }
+        if (qemu_get_buffer(f, buf, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
+            error_setg(errp, "Stream ended in a page of %s", block->idstr);
+            return -EIO;
+        }
+        return postcopy_in_place(block, addr, buf, errp) ? 0 : -EINVAL;
+    default:
+        error_setg(errp, "XBZRLE pages cannot be received in postcopy");
+        return -EINVAL;
+    }
+}
+
 static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
 {
     uint64_t records = 0;
@@ -977,6 +1106,13 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             return -EINVAL;
         }
         host = block->host + addr;
+        if (postcopy_in_placing()) {
+            ret = ram_load_postcopy_page(f, block, addr, kind, errp);
+            if (ret < 0) {
+                return ret;
+            }
+            continue;
+        }
         switch (kind) {
         case RAM_SAVE_FLAG_ZERO: {
             int ch = qemu_get_byte(f);
@@ -1023,6 +1159,7 @@ static const SaveVMHandlers savevm_ram_handlers = {
     .save_live_complete_precopy = ram_save_complete,
     .state_pending_estimate = ram_state_pending_estimate,
     .state_pending_exact = ram_state_pending_exact,
+    .has_postcopy = ram_has_postcopy,
     .save_cleanup = ram_save_cleanup,
     .load_setup = ram_load_setup,
     .load_state = ram_load,

@@ -39,4 +39,18 @@ uint64_t ram_bytes_remaining(void);
 /* Sum of used_length over the migratable blocks. */
 uint64_t ram_bytes_total(void);
 
+/* OR of every migratable block's page size (POSTCOPY_ADVISE). */
+uint64_t ram_pagesize_summary(void);
+
+/*
+ * Postcopy switch, VM stopped: sync the dirty bitmap one last time and
+ * call @fn for each run of pages still to send (byte ranges inside the
+ * block): the destination drops them so that they fault.
+ */
+typedef void RAMDiscardFn(void *opaque, const char *block, uint64_t start,
+                          uint64_t len);
+void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
+/* From now on the RAM stream is postcopy's (requests go first). */
+void ram_postcopy_start(void);
+
 #endif /* MIGRATION_RAM_H */

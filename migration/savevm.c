@@ -13,6 +13,7 @@
 #include "migration/options.h"
 #include "migration/savevm.h"
 #include "migration/return-path.h"
+#include "migration/postcopy-in.h"
 #include "migration/trace.h"
 #include "io/channel-buffer.h"
 #include "qapi/error.h"
@@ -543,8 +544,8 @@ void qemu_savevm_state_header(QEMUFile *f)
     }
 }
 
-static void qemu_savevm_command_send(QEMUFile *f, enum qemu_vm_cmd command,
-                                     uint16_t len, const uint8_t *data)
+void qemu_savevm_command_send(QEMUFile *f, enum qemu_vm_cmd command,
+                              uint16_t len, const uint8_t *data)
 {
     trace_savevm_send_command(command, len);
     qemu_put_byte(f, QEMU_VM_COMMAND);
@@ -720,7 +721,12 @@ static int savevm_complete_iterables(QEMUFile *f, Error **errp)
     return 0;
 }
 
-static int savevm_complete_devices(QEMUFile *f, Error **errp)
+/*
+ * Every non-iterative section; then, unless @in_postcopy (where the RAM
+ * stream goes on after them), EOF and the vmdesc trailer.
+ */
+static int savevm_complete_devices(QEMUFile *f, bool in_postcopy,
+                                   Error **errp)
 {
     ERRP_GUARD();
     g_autoptr(JSONWriter) vmdesc = json_writer_new_spaced();
@@ -758,6 +764,9 @@ static int savevm_complete_devices(QEMUFile *f, Error **errp)
     json_writer_end_list(vmdesc);
     json_writer_end_object(vmdesc);
 
+    if (in_postcopy) {
+        return 0;
+    }
     qemu_put_byte(f, QEMU_VM_EOF);
     if (!savevm_suppress_vmdesc()) {
         const char *text = json_writer_get(vmdesc);
@@ -782,11 +791,46 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
         return ret;
     }
     if (!iterable_only) {
-        ret = savevm_complete_devices(f, errp);
+        ret = savevm_complete_devices(f, false, errp);
         if (ret < 0) {
             return ret;
         }
     }
+    qemu_fflush(f);
+    return qemu_file_get_error_obj(f, errp);
+}
+
+int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp)
+{
+    int ret = savevm_complete_devices(f, true, errp);
+
+    return ret < 0 ? ret : qemu_file_get_error_obj(f, errp);
+}
+
+int qemu_savevm_state_complete_postcopy(QEMUFile *f, Error **errp)
+{
+    SaveStateEntry *se;
+    int ret;
+
+    QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
+        if (!se->ops || !se->ops->save_live_complete_precopy ||
+            !se->ops->has_postcopy || !se->ops->has_postcopy(se->opaque) ||
+            !se_is_active(se)) {
+            continue;
+        }
+        trace_savevm_section_start(se->idstr, se->section_id);
+        save_section_header(f, se, QEMU_VM_SECTION_END);
+        ret = se->ops->save_live_complete_precopy(f, se->opaque);
+        save_section_footer(f, se);
+        trace_savevm_section_end(se->idstr, se->section_id, ret);
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Failed to complete section '%s'",
+                             se->idstr);
+            qemu_file_set_error(f, ret);
+            return ret;
+        }
+    }
+    qemu_put_byte(f, QEMU_VM_EOF);
     qemu_fflush(f);
     return qemu_file_get_error_obj(f, errp);
 }
@@ -825,8 +869,11 @@ int qemu_savevm_state(QEMUFile *f, Error **errp)
 
 /* ---------------------------------------------------- the destination */
 
-/* Returned by the record loop when a command ends the (nested) stream. */
-#define LOADVM_QUIT 1
+/*
+ * Returned by the record loop when POSTCOPY_RUN ends the main stream:
+ * the listen thread reads the rest.
+ */
+#define LOADVM_QUIT POSTCOPY_LOADVM_QUIT
 
 typedef struct LoadState {
     /* section id (as sent) -> SaveStateEntry bound by START/FULL */
@@ -1015,9 +1062,6 @@ static int loadvm_handle_cmd_packaged(QEMUFile *f, LoadState *ls,
     packf = qemu_file_new_input(QIO_CHANNEL(bioc));
     ret = qemu_loadvm_state_main(packf, ls, errp);
     qemu_fclose(packf);
-    if (ret > 0) {
-        ret = 0;
-    }
     if (ret < 0) {
         error_prepend(errp, "In a packaged blob: ");
     }
@@ -1040,6 +1084,66 @@ static const struct {
     [MIG_CMD_POSTCOPY_RESUME] = { "POSTCOPY_RESUME", 0 },
     [MIG_CMD_RECV_BITMAP] = { "RECV_BITMAP", -1 },
 };
+
+/* The main load's sections, handed to the postcopy listen thread. */
+static LoadState *postcopy_ls;
+
+static void loadvm_cleanup(void);
+
+static int postcopy_listen_load(QEMUFile *f, Error **errp)
+{
+    return qemu_loadvm_state_main(f, postcopy_ls, errp);
+}
+
+static void postcopy_listen_cleanup(void)
+{
+    loadvm_cleanup();
+    g_hash_table_destroy(postcopy_ls->sections);
+    g_clear_pointer(&postcopy_ls, g_free);
+}
+
+/* A postcopy command: its payload, whole, to postcopy-in.c. */
+static int loadvm_postcopy_command(QEMUFile *f, LoadState *ls, uint16_t cmd,
+                                   uint16_t len, Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    g_autofree uint8_t *buf = g_malloc(len + 1);
+    bool ok;
+
+    if (len && qemu_get_buffer(f, buf, len) != len) {
+        error_setg(errp, "Stream ended in %s", mig_cmd_args[cmd].name);
+        return -EIO;
+    }
+    switch (cmd) {
+    case MIG_CMD_POSTCOPY_ADVISE:
+        ok = postcopy_in_handle_advise(buf, len, errp);
+        break;
+    case MIG_CMD_POSTCOPY_RAM_DISCARD:
+        ok = postcopy_in_handle_discard(buf, len, errp);
+        break;
+    case MIG_CMD_POSTCOPY_LISTEN:
+        postcopy_ls = g_memdup2(ls, sizeof(*ls));
+        ok = postcopy_in_handle_listen(mis->from_src_file,
+                                       postcopy_listen_load,
+                                       postcopy_listen_cleanup, errp);
+        if (!ok) {
+            g_clear_pointer(&postcopy_ls, g_free);
+        }
+        break;
+    case MIG_CMD_POSTCOPY_RUN:
+        return postcopy_in_handle_run(errp) ? LOADVM_QUIT : -EINVAL;
+    case MIG_CMD_POSTCOPY_RESUME:
+        /* Outside recovery QEMU only logs it. */
+        error_report("loadvm_postcopy_handle_resume: illegal resume "
+                     "received");
+        return 0;
+    default:
+        error_setg(errp, "%s: postcopy recovery is not supported by Tern "
+                   "yet", mig_cmd_args[cmd].name);
+        return -ENOTSUP;
+    }
+    return ok ? 0 : -EINVAL;
+}
 
 static int loadvm_process_command(QEMUFile *f, LoadState *ls, Error **errp)
 {
@@ -1096,9 +1200,7 @@ static int loadvm_process_command(QEMUFile *f, LoadState *ls, Error **errp)
                    mig_cmd_args[cmd].name);
         return -ENOTSUP;
     default:
-        error_setg(errp, "%s: postcopy is not supported by Tern yet",
-                   mig_cmd_args[cmd].name);
-        return -ENOTSUP;
+        return loadvm_postcopy_command(f, ls, cmd, len, errp);
     }
 }
 
@@ -1198,6 +1300,7 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
     uint32_t v;
     int ret = 0;
 
+    postcopy_in_start_load();
     v = qemu_get_be32(f);
     if (v != QEMU_VM_FILE_MAGIC) {
         /* A channel that failed (a TLS peer gone) is not a bad stream. */
@@ -1245,6 +1348,11 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
     }
     ret = qemu_loadvm_state_main(f, &ls, errp);
     trace_qemu_loadvm_state_post_main(ret);
+    if (ret == LOADVM_QUIT) {
+        /* Postcopy: the listen thread owns the stream and the sections. */
+        postcopy_in_main_load_done();
+        return LOADVM_QUIT;
+    }
     if (ret == 0) {
         qemu_loadvm_skip_vmdesc(f);
     }

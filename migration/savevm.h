@@ -11,6 +11,7 @@
 #include "migration/qemu-file.h"
 #include "qemu/uuid.h"
 #include "qapi/qapi-builtin-types.h"    /* strList */
+#include "migration/qemu-file.h"
 
 #define QEMU_VM_FILE_MAGIC           0x5145564d     /* "QEVM" */
 #define QEMU_VM_FILE_VERSION_COMPAT  0x00000002
@@ -89,8 +90,22 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
 void qemu_savevm_state_cleanup(void);
 void qemu_savevm_send_open_return_path(QEMUFile *f);
 void qemu_savevm_send_ping(QEMUFile *f, uint32_t value);
-/* Destination: load a whole stream; 0 or negative errno with @errp. */
+/*
+ * Destination: load a whole stream; 0, negative errno with @errp, or 1
+ * when postcopy started (the guest may run; a listen thread loads the
+ * rest and ends the migration).
+ */
 int qemu_loadvm_state(QEMUFile *f, Error **errp);
+/* Write one QEMU_VM_COMMAND record and flush. */
+void qemu_savevm_command_send(QEMUFile *f, enum qemu_vm_cmd command,
+                              uint16_t len, const uint8_t *data);
+/*
+ * The switch to postcopy: every non-iterative section, without EOF or
+ * trailer (the RAM stream goes on).  0 or a negative errno with @errp.
+ */
+int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp);
+/* End of postcopy: END of each postcopy-capable section, then EOF. */
+int qemu_savevm_state_complete_postcopy(QEMUFile *f, Error **errp);
 
 /* Wrap a load error message: "error while loading state for ..." */
 #define SAVEVM_LOAD_ERR_FMT \

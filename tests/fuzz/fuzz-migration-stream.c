@@ -32,6 +32,9 @@
 #include "qom/object.h"
 #include "system/memory.h"
 #include "system/ram_addr.h"
+#include "migration/postcopy-in.h"
+#include "migration/postcopy-msg.h"
+#include "migration/postcopy-queue.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,6 +62,65 @@ void migration_send_pass_event(int64_t pass) { }
 MigrationIncomingState *migration_incoming_get_current(void)
 {
     return &fake_mis;
+}
+
+/*
+ * Postcopy with the capability off (as here) fails at ADVISE; the
+ * payload decoding is the real one, fuzzed further by fuzz-postcopy-msg.
+ */
+bool postcopy_in_handle_advise(const uint8_t *buf, unsigned len,
+                               Error **errp)
+{
+    uint64_t summary, tps;
+    bool has_ram;
+
+    return postcopy_advise_decode(buf, len, false, &has_ram, &summary, &tps,
+                                  errp);
+}
+bool postcopy_in_handle_discard(const uint8_t *buf, unsigned len,
+                                Error **errp)
+{
+    g_autofree uint64_t *start = NULL;
+    g_autofree uint64_t *length = NULL;
+    char block[256];
+    unsigned n;
+
+    if (postcopy_discard_decode(buf, len, block, &start, &length, &n,
+                                errp)) {
+        error_setg(errp, "CMD_POSTCOPY_RAM_DISCARD without RAM postcopy");
+    }
+    return false;
+}
+bool postcopy_in_handle_listen(QEMUFile *f, PostcopyLoadFn *load,
+                               PostcopyLoadCleanupFn *cleanup, Error **errp)
+{
+    error_setg(errp, "CMD_POSTCOPY_LISTEN in wrong postcopy state (0)");
+    return false;
+}
+bool postcopy_in_handle_run(Error **errp)
+{
+    error_setg(errp, "CMD_POSTCOPY_RUN in wrong postcopy state (0)");
+    return false;
+}
+void postcopy_in_main_load_done(void) { }
+void postcopy_in_start_load(void) { }
+bool postcopy_in_advised(void) { return false; }
+bool postcopy_in_placing(void) { return false; }
+bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
+                       const void *page, Error **errp)
+{
+    g_assert_not_reached();
+}
+bool postcopy_queue_pop(RAMBlock **block, ram_addr_t *offset)
+{
+    return false;
+}
+bool postcopy_queue_has_request(void) { return false; }
+bool migrate_postcopy_ram(void) { return false; }
+bool migrate_release_ram(void) { return false; }
+int ram_block_discard_range(RAMBlock *rb, uint64_t start, size_t length)
+{
+    g_assert_not_reached();
 }
 
 /* -------------------------------------------------- one RAM block */

@@ -6,7 +6,7 @@
 # Python standard library only; prints TAP.
 #
 # usage: test-qemu-interop.py --case NAME TERN ANALYZER
-#   NAME: qemu-to-tern, tern-to-qemu, files, negative (or "all")
+#   NAME: qemu-to-tern, tern-to-qemu, files, negative, postcopy (or "all")
 #
 # Guest RAM gets a known pattern, and a destination is pre-filled with
 # garbage where the source has zero pages, so that ZERO records must
@@ -758,10 +758,13 @@ def case_negative(env):
 
     # QEMU 7.2 features that Tern does not have yet: refused, not hung
     # and not silently incomplete.
+    # A postcopy-ram source to a Tern without the capability: QEMU's
+    # refusal of the advise.
     s, d, _ = tern_refuses(env, 'n-postcopy', ['-S'], [], ('postcopy-ram',))
-    check('limit: Tern refuses a postcopy-ram source by name',
-          d.get('status') == 'failed' and s.get('status') == 'failed' and
-          'POSTCOPY_ADVISE: postcopy is not supported by Tern yet' in
+    check('negative: Tern without postcopy-ram refuses a postcopy-ram '
+          'source', d.get('status') == 'failed' and
+          s.get('status') == 'failed' and
+          'RAM postcopy is disabled but have 16 byte advise' in
           d.get('error-desc', ''), (s, d))
     s, d, _ = tern_refuses(env, 'n-compress', ['-S'], [], ('compress',))
     check('limit: Tern refuses compressed pages',
@@ -864,7 +867,89 @@ def case_multifd(env):
     src.quit()
 
 
+def postcopy_migration(env, label, src, dst):
+    """Start a slow precopy from SRC to DST (both with postcopy-ram),
+    switch to postcopy after a while, and return once the destination is
+    in postcopy-active with its guest started.  The background stream
+    stays slow (max-postcopy-bandwidth), so that the caller's reads on
+    the destination find pages missing."""
+    sock = env.path(re.sub(r'\W', '_', label) + '.sock')
+    for vm in (src, dst):
+        set_caps(vm, 'events', 'postcopy-ram')
+    src.qmp.ok('migrate-set-parameters', **{
+        'max-bandwidth': 4 * MiB, 'max-postcopy-bandwidth': 4 * MiB,
+        'downtime-limit': 1})
+    dst.qmp.ok('migrate-incoming', uri='unix:' + sock)
+    wait_path(sock, dst)
+    src.qmp.ok('migrate', uri='unix:' + sock)
+    # At once: the switch comes after the first bandwidth window, with
+    # most of the RAM still to send.
+    src.qmp.ok('migrate-start-postcopy')
+    s = src.qmp.wait_migration(done=('postcopy-active', 'completed',
+                                     'failed'))
+    d = dst.qmp.wait_migration(done=('postcopy-active', 'completed',
+                                     'failed'))
+    check('%s: both ends reach postcopy' % label,
+          s.get('status') == 'postcopy-active' and
+          d.get('status') in ('postcopy-active', 'completed'),
+          (s, d, src.stderr()[-400:], dst.stderr()[-400:]))
+
+
+def postcopy_end(label, src, dst):
+    s = src.qmp.wait_migration()
+    d = dst.qmp.wait_migration()
+    check('%s: migration completed on both ends' % label,
+          s.get('status') == 'completed' and d.get('status') == 'completed',
+          (s, d, dst.stderr()[-400:], src.stderr()[-400:]))
+    se, de = src.qmp.migration_events(), dst.qmp.migration_events()
+    check('%s: MIGRATION events on both ends' % label,
+          se == ['setup', 'active', 'postcopy-active', 'completed'] and
+          de == ['setup', 'active', 'postcopy-active', 'completed'],
+          (se, de))
+    check('%s: the source sent requested pages' % label,
+          s.get('ram', {}).get('postcopy-requests', 0) > 0, s)
+
+
+def case_postcopy(env):
+    # QEMU 7.2 -> Tern: Tern's qtest reader touches pages that have not
+    # arrived; each is requested from QEMU on the return path.
+    ops = pattern_ops(5)
+    want = image_of(ops)
+    src = env.start('qemu', 'pc-q2t-src', qemu_args(
+        ram=image_file(env, 'pc-q2t', want)))
+    dst = env.start('tern', 'pc-q2t-dst', tern_args() +
+                    ['-incoming', 'defer'], qtest=True)
+    postcopy_migration(env, 'postcopy qemu->tern', src, dst)
+    compare_ram('postcopy qemu->tern: RAM read during postcopy equal',
+                dst.qtest.read_ram(), want)
+    postcopy_end('postcopy qemu->tern', src, dst)
+    st = dst.qmp.status()
+    check('postcopy qemu->tern: Tern ends running', st == 'running', st)
+    src.quit()
+    dst.quit()
+
+    # Tern -> QEMU 7.2: QEMU's guest (TCG, -M none: no vCPU) reads
+    # nothing, so its pages come by the background stream and by the
+    # requests of pmemsave, which touches them all.
+    ops = pattern_ops(6)
+    want = image_of(ops)
+    src = env.start('tern', 'pc-t2q-src', tern_args(), qtest=True)
+    src.qtest.apply(ops)
+    dst = env.start('qemu', 'pc-t2q-dst', qemu_args() +
+                    ['-incoming', 'defer'])
+    postcopy_migration(env, 'postcopy tern->qemu', src, dst)
+    compare_ram('postcopy tern->qemu: RAM read during postcopy equal '
+                '(pmemsave)', read_qemu_ram(env, dst, 'pc-t2q'), want)
+    postcopy_end('postcopy tern->qemu', src, dst)
+    st = src.qmp.status()
+    check('postcopy tern->qemu: Tern source ends in postmigrate',
+          st == 'postmigrate', st)
+    src.quit()
+    dst.quit()
+
+
 CASES = {
+    'postcopy': case_postcopy,
     'qemu-to-tern': case_qemu_to_tern,
     'xbzrle': case_xbzrle,
     'tern-to-qemu': case_tern_to_qemu,

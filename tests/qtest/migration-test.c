@@ -1033,6 +1033,7 @@ static void test_capabilities(void)
 {
     static const char * const settable[] = {
         "events", "return-path", "pause-before-switchover", "validate-uuid",
+        "postcopy-ram", "postcopy-blocktime",
     };
     QTestState *from, *to;
     MigrateStart args = { .mem = SMALL_MEM };

@@ -260,11 +260,8 @@ static void test_caps_unsupported(void)
         const char *name;
     } later[] = {
         { MIGRATION_CAPABILITY_RDMA_PIN_ALL, "rdma-pin-all" },
-        { MIGRATION_CAPABILITY_POSTCOPY_RAM, "postcopy-ram" },
         { MIGRATION_CAPABILITY_X_COLO, "x-colo" },
-        { MIGRATION_CAPABILITY_RELEASE_RAM, "release-ram" },
         { MIGRATION_CAPABILITY_DIRTY_BITMAPS, "dirty-bitmaps" },
-        { MIGRATION_CAPABILITY_POSTCOPY_BLOCKTIME, "postcopy-blocktime" },
         { MIGRATION_CAPABILITY_X_IGNORE_SHARED, "x-ignore-shared" },
         { MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT, "background-snapshot" },
         { MIGRATION_CAPABILITY_DIRTY_LIMIT, "dirty-limit" },
@@ -677,18 +674,18 @@ static void test_global_properties(void)
         object_unref(obj);
 
         /* A default that fails the checks is refused at creation. */
-        qdev_prop_register_global_str("migration.x-postcopy-ram=on",
+        qdev_prop_register_global_str("migration.x-colo=on",
                                       &error_abort);
         obj = object_new(TYPE_MIGRATION);
         g_assert_false(migrate_options_check_initial(MIGRATION(obj), &err));
         g_assert_cmpstr(error_get_pretty(err), ==,
-                        "Capability 'postcopy-ram' is not supported by "
+                        "Capability 'x-colo' is not supported by "
                         "Tern yet");
         error_free(err);
         err = NULL;
         object_unref(obj);
 
-        qdev_prop_register_global_str("migration.x-postcopy-ram=off",
+        qdev_prop_register_global_str("migration.x-colo=off",
                                       &error_abort);
         qdev_prop_register_global_str("migration.announce-step=0",
                                       &error_abort);

@@ -35,6 +35,7 @@
 #include "qom/object.h"
 #include "system/memory.h"
 #include "system/ram_addr.h"
+#include "system/runstate.h"
 
 #define PAGE 4096
 #define RAM_SIZE (64 * MiB)
@@ -53,6 +54,23 @@ bool migrate_send_section_footer(void) { return !opt_no_footer; }
 bool migrate_send_configuration(void) { return !opt_no_config; }
 bool migrate_store_global_state(void) { return true; }
 #include "tests/migration-ram-fakes.h"
+
+/* Postcopy (postcopy-in.c): never advised here, so never reached. */
+bool migrate_postcopy_ram(void) { return false; }
+bool migrate_postcopy_blocktime(void) { return false; }
+bool migrate_release_ram(void) { return false; }
+void migrate_set_state(int *state, int old_state, int new_state)
+{
+    g_assert_not_reached();
+}
+void migrate_incoming_set_error(MigrationIncomingState *mis,
+                                const Error *error)
+{
+    g_assert_not_reached();
+}
+bool autostart;
+void vm_start(void) { g_assert_not_reached(); }
+void runstate_set(RunState new_state) { g_assert_not_reached(); }
 
 MigrationAtomicStats mig_stats;
 
@@ -1379,12 +1397,18 @@ static void test_load_commands(void)
     put_cmd(s, 3, 16);
     put64(s, PAGE);
     put64(s, PAGE);
-    expect_error(s, "POSTCOPY_ADVISE: postcopy is not supported by Tern "
-                 "yet");
+    expect_error(s, "RAM postcopy is disabled but have 16 byte advise");
     s = stream_start();
     put_cmd(s, 4, 0);
-    expect_error(s, "POSTCOPY_LISTEN: postcopy is not supported by Tern "
-                 "yet");
+    expect_error(s, "CMD_POSTCOPY_LISTEN in wrong postcopy state (0)");
+    s = stream_start();
+    put_cmd(s, 5, 0);
+    expect_error(s, "CMD_POSTCOPY_RUN in wrong postcopy state (0)");
+    s = stream_start();
+    put_cmd(s, 3, 0);
+    put_cmd(s, 6, 4);
+    put32(s, 0x00017200);
+    expect_error(s, "CMD_POSTCOPY_RAM_DISCARD invalid length (4)");
     s = stream_start();
     put_cmd(s, 8, 0);
     expect_error(s, "ENABLE_COLO: COLO is not supported by Tern yet");

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Postcopy migration between two Tern processes on qtest: the switch
+ * with migrate-start-postcopy after a first pass, a qtest reader on the
+ * destination that touches pages which have not arrived (they are
+ * requested and placed while it waits), RAM compared page by page, the
+ * states and events both sides show, and the refusals.
+ */
+#include "qemu/osdep.h"
+#include "migration/framework.h"
+#include "qapi/error.h"
+#include "qemu/userfaultfd.h"
+#include "qobject/qlist.h"
+
+#define PC_MEM  "32M"
+#define PC_SIZE (32ULL << 20)
+
+static char *tmp_path(const char *name)
+{
+    return g_strdup_printf("%s/%s", mig_tmpdir(), name);
+}
+
+/* Wait until @who's migration status is @status (bounded). */
+static void wait_status(QTestState *who, const char *status)
+{
+    static const char *const bad[] = { "failed", "cancelled", NULL };
+
+    migrate_wait_status(who, status, bad);
+}
+
+/*
+ * Start a precopy that cannot converge, let it send a first pass, dirty
+ * some pages, and switch to postcopy.  The background stream is kept
+ * slow (max-postcopy-bandwidth) so that the destination's reader finds
+ * pages missing.
+ */
+static void postcopy_start_snap(QTestState **from, QTestState **to,
+                                const char *uri, const MigrateStart *args,
+                                bool release_ram, uint8_t **snapshot)
+{
+    g_autoptr(GRand) rand = g_rand_new_with_seed(7);
+
+    migrate_start(from, to, uri, args);
+    if (release_ram) {
+        migrate_set_capability(*from, "release-ram", true);
+    }
+    migrate_set_capability(*from, "postcopy-ram", true);
+    migrate_set_capability(*to, "postcopy-ram", true);
+    migrate_set_capability(*to, "postcopy-blocktime", true);
+    mig_ram_fill(*from, 0, PC_SIZE, 0x9c0b, 16);
+    migrate_ensure_non_converge(*from);
+    migrate_set_parameter_int(*from, "max-postcopy-bandwidth",
+                              4 * 1000 * 1000);
+    migrate_qmp(*from, uri, NULL);
+    migrate_wait_passes(*from, 1);
+    /* Redirtied after being sent: discarded, then sent again. */
+    mig_ram_dirty_some(*from, 0, PC_SIZE, rand, 64);
+    if (snapshot) {
+        /* qtest is the only writer: this is what must arrive. */
+        *snapshot = g_malloc(PC_SIZE);
+        qtest_memread(*from, 0, *snapshot, PC_SIZE);
+    }
+    qmp_ok_fmt(*from, "{'execute': 'migrate-start-postcopy'}");
+    wait_status(*from, "postcopy-active");
+    wait_status(*to, "postcopy-active");
+}
+
+static void postcopy_start_pair(QTestState **from, QTestState **to,
+                                const char *uri, const MigrateStart *args)
+{
+    postcopy_start_snap(from, to, uri, args, false, NULL);
+}
+
+static bool buffer_is_zero_page(const uint8_t *p)
+{
+    for (int i = 0; i < 4096; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Postcopy needs userfaultfd on the destination; say why if absent. */
+static bool uffd_ok(void)
+{
+    uint64_t features;
+    Error *err = NULL;
+
+    if (!uffd_query_features(&features, &err)) {
+        g_test_skip(error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    return true;
+}
+
+static void test_postcopy_plain(void)
+{
+    g_autofree char *sock = tmp_path("pc.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM, .events = true };
+    QTestState *from, *to;
+    g_autofree char *se = NULL, *de = NULL;
+    g_autoptr(QDict) info = NULL;
+    QDict *ram;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    postcopy_start_pair(&from, &to, uri, &args);
+    /* The guest runs on the destination before its memory is there. */
+    wait_runstate(to, "running");
+    /* Every page read on the destination: most are not there yet. */
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    wait_runstate(from, "postmigrate");
+
+    info = migrate_query(from);
+    ram = qdict_get_qdict(info, "ram");
+    g_assert_cmpint(qdict_get_int(ram, "postcopy-requests"), >, 0);
+    g_assert_cmpint(qdict_get_int(ram, "postcopy-bytes"), >, 0);
+    g_assert_cmpint(qdict_get_int(ram, "precopy-bytes"), >, 0);
+    g_assert(qdict_haskey(info, "downtime"));
+
+    /* qtest has no vCPU thread: blocktime is there, and 0. */
+    qobject_unref(info);
+    info = migrate_query(to);
+    g_assert_cmpint(qdict_get_int(info, "postcopy-blocktime"), ==, 0);
+
+    se = migrate_collect_events(from);
+    de = migrate_collect_events(to);
+    g_assert_cmpstr(se, ==, "setup active postcopy-active completed");
+    g_assert_cmpstr(de, ==, "active postcopy-active completed");
+    /* Written after the switch on the destination: still there. */
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    migrate_end(from, to);
+}
+
+/*
+ * release-ram: each page sent in postcopy is dropped on the source, so
+ * the destination holds the only copy; compared with a snapshot taken
+ * just before the switch.
+ */
+static void test_postcopy_release_ram(void)
+{
+    g_autofree char *sock = tmp_path("pc-rel.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM };
+    QTestState *from, *to;
+    g_autofree uint8_t *want = NULL;
+    g_autofree uint8_t *got = g_malloc(PC_SIZE);
+    uint64_t released = 0;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    postcopy_start_snap(&from, &to, uri, &args, true, &want);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    qtest_memread(to, 0, got, PC_SIZE);
+    g_assert(memcmp(got, want, PC_SIZE) == 0);
+    /* Every page was filled: a zero page on the source was released. */
+    qtest_memread(from, 0, got, PC_SIZE);
+    for (uint64_t p = 0; p < PC_SIZE; p += 4096) {
+        released += buffer_is_zero_page(got + p);
+    }
+    g_test_message("%" PRIu64 " pages released", released);
+    g_assert_cmpuint(released, >, 0);
+    g_assert_cmpuint(released * 4096, <=,
+                     migrate_ram_stat(from, "postcopy-bytes"));
+    migrate_end(from, to);
+}
+
+/*
+ * The destination dies during postcopy: the guest only lived there, so
+ * the source must not run it again; it says postcopy-paused (as QEMU)
+ * and refuses a cancel and a resume.
+ */
+static void test_postcopy_dest_killed(void)
+{
+    g_autofree char *sock = tmp_path("pc-kill.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM };
+    QTestState *from, *to;
+    g_autofree char *st = NULL, *rs = NULL, *e1 = NULL, *e2 = NULL;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    postcopy_start_pair(&from, &to, uri, &args);
+    qtest_kill_qemu(to);
+    migrate_end(NULL, to);
+    migrate_wait_status(from, "postcopy-paused", NULL);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, !=, "running");
+    e1 = qmp_expect_error(from, "{'execute': 'migrate_cancel'}");
+    g_assert_cmpstr(e1, ==, "Postcopy migration in progress, cannot "
+                    "cancel.");
+    e2 = qmp_expect_error(from, "{'execute': 'migrate', 'arguments': "
+                          "{'uri': %s, 'resume': true}}", uri);
+    g_assert_cmpstr(e2, ==, "migrate resume=true: postcopy recovery is "
+                    "not supported by Tern yet");
+    st = migrate_query_status(from);
+    g_assert_cmpstr(st, ==, "postcopy-paused");
+    g_free(rs);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, !=, "running");
+    migrate_end(from, NULL);
+}
+
+static bool kvm_guest_ok(void)
+{
+    if (!mig_have_kvm()) {
+        g_test_skip(mig_no_kvm_reason());
+        return false;
+    }
+    if (!mig_guest_image()) {
+        g_test_skip("the test guest image is not built");
+        return false;
+    }
+    if (!qtest_has_machine("tern")) {
+        g_test_skip("the tern machine is not built");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The KVM test guest, which keeps rewriting 31 MiB, switched to postcopy:
+ * its vCPU faults on pages that have not arrived (through KVM), its
+ * serial output goes on on the destination while RAM still flows, its
+ * pattern is intact at the end, and the destination reports blocktime
+ * for its one vCPU.
+ */
+static void test_postcopy_kvm_guest(void)
+{
+    MigrateStart src_args = {
+        .machine = "tern", .mem = "64M", .guest = true,
+    };
+    MigrateStart args = {
+        .machine = "tern", .mem = "64M", .guest = true, .only_target = true,
+    };
+    g_autofree char *sock = tmp_path("pc-kvm.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    QTestState *from, *to, *unused;
+    g_autoptr(QDict) info = NULL;
+    QList *per_vcpu;
+    size_t n;
+
+    if (!uffd_ok() || !kvm_guest_ok()) {
+        return;
+    }
+    migrate_start(&from, &unused, "defer", &src_args);
+    migrate_end(NULL, unused);
+    mig_wait_serial_grows(mig_vm_serial(from), 2);
+    migrate_start(&from, &to, uri, &args);
+    migrate_set_capability(from, "postcopy-ram", true);
+    migrate_set_capability(to, "postcopy-ram", true);
+    migrate_set_capability(to, "postcopy-blocktime", true);
+    migrate_ensure_non_converge(from);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth",
+                              8 * 1000 * 1000);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_passes(from, 1);
+    qmp_ok_fmt(from, "{'execute': 'migrate-start-postcopy'}");
+    wait_status(from, "postcopy-active");
+    wait_status(to, "postcopy-active");
+    /* The guest runs on the destination while pages still arrive. */
+    n = mig_serial_passes(mig_vm_serial(to));
+    mig_wait_serial_grows(mig_vm_serial(to), n + 1);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    wait_runstate(from, "postmigrate");
+    n = mig_serial_passes(mig_vm_serial(to));
+    mig_wait_serial_grows(mig_vm_serial(to), n + 2);
+    mig_check_guest_pattern(to);
+    g_assert_cmpint(migrate_ram_stat(from, "postcopy-requests"), >, 0);
+
+    info = migrate_query(to);
+    g_assert(qdict_haskey(info, "postcopy-blocktime"));
+    per_vcpu = qdict_get_qlist(info, "postcopy-vcpu-blocktime");
+    g_assert(per_vcpu);
+    g_assert_cmpint(qlist_size(per_vcpu), ==, 1);
+    g_test_message("blocktime %" PRId64 " ms",
+                   qdict_get_int(info, "postcopy-blocktime"));
+    /* The source prints nothing more. */
+    n = mig_serial_passes(mig_vm_serial(from));
+    g_usleep(200 * 1000);
+    g_assert_cmpuint(mig_serial_passes(mig_vm_serial(from)), ==, n);
+    migrate_end(from, to);
+}
+
+static void test_postcopy_refusals(void)
+{
+    g_autofree char *sock = tmp_path("pc-ref.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM };
+    QTestState *from, *to;
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+    migrate_start(&from, &to, uri, &args);
+    e1 = qmp_expect_error(from, "{'execute': 'migrate-start-postcopy'}");
+    g_assert_cmpstr(e1, ==, "Enable postcopy with migrate_set_capability "
+                    "before the start of migration");
+    migrate_set_capability(from, "postcopy-ram", true);
+    e2 = qmp_expect_error(from, "{'execute': 'migrate-start-postcopy'}");
+    g_assert_cmpstr(e2, ==, "Postcopy must be started after migration "
+                    "has been started");
+    e3 = qmp_expect_error(from, "{'execute': 'migrate-set-capabilities',"
+                          " 'arguments': {'capabilities': ["
+                          "{'capability': 'x-ignore-shared', "
+                          "'state': true}]}}");
+    g_assert_cmpstr(e3, ==, "Postcopy is not compatible with "
+                    "ignore-shared");
+    migrate_end(from, to);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    migration_framework_init();
+    qtest_add_func("/migration/postcopy/plain", test_postcopy_plain);
+    qtest_add_func("/migration/postcopy/refusals", test_postcopy_refusals);
+    qtest_add_func("/migration/postcopy/kvm-guest", test_postcopy_kvm_guest);
+    qtest_add_func("/migration/postcopy/release-ram",
+                   test_postcopy_release_ram);
+    qtest_add_func("/migration/postcopy/failure/dest-killed",
+                   test_postcopy_dest_killed);
+    return g_test_run();
+}
