@@ -647,6 +647,17 @@ static bool migration_maybe_pause(MigrationState *s)
     return qatomic_read(&s->state) == MIGRATION_STATUS_DEVICE;
 }
 
+/* BQL held, VM about to stop: downtime and precopy bytes start here. */
+static void migration_switchover_begin(MigrationState *s)
+{
+    s->downtime_start = now_ms();
+    migration_update_transferred(s->to_dst_file);
+    s->switchover_start_bytes = migration_transferred_bytes();
+    stat64_set(&mig_stats.precopy_bytes, s->switchover_start_bytes);
+    s->vm_old_state = runstate_get();
+    global_state_store_runstate(s->vm_old_state);
+}
+
 /* Stop the VM, send what is left and the devices; the downtime. */
 static void migration_completion(MigrationState *s)
 {
@@ -654,12 +665,7 @@ static void migration_completion(MigrationState *s)
     int ret;
 
     bql_lock();
-    s->downtime_start = now_ms();
-    migration_update_transferred(s->to_dst_file);
-    s->switchover_start_bytes = migration_transferred_bytes();
-    stat64_set(&mig_stats.precopy_bytes, s->switchover_start_bytes);
-    s->vm_old_state = runstate_get();
-    global_state_store_runstate(s->vm_old_state);
+    migration_switchover_begin(s);
 
     ret = vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);
     trace_migration_completion_vm_stop(ret);
@@ -786,12 +792,7 @@ static void migration_postcopy_start(MigrationState *s)
     int ret;
 
     bql_lock();
-    s->downtime_start = now_ms();
-    migration_update_transferred(s->to_dst_file);
-    s->switchover_start_bytes = migration_transferred_bytes();
-    stat64_set(&mig_stats.precopy_bytes, s->switchover_start_bytes);
-    s->vm_old_state = runstate_get();
-    global_state_store_runstate(s->vm_old_state);
+    migration_switchover_begin(s);
     migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
                       MIGRATION_STATUS_POSTCOPY_ACTIVE);
     ret = vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);

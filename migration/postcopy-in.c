@@ -260,12 +260,6 @@ bool postcopy_in_blocktime(uint32_t *total, uint32List **per_vcpu)
     return true;
 }
 
-uint64_t postcopy_in_fault_latency_p99(uint64_t *count)
-{
-    *count = 0;
-    return pc_in.pd ? postcopy_dest_fault_latency(pc_in.pd, 99, count) : 0;
-}
-
 bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
                        const void *page, Error **errp)
 {
@@ -286,6 +280,11 @@ bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
 /* The last pages arrived and the main stream is loaded: tidy up. */
 static void postcopy_in_finish(MigrationIncomingState *mis)
 {
+    uint64_t faults, p50, p99;
+
+    p50 = postcopy_dest_fault_latency(pc_in.pd, 50, &faults);
+    p99 = postcopy_dest_fault_latency(pc_in.pd, 99, &faults);
+    trace_postcopy_in_fault_latency(faults, p50, p99);
     bql_lock();
     postcopy_in_keep_blocktime();
     postcopy_in_reset();

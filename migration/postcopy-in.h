@@ -46,8 +46,6 @@ bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
 
 /* query-migrate on the destination: blocktime, if measured. */
 bool postcopy_in_blocktime(uint32_t *total, uint32List **per_vcpu);
-/* 99th percentile fault latency (ns) and the faults counted. */
-uint64_t postcopy_in_fault_latency_p99(uint64_t *count);
 
 /*
  * Blocktime needs the vCPUs' thread ids; the machine side gives a

@@ -696,7 +696,9 @@ static int vmstate_save(QEMUFile *f, SaveStateEntry *se, JSONWriter *vmdesc,
     return qemu_file_get_error(f);
 }
 
-static int savevm_complete_iterables(QEMUFile *f, Error **errp)
+/* END of each live section (only the postcopy-capable ones if asked). */
+static int savevm_complete_iterables(QEMUFile *f, bool postcopy_only,
+                                     Error **errp)
 {
     SaveStateEntry *se;
     int ret;
@@ -704,6 +706,10 @@ static int savevm_complete_iterables(QEMUFile *f, Error **errp)
     QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
         if (!se->ops || !se->ops->save_live_complete_precopy ||
             !se_is_active(se)) {
+            continue;
+        }
+        if (postcopy_only && !(se->ops->has_postcopy &&
+                               se->ops->has_postcopy(se->opaque))) {
             continue;
         }
         trace_savevm_section_start(se->idstr, se->section_id);
@@ -785,7 +791,7 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
     int ret;
 
     trace_savevm_state_complete_precopy();
-    ret = savevm_complete_iterables(f, errp);
+    ret = savevm_complete_iterables(f, false, errp);
 
     if (ret < 0) {
         return ret;
@@ -809,26 +815,10 @@ int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp)
 
 int qemu_savevm_state_complete_postcopy(QEMUFile *f, Error **errp)
 {
-    SaveStateEntry *se;
-    int ret;
+    int ret = savevm_complete_iterables(f, true, errp);
 
-    QTAILQ_FOREACH(se, &savevm_state.handlers, entry) {
-        if (!se->ops || !se->ops->save_live_complete_precopy ||
-            !se->ops->has_postcopy || !se->ops->has_postcopy(se->opaque) ||
-            !se_is_active(se)) {
-            continue;
-        }
-        trace_savevm_section_start(se->idstr, se->section_id);
-        save_section_header(f, se, QEMU_VM_SECTION_END);
-        ret = se->ops->save_live_complete_precopy(f, se->opaque);
-        save_section_footer(f, se);
-        trace_savevm_section_end(se->idstr, se->section_id, ret);
-        if (ret < 0) {
-            error_setg_errno(errp, -ret, "Failed to complete section '%s'",
-                             se->idstr);
-            qemu_file_set_error(f, ret);
-            return ret;
-        }
+    if (ret < 0) {
+        return ret;
     }
     qemu_put_byte(f, QEMU_VM_EOF);
     qemu_fflush(f);

@@ -210,23 +210,6 @@ static void test_postcopy_dest_killed(void)
     migrate_end(from, NULL);
 }
 
-static bool kvm_guest_ok(void)
-{
-    if (!mig_have_kvm()) {
-        g_test_skip(mig_no_kvm_reason());
-        return false;
-    }
-    if (!mig_guest_image()) {
-        g_test_skip("the test guest image is not built");
-        return false;
-    }
-    if (!qtest_has_machine("tern")) {
-        g_test_skip("the tern machine is not built");
-        return false;
-    }
-    return true;
-}
-
 /*
  * The KVM test guest, which keeps rewriting 31 MiB, switched to postcopy:
  * its vCPU faults on pages that have not arrived (through KVM), its
@@ -249,7 +232,7 @@ static void test_postcopy_kvm_guest(void)
     QList *per_vcpu;
     size_t n;
 
-    if (!uffd_ok() || !kvm_guest_ok()) {
+    if (!uffd_ok() || !mig_guest_ok("kvm", "kvm")) {
         return;
     }
     migrate_start(&from, &unused, "defer", &src_args);
