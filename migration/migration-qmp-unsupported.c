@@ -10,18 +10,22 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-migration.h"
+#include "qemu/atomic.h"
+#include "migration/migration.h"
 
 /* ------------------------------------------------------------ postcopy */
 
 void qmp_migrate_recover(const char *uri, Error **errp)
 {
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (qatomic_read(&mis->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        error_setg(errp, "Migrate recover can only be run when postcopy "
+                   "is paused.");
+        return;
+    }
     error_setg(errp, "migrate-recover: postcopy recovery is not supported "
                "by Tern yet");
-}
-
-void qmp_migrate_pause(Error **errp)
-{
-    error_setg(errp, "migrate-pause: postcopy is not supported by Tern yet");
 }
 
 /* ---------------------------------------------------------------- COLO */

@@ -267,6 +267,33 @@ void qmp_migrate_cancel(Error **errp)
     migration_cancel();
 }
 
+/*
+ * Break a postcopy link on purpose: the channel is shut down, both ends
+ * notice the error and go to postcopy-paused (the guest is kept).
+ */
+void qmp_migrate_pause(Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            if (s->to_dst_file) {
+                qemu_file_shutdown(s->to_dst_file);
+            }
+        }
+        qemu_sem_post(&s->rate_limit_sem);
+        return;
+    }
+    if (qatomic_read(&mis->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE &&
+        mis->from_src_file) {
+        qemu_file_shutdown(mis->from_src_file);
+        return;
+    }
+    error_setg(errp, "migrate-pause is currently only supported during "
+               "postcopy-active or postcopy-recover state");
+}
+
 void qmp_migrate_start_postcopy(Error **errp)
 {
     MigrationState *s = migrate_get_current();
