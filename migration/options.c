@@ -15,7 +15,9 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/postcopy-ram.h"
 #include "migration/ram-xbzrle.h"
+#include "system/runstate.h"
 
 /* ------------------------------------------------------------ properties */
 
@@ -442,10 +444,21 @@ static bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
         warn_report("zero-blocks capability is deprecated");
     }
 
-    if (new_caps[MIGRATION_CAPABILITY_POSTCOPY_RAM] &&
-        new_caps[MIGRATION_CAPABILITY_X_IGNORE_SHARED]) {
-        error_setg(errp, "Postcopy is not compatible with ignore-shared");
-        return false;
+    if (new_caps[MIGRATION_CAPABILITY_POSTCOPY_RAM]) {
+        /* Only the destination needs userfaultfd; asked once. */
+        if (!old_caps[MIGRATION_CAPABILITY_POSTCOPY_RAM] &&
+            runstate_check(RUN_STATE_INMIGRATE) &&
+            !postcopy_ram_supported_by_host(errp)) {
+            return false;
+        }
+        if (new_caps[MIGRATION_CAPABILITY_X_IGNORE_SHARED]) {
+            error_setg(errp, "Postcopy is not compatible with ignore-shared");
+            return false;
+        }
+        if (new_caps[MIGRATION_CAPABILITY_MULTIFD]) {
+            error_setg(errp, "Postcopy is not yet compatible with multifd");
+            return false;
+        }
     }
 
     if (new_caps[MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT]) {
