@@ -109,6 +109,16 @@ class VM:
         self.kill()
 
 
+def guest_passes(path):
+    """Passes the migration test guest printed on its serial log (one
+    "B" each); 0 while the log is not there."""
+    try:
+        with open(path, 'rb') as f:
+            return f.read().count(b'B')
+    except OSError:
+        return 0
+
+
 def query_migrate(qmp):
     return qmp.command('query-migrate')
 

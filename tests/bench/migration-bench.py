@@ -46,6 +46,7 @@ sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
 
 from tern_qmp import QMPError, QMPConnectionError, kvm_usable  # noqa: E402
 from tern_vm import VM, VMError, wait_migration, wait_dest_done  # noqa: E402
+from tern_vm import guest_passes as passes  # noqa: E402
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -273,13 +274,6 @@ def cpu_ms(vm):
     return (int(fields[11]) + int(fields[12])) * 1000.0 / \
         os.sysconf('SC_CLK_TCK')
 
-
-def passes(path):
-    try:
-        with open(path, 'rb') as f:
-            return f.read().count(b'B')
-    except OSError:
-        return 0
 
 
 def row(info):

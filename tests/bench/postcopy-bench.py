@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
 
 from tern_qmp import kvm_usable  # noqa: E402
 from tern_vm import VM, VMError, wait_migration, wait_dest_done  # noqa: E402
+from tern_vm import guest_passes as passes  # noqa: E402
 
 MiB = 1 << 20
 GUEST_START, GUEST_END = 1 * MiB, 33 * MiB
@@ -43,14 +44,6 @@ GUEST_START, GUEST_END = 1 * MiB, 33 * MiB
 def is_tern(binary):
     return 'tern' in os.path.basename(binary)
 
-
-def passes(path):
-    """Passes the test guest printed (one "B" each)."""
-    try:
-        with open(path, 'rb') as f:
-            return f.read().count(b'B')
-    except OSError:
-        return 0
 
 
 def event_time(ev):

@@ -33,17 +33,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
 
 from tern_vm import VM, VMError, wait_migration  # noqa: E402
+from tern_vm import guest_passes as passes  # noqa: E402
 
 PAGES_PER_PASS = (0x06400000 - 0x00100000) // 4096
 INSNS_PER_PASS = 4 * PAGES_PER_PASS + 8
 
-
-def passes(path):
-    try:
-        with open(path, 'rb') as f:
-            return f.read().count(b'B')
-    except OSError:
-        return 0
 
 
 def measure(cmd, log, warmup, seconds):
