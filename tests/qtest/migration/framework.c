@@ -90,6 +90,11 @@ const char *mig_guest_image(void)
     return guest_img;
 }
 
+const char *mig_guest_accel(void)
+{
+    return have_kvm ? "kvm" : "tcg";
+}
+
 bool mig_guest_ok(const char *accel, const char *accel_dst)
 {
     if ((!strcmp(accel, "kvm") || !strcmp(accel_dst, "kvm")) &&

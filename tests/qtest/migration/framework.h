@@ -48,6 +48,12 @@ const char *mig_guest_image(void);      /* NULL when not built */
  * is skipped with the reason (no /dev/kvm, no guest image, no machine).
  */
 bool mig_guest_ok(const char *accel, const char *accel_dst);
+/*
+ * The accelerator for a guest test that does not care which: "kvm"
+ * where /dev/kvm works, else "tcg" (as QEMU's tests run "-accel kvm
+ * -accel tcg"), so the test runs on every machine.
+ */
+const char *mig_guest_accel(void);
 
 /*
  * Start a source (unless args->only_target) and a destination listening
