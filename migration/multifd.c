@@ -35,6 +35,7 @@
 #include "migration/multifd-nocomp.h"
 #include "migration/multifd-packet.h"
 #include "migration/multifd-zero-page.h"
+#include "system/ram_addr.h"
 #ifdef CONFIG_ZLIB
 #include "migration/multifd-zlib.h"
 #endif
@@ -680,6 +681,7 @@ static bool multifd_recv_packet(MultiFDRecvState *st, MultiFDRecvChannel *ch,
                                 MultiFDPacketInfo *info, Error **errp)
 {
     MultiFDRecvParams *p = &ch->p;
+    RAMBlock *block = NULL;
 
     if (!multifd_packet_parse(ch->packet, p->page_count, info, p->offset,
                               errp)) {
@@ -691,8 +693,7 @@ static bool multifd_recv_packet(MultiFDRecvState *st, MultiFDRecvChannel *ch,
     p->zero_num = info->zero_pages;
     p->host = NULL;
     if (p->normal_num + p->zero_num) {
-        RAMBlock *block = qemu_ram_block_by_name(info->ramblock);
-
+        block = qemu_ram_block_by_name(info->ramblock);
         if (!block) {
             error_setg(errp, "unknown ram block %s", info->ramblock);
             return false;
@@ -710,6 +711,11 @@ static bool multifd_recv_packet(MultiFDRecvState *st, MultiFDRecvChannel *ch,
         return false;
     }
     multifd_recv_zero_page_process(p);
+    /* A tcg vCPU may hold code decoded from the old bytes. */
+    for (uint32_t i = 0; block && i < p->normal_num + p->zero_num; i++) {
+        cpu_physical_memory_code_written(block->offset + p->offset[i],
+                                         p->page_size);
+    }
     return true;
 }
 

@@ -1150,6 +1150,9 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             break;
         }
+        /* A tcg vCPU may hold code decoded from the old bytes. */
+        cpu_physical_memory_code_written(block->offset + addr,
+                                         TARGET_PAGE_SIZE);
     }
 }
 

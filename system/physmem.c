@@ -166,12 +166,59 @@ void cpu_physical_memory_set_dirty_flag(ram_addr_t addr, unsigned client)
     dirty_range_foreach(client, addr, 1, op_set, NULL);
 }
 
+static CodeWriteNotify code_notify;
+/* Makes "set the bit, notify" one step for concurrent writers. */
+static QemuMutex code_lock;
+
+void cpu_physical_memory_set_code_notify(CodeWriteNotify fn)
+{
+    assert(!code_notify);
+    qemu_mutex_init(&code_lock);
+    qatomic_set(&code_notify, fn);
+}
+
+void cpu_physical_memory_code_written(ram_addr_t start, ram_addr_t length)
+{
+    CodeWriteNotify fn = qatomic_read(&code_notify);
+
+    if (!fn || !length) {
+        return;
+    }
+    /*
+     * The new bytes are in memory before the bit is read; a vCPU clears
+     * the bit before it decodes.  So either it decodes the new bytes or
+     * it hears of them.
+     */
+    smp_mb();
+    if (cpu_physical_memory_all_dirty(start, length, DIRTY_MEMORY_CODE)) {
+        return;
+    }
+    /*
+     * Under the lock, a writer that finds the bit already set knows the
+     * one that set it has told the vCPUs: no writer returns before the
+     * vCPUs were told of its bytes.
+     */
+    qemu_mutex_lock(&code_lock);
+    for (ram_addr_t a = start & TARGET_PAGE_MASK; a < start + length;
+         a += TARGET_PAGE_SIZE) {
+        if (!cpu_physical_memory_get_dirty_flag(a, DIRTY_MEMORY_CODE)) {
+            cpu_physical_memory_set_dirty_flag(a, DIRTY_MEMORY_CODE);
+            fn(a);
+        }
+    }
+    qemu_mutex_unlock(&code_lock);
+}
+
 void cpu_physical_memory_set_dirty_range(ram_addr_t start,
                                          ram_addr_t length, uint8_t mask)
 {
     /* As QEMU: migration only sees writes while it tracks them. */
     if (!global_dirty_tracking) {
         mask &= ~(1 << DIRTY_MEMORY_MIGRATION);
+    }
+    if (mask & (1 << DIRTY_MEMORY_CODE)) {
+        cpu_physical_memory_code_written(start, length);
+        mask &= ~(1 << DIRTY_MEMORY_CODE);
     }
     for (unsigned c = 0; c < DIRTY_MEMORY_NUM; c++) {
         if (mask & (1 << c)) {
@@ -610,7 +657,12 @@ static RAMBlock *ram_block_add(RAMBlock *nb, Error **errp)
         nb->mapped_here = true;
     }
     dirty_chunks_ensure(nb->offset, nb->max_length);
-    /* New memory is dirty for everybody, as in QEMU. */
+    /*
+     * New memory is dirty for everybody, as in QEMU.  No vCPU decoded
+     * code from it: the code bits are set without telling anyone.
+     */
+    dirty_range_foreach(DIRTY_MEMORY_CODE, nb->offset, nb->used_length,
+                        op_set, NULL);
     cpu_physical_memory_set_dirty_range(nb->offset, nb->used_length,
                                         DIRTY_CLIENTS_ALL);
     ram_block_insert(nb);

@@ -15,6 +15,15 @@ struct AccelCPUState {
     unsigned map_gen;
     /* Stopped by a fatal guest error until the next reset. */
     bool dead;
+    /*
+     * Guest physical pages others wrote (devices, qtest, migration) that
+     * may hold this vCPU's decoded code, dropped by the vCPU thread
+     * before it runs on; inval_all when there were too many to list.
+     */
+    QemuMutex inval_lock;
+    GArray *inval_pages;
+    bool inval_all;
+    int inval_pending;
 };
 
 /* tcg-memory.c: the interpreter's view of guest memory. */
@@ -25,5 +34,7 @@ unsigned tcg_memory_map_gen(void);
 
 /* tcg-cpus.c */
 void tcg_cpus_init(void);
+/* In the vCPU thread: drop the code others wrote since the last time. */
+void tcg_cpu_take_invalidations(AccelCPUState *a);
 
 #endif

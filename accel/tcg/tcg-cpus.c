@@ -52,6 +52,26 @@ static bool tcg_cpu_thread_is_idle(CPUState *cpu)
     return cpu->halted && !tcg_cpu_has_work(cpu);
 }
 
+void tcg_cpu_take_invalidations(AccelCPUState *a)
+{
+    if (!qatomic_xchg(&a->inval_pending, 0)) {
+        return;
+    }
+    qemu_mutex_lock(&a->inval_lock);
+    if (a->inval_all) {
+        x86_interp_flush(&a->interp);
+    } else {
+        for (guint i = 0; i < a->inval_pages->len; i++) {
+            x86_interp_invalidate_page(&a->interp,
+                                       g_array_index(a->inval_pages,
+                                                     uint64_t, i));
+        }
+    }
+    g_array_set_size(a->inval_pages, 0);
+    a->inval_all = false;
+    qemu_mutex_unlock(&a->inval_lock);
+}
+
 static void tcg_cpu_exec(CPUState *cpu)
 {
     AccelCPUState *a = cpu->accel;
@@ -62,6 +82,7 @@ static void tcg_cpu_exec(CPUState *cpu)
         x86_interp_flush(&a->interp);
         a->map_gen = gen;
     }
+    tcg_cpu_take_invalidations(a);
     cpu->halted = 0;
     bql_unlock();
     e = x86_interp_run(&a->interp, TCG_SLICE);
@@ -112,6 +133,8 @@ bool tcg_init_vcpu(CPUState *cpu, Error **errp)
     char name[32];
 
     cpu->accel = g_new0(AccelCPUState, 1);
+    qemu_mutex_init(&cpu->accel->inval_lock);
+    cpu->accel->inval_pages = g_array_new(false, false, sizeof(uint64_t));
     x86_interp_init(&cpu->accel->interp, cpu_env(cpu), &tcg_x86_ops, cpu);
     cpu->accel->map_gen = tcg_memory_map_gen();
     cpu->thread = g_new0(QemuThread, 1);

@@ -101,11 +101,66 @@ static MemoryListener tcg_memory_listener = {
     .priority = 10,
 };
 
+/* ------------------------------------------------------------------ */
+/* Writes to code by others                                            */
+
+/* More pending pages than this and the vCPU drops all its code. */
+#define TCG_INVAL_MAX 256
+
+/*
+ * cpu_physical_memory_code_written() found decoded code on the RAM page
+ * at @page: queue its guest addresses to every vCPU and make it look
+ * before its next instruction.  Any thread, maybe a vCPU's own (a
+ * device doing DMA on its port write).
+ */
+static void tcg_code_written(ram_addr_t page)
+{
+    uint64_t gpa[4];
+    unsigned n = 0;
+    bool many = false;
+    CPUState *cpu;
+
+    qemu_mutex_lock(&map_lock);
+    for (guint i = 0; i < map->len; i++) {
+        TCGRamRange *r = &g_array_index(map, TCGRamRange, i);
+
+        if (page - r->ram_addr < r->size) {
+            if (n == ARRAY_SIZE(gpa)) {
+                many = true;
+                break;
+            }
+            gpa[n++] = r->gpa + (page - r->ram_addr);
+        }
+    }
+    qemu_mutex_unlock(&map_lock);
+    if (!n) {
+        return;     /* not mapped: a map change flushed its code */
+    }
+    CPU_FOREACH(cpu) {
+        AccelCPUState *a = cpu->accel;
+
+        if (!a) {
+            continue;
+        }
+        qemu_mutex_lock(&a->inval_lock);
+        if (many || a->inval_all || a->inval_pages->len + n > TCG_INVAL_MAX) {
+            a->inval_all = true;
+        } else {
+            g_array_append_vals(a->inval_pages, gpa, n);
+        }
+        qemu_mutex_unlock(&a->inval_lock);
+        /* Both after the queue: the vCPU takes it before running on. */
+        qatomic_set(&a->inval_pending, 1);
+        qatomic_set(&a->interp.exit_request, 1);
+    }
+}
+
 void tcg_memory_listener_register(void)
 {
     qemu_mutex_init(&map_lock);
     map = g_array_new(false, false, sizeof(TCGRamRange));
     memory_listener_register(&tcg_memory_listener, &address_space_memory);
+    cpu_physical_memory_set_code_notify(tcg_code_written);
 }
 
 /* ------------------------------------------------------------------ */
@@ -139,6 +194,13 @@ static void tcg_mark_dirty(void *opaque, uint64_t ram_addr)
                                             DIRTY_MEMORY_MIGRATION)) {
         cpu_physical_memory_set_dirty_flag(ram_addr, DIRTY_MEMORY_MIGRATION);
     }
+}
+
+/* From now on writes by others to @ram_addr reach tcg_code_written(). */
+static void tcg_protect_code(void *opaque, uint64_t ram_addr)
+{
+    cpu_physical_memory_test_and_clear_dirty(ram_addr, TARGET_PAGE_SIZE,
+                                             DIRTY_MEMORY_CODE);
 }
 
 /* Device accesses leave the vCPU thread's lock-free path for the BQL. */
@@ -202,6 +264,7 @@ static uint64_t tcg_host_ticks(void *opaque)
 const X86InterpOps tcg_x86_ops = {
     .ram_range = tcg_ram_range,
     .mark_dirty = tcg_mark_dirty,
+    .protect_code = tcg_protect_code,
     .mmio_read = tcg_mmio_read,
     .mmio_write = tcg_mmio_write,
     .io_in = tcg_io_in,

@@ -3,8 +3,8 @@
  * RAM allocation and the global dirty page bitmaps, indexed by ram_addr.
  *
  * There is one bitmap per client: DIRTY_MEMORY_VGA (display updates),
- * DIRTY_MEMORY_CODE (translated code; unused with KVM but kept for
- * QEMU's shape) and DIRTY_MEMORY_MIGRATION.  A bit is set when a page
+ * DIRTY_MEMORY_CODE (clear where a tcg vCPU holds decoded instructions,
+ * see cpu_physical_memory_code_written()) and DIRTY_MEMORY_MIGRATION.  A bit is set when a page
  * was written: by the device emulation and qtest through
  * address_space_write(), or by the accelerator's dirty log merged with
  * cpu_physical_memory_set_dirty_lebitmap().  Setting, testing and
@@ -96,5 +96,20 @@ uint64_t cpu_physical_memory_dirty_count(ram_addr_t start,
 uint64_t cpu_physical_memory_sync_dirty_bitmap(RAMBlock *rb,
                                                ram_addr_t start,
                                                ram_addr_t length);
+
+/*
+ * Writes to guest code.  A software vCPU caches decoded instructions per
+ * page; before it decodes from a page it clears the page's
+ * DIRTY_MEMORY_CODE bit (cpu_physical_memory_test_and_clear_dirty()).
+ * A write by anybody but that vCPU (devices and qtest through the memory
+ * API, migration loading RAM) calls cpu_physical_memory_code_written(),
+ * which sets the bit again and calls the accelerator's @fn once for
+ * each page that was clear, before it returns.  Without a notifier
+ * (KVM) nothing is looked at.
+ */
+typedef void (*CodeWriteNotify)(ram_addr_t page);
+void cpu_physical_memory_set_code_notify(CodeWriteNotify fn);
+/* [start, start + length) was written: tell the vCPUs holding its code. */
+void cpu_physical_memory_code_written(ram_addr_t start, ram_addr_t length);
 
 #endif /* SYSTEM_RAM_ADDR_H */

@@ -476,7 +476,8 @@ void x86_interp_invalidate_page(X86Interp *x, uint64_t pa)
     code_invalidate(x, pa & ~0xfffULL);
 }
 
-static X86CodePage *code_page_get(X86Interp *x, uint64_t ppage)
+static X86CodePage *code_page_get(X86Interp *x, uint64_t ppage,
+                                  uint64_t ram_addr)
 {
     X86CodePage *cp;
 
@@ -485,6 +486,10 @@ static X86CodePage *code_page_get(X86Interp *x, uint64_t ppage)
     }
     cp = g_hash_table_lookup(x->code_pages, &ppage);
     if (!cp) {
+        /* Before any byte of the page is decoded. */
+        if (x->ops->protect_code) {
+            x->ops->protect_code(x->opaque, ram_addr & ~0xfffULL);
+        }
         cp = g_new0(X86CodePage, 1);
         cp->ppage = ppage;
         g_hash_table_insert(x->code_pages, &cp->ppage, cp);
@@ -558,7 +563,7 @@ const X86Insn *x86_fetch_insn(X86Interp *x, X86Insn *insn)
         decode_or_ud(x, buf, 15, mode, insn);
         return insn;
     }
-    cp = code_page_get(x, pa & ~0xfffULL);
+    cp = code_page_get(x, pa & ~0xfffULL, ra);
     x->fetch_vpage = lin & ~0xfffULL;
     x->fetch_cp = cp;
     x->fetch_mode = mode;

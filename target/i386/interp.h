@@ -32,6 +32,13 @@ typedef struct X86InterpOps {
     bool (*ram_range)(void *opaque, uint64_t pa, X86RamRange *r);
     /* A guest store went to the RAM page at @ram_addr (dirty bitmap). */
     void (*mark_dirty)(void *opaque, uint64_t ram_addr);
+    /*
+     * Instructions are about to be decoded from the RAM page at
+     * @ram_addr: from now on a write by anybody else must end in
+     * x86_interp_invalidate_page() on this vCPU before it runs on.
+     * (Its own stores are seen by the interpreter itself.)  Optional.
+     */
+    void (*protect_code)(void *opaque, uint64_t ram_addr);
     uint64_t (*mmio_read)(void *opaque, uint64_t pa, unsigned size);
     void (*mmio_write)(void *opaque, uint64_t pa, uint64_t val,
                        unsigned size);

@@ -352,6 +352,64 @@ static void test_tcg_guest64(void)
     guest_stop_vm(vm);
 }
 
+/* Wait until the serial log holds @c; returns its text. */
+static char *wait_serial_char(GuestVM *vm, char c)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_US;
+
+    for (;;) {
+        char *s = serial_text(vm);
+
+        if (strchr(s, c)) {
+            return s;
+        }
+        g_free(s);
+        if (g_get_monotonic_time() > deadline) {
+            g_error("serial log never showed '%c'", c);
+        }
+        g_usleep(POLL_US);
+    }
+}
+
+/*
+ * qtest rewrites code the tcg vCPU has decoded: the immediate of the
+ * loop's "movb $'B', %al", while the guest runs and while it is paused.
+ * The interpreter must drop its decoded copy and print the new letter.
+ */
+static void test_tcg_code_write(void)
+{
+    static const uint8_t out_b[] = { 0xb0, 'B', 0xee };   /* mov; out */
+    g_autofree char *img = g_build_filename(guest_dir() ? guest_dir() : "",
+                                            "guest.img", NULL);
+    g_autofree gchar *data = NULL;
+    g_autofree char *s = NULL;
+    uint64_t imm;
+    gsize len;
+    GuestVM *vm;
+
+    if (!accel_ok("tcg")) {
+        return;
+    }
+    g_assert(g_file_get_contents(img, &data, &len, NULL));
+    imm = (const char *)memmem(data, len, out_b, sizeof(out_b)) - data;
+    g_assert_cmpuint(imm, <, len);
+    imm += 0x7c00 + 1;
+
+    vm = guest_start("guest.img", true, "tcg", NULL);
+    g_free(wait_serial(vm, 2));
+    g_assert_cmpuint(qtest_readb(vm->qts, imm), ==, 'B');
+    qtest_writeb(vm->qts, imm, 'C');
+    s = wait_serial_char(vm, 'C');
+    g_assert(!strchr(strchr(s, 'C'), 'B'));
+
+    qtest_qmp_assert_success(vm->qts, "{'execute': 'stop'}");
+    qtest_memwrite(vm->qts, imm, "D", 1);
+    qtest_qmp_assert_success(vm->qts, "{'execute': 'cont'}");
+    g_free(s);
+    s = wait_serial_char(vm, 'D');
+    guest_stop_vm(vm);
+}
+
 /* The interpreter runs the protected-mode IRET, prints 'I' and halts. */
 static void test_tcg_iret(void)
 {
@@ -385,6 +443,7 @@ int main(int argc, char **argv)
     qtest_add_data_func("/tcg-guest/smp", "tcg", test_smp);
     qtest_add_func("/tcg-guest/iret", test_tcg_iret);
     qtest_add_func("/tcg-guest/guest64", test_tcg_guest64);
+    qtest_add_func("/tcg-guest/code-write", test_tcg_code_write);
     qtest_add_func("/kvm-guest/kernel-irqchip-off", test_no_irqchip);
     qtest_add_func("/kvm-guest/dirty-ring", test_dirty_ring);
     qtest_add_func("/kvm-guest/iret-internal-error",

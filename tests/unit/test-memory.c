@@ -366,6 +366,67 @@ static void test_access(void)
     memory_region_finalize(&ram);
 }
 
+/* --- writes to pages with decoded code (a tcg vCPU's) --- */
+
+static GArray *code_notes;
+
+static void note_code_write(ram_addr_t page)
+{
+    if (code_notes) {
+        g_array_append_val(code_notes, page);
+    }
+}
+
+static void test_code_written(void)
+{
+    MemoryRegion *sys = get_system_memory();
+    MemoryRegion ram;
+    ram_addr_t ra;
+
+    code_notes = g_array_new(false, false, sizeof(ram_addr_t));
+    cpu_physical_memory_set_code_notify(note_code_write);
+    g_assert_true(memory_region_init_ram(&ram, NULL, "t-code", 64 * KiB,
+                                         &error_abort));
+    memory_region_add_subregion(sys, 0x400000, &ram);
+    ra = ram.ram_block->offset;
+
+    /* New RAM holds no code: writes tell nobody. */
+    cpu_physical_memory_write(0x400000, "abcd", 4);
+    g_assert_cmpuint(code_notes->len, ==, 0);
+
+    /* A vCPU decodes from page 1: a write straddling 0/1 tells it once. */
+    cpu_physical_memory_test_and_clear_dirty(ra + PAGE, PAGE,
+                                             DIRTY_MEMORY_CODE);
+    cpu_physical_memory_write(0x400000 + PAGE - 2, "wxyz", 4);
+    g_assert_cmpuint(code_notes->len, ==, 1);
+    g_assert_cmphex(g_array_index(code_notes, ram_addr_t, 0), ==, ra + PAGE);
+    /* Told already: the next write until it decodes again is silent. */
+    cpu_physical_memory_write(0x400000 + PAGE, "q", 1);
+    address_space_set(&address_space_memory, 0x400000, 0x90, 64 * KiB,
+                      MEMTXATTRS_UNSPECIFIED);
+    g_assert_cmpuint(code_notes->len, ==, 1);
+
+    /* memset over the whole range, and migration's RAM load, tell too. */
+    cpu_physical_memory_test_and_clear_dirty(ra + 3 * PAGE, PAGE,
+                                             DIRTY_MEMORY_CODE);
+    address_space_set(&address_space_memory, 0x400000, 0xcc, 64 * KiB,
+                      MEMTXATTRS_UNSPECIFIED);
+    g_assert_cmpuint(code_notes->len, ==, 2);
+    g_assert_cmphex(g_array_index(code_notes, ram_addr_t, 1), ==,
+                    ra + 3 * PAGE);
+    cpu_physical_memory_test_and_clear_dirty(ra + 5 * PAGE, PAGE,
+                                             DIRTY_MEMORY_CODE);
+    cpu_physical_memory_code_written(ra + 5 * PAGE, PAGE);
+    g_assert_cmpuint(code_notes->len, ==, 3);
+    g_assert_cmphex(g_array_index(code_notes, ram_addr_t, 2), ==,
+                    ra + 5 * PAGE);
+
+    memory_region_del_subregion(sys, &ram);
+    memory_region_finalize(&ram);
+    g_array_free(code_notes, true);
+    code_notes = NULL;
+}
+
 /* --- listeners --- */
 
 typedef struct TestListener {
@@ -668,6 +729,7 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/flatview/overlap-alias",
                     test_flatview_overlap_alias);
     g_test_add_func("/memory/access", test_access);
+    g_test_add_func("/memory/code-written", test_code_written);
     g_test_add_func("/memory/listener", test_listener);
     g_test_add_func("/memory/mtree", test_mtree);
     g_test_add_func("/memory/backend/ram", test_backend_ram);
