@@ -190,6 +190,8 @@ KVMState *kvm_state_new(const KVMOptions *opts, Error **errp)
     int ret;
 
     opts = opts ? opts : &no_opts;
+    /* Not 0: the cleanup of a failed start would close stdin. */
+    s->fd = -1;
     s->vmfd = -1;
     g_mutex_init(&s->ring_lock);
     g_mutex_init(&s->msr_lock);

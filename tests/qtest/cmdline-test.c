@@ -588,6 +588,75 @@ static void test_nographic_both(void)
     child_free(&c);
 }
 
+/* ------------------------------------------------------------------ */
+/* Accelerator lists                                                  */
+
+typedef struct AccelCase {
+    const char *args;
+    bool hide_kvm;              /* TERN_HIDE_KVM=1 for the child */
+    const char *warning;        /* on stderr, or NULL for none */
+    const char *info_kvm;       /* what HMP "info kvm" answers */
+} AccelCase;
+
+static const AccelCase accel_cases[] = {
+    /* Without KVM the next in the list runs the machine (as QEMU). */
+    { "-machine tern,accel=kvm:tcg", true,
+      PROG ": warning: -machine accel=kvm:tcg: kvm: cannot open /dev/kvm: "
+      "hidden by TERN_HIDE_KVM; trying the next accelerator\n",
+      "kvm support: disabled" },
+    { "-M tern -accel kvm -accel tcg", true,
+      PROG ": warning: -accel kvm: kvm: cannot open /dev/kvm: hidden by "
+      "TERN_HIDE_KVM; trying the next accelerator\n",
+      "kvm support: disabled" },
+    { "-M tern -accel tcg", false, NULL, "kvm support: disabled" },
+    /* With KVM the first one wins (skipped where KVM cannot run). */
+    { "-machine tern,accel=kvm:tcg", false, NULL, "kvm support: enabled" },
+    { "-M tern -accel kvm -accel tcg", false, NULL, "kvm support: enabled" },
+};
+
+/*
+ * Which accelerator a list picks: its warning on the way, and HMP
+ * "info kvm" (query-kvm) saying whether KVM runs the machine.
+ */
+static void test_accel_list(const void *opaque)
+{
+    const AccelCase *ac = opaque;
+    const char *input = "info kvm\nquit\n";
+    g_autofree char *cmdline = g_strdup_printf(
+        "%s -m 32M -S -display none -serial none -monitor stdio", ac->args);
+    g_auto(GStrv) args = NULL;
+    const char *why;
+    Child c;
+
+    if (!ac->hide_kvm && !strcmp(ac->info_kvm, "kvm support: enabled") &&
+        !qtest_kvm_usable(&why)) {
+        g_test_skip(why);
+        return;
+    }
+    g_assert_true(g_shell_parse_argv(cmdline, NULL, &args, NULL));
+    if (ac->hide_kvm) {
+        g_setenv("TERN_HIDE_KVM", "1", true);
+    }
+    child_spawn(&c, args, true);
+    if (ac->hide_kvm) {
+        g_unsetenv("TERN_HIDE_KVM");
+    }
+    child_wait_text(&c, false, "(qemu) ");
+    g_assert_cmpint(write(c.in_fd, input, strlen(input)), ==,
+                    strlen(input));
+    child_finish(&c);
+    g_test_message("stdout: %s\nstderr: %s", c.out->str, c.err->str);
+    g_assert_true(WIFEXITED(c.status));
+    g_assert_cmpint(WEXITSTATUS(c.status), ==, 0);
+    g_assert_nonnull(strstr(c.out->str, ac->info_kvm));
+    if (ac->warning) {
+        g_assert_nonnull(strstr(c.err->str, ac->warning));
+    } else {
+        g_assert_null(strstr(c.err->str, "warning"));
+    }
+    child_free(&c);
+}
+
 /* -global that never applies: warnings once start-up is done (QEMU's). */
 static void test_global_unused(void)
 {
@@ -622,6 +691,12 @@ int main(int argc, char **argv)
         g_autofree char *name = g_strdup_printf("/cmdline/good/%zu", i);
 
         qtest_add_data_func(name, &good_cases[i], test_good_option);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(accel_cases); i++) {
+        g_autofree char *name = g_strdup_printf("/cmdline/accel-list/%zu",
+                                                i);
+
+        qtest_add_data_func(name, &accel_cases[i], test_accel_list);
     }
     qtest_add_func("/cmdline/qmp-done-when", test_qmp_done_when);
     qtest_add_func("/cmdline/nographic/monitor", test_nographic_monitor);
