@@ -10,6 +10,9 @@
  * the dirty-page reports.  Guest memory is a plain buffer.
  */
 #include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/log.h"
+#include "trace/control.h"
 #include "tests/unit/x86-interp-tvm.h"
 
 #define FL_CF 0x1
@@ -567,19 +570,43 @@ static void test_long_iretq(void)
     tvm_free(t);
 }
 
-/* An x87 opcode is not implemented: #UD in the guest, counted. */
+/*
+ * An x87 opcode is not implemented: #UD in the guest, counted, and the
+ * trace point names its address and bytes.
+ */
 static void test_unimplemented_ud(void)
 {
     static const uint8_t code[] = { 0xd9, 0xe8 };   /* fld1 */
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    uint64_t rip[M64 + 1];
+    int fd = g_file_open_tmp("test-x86-interp-XXXXXX", &path, NULL);
 
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_cmpint(trace_enable_events("x86_interp_unimplemented",
+                                        &error_abort), ==, 1);
+    g_assert_true(qemu_set_log_filename(path, &error_abort));
     for (int mode = M16; mode <= M64; mode++) {
         TVM *t = tvm_new(mode);
 
         load(t, code, sizeof(code));
+        rip[mode] = t->st.rip;
         g_assert_cmpint(x86_interp_run(&t->x, 10), ==, X86_EXIT_HLT);
         g_assert_cmphex(t->st.rip, ==, after_handler(t, 6, mode));
         g_assert_cmpuint(t->x.ud_count, ==, 1);
         tvm_free(t);
+    }
+    qemu_log_close();
+    trace_enable_events("-*", &error_abort);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    unlink(path);
+    for (int mode = M16; mode <= M64; mode++) {
+        g_autofree char *line = g_strdup_printf(
+            ":x86_interp_unimplemented unimplemented opcode at rip 0x%"
+            PRIx64 ": d9 e8 ", rip[mode]);
+
+        g_assert_nonnull(strstr(text, line));
     }
 }
 
