@@ -228,6 +228,7 @@ static ssize_t qio_channel_tls_readv(QIOChannel *ioc,
 {
     QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
     bool graceful = qatomic_read(&tioc->shutdown) & QIO_CHANNEL_SHUTDOWN_READ;
+    bool relaxed = flags & QIO_CHANNEL_READ_FLAG_RELAXED_EOF;
     ssize_t got = 0;
 
     if (fds) {
@@ -251,7 +252,7 @@ static ssize_t qio_channel_tls_readv(QIOChannel *ioc,
             tls_pull_nowait = got + done > 0;
             ret = qcrypto_tls_session_read(tioc->session,
                                            (char *)iov[i].iov_base + done,
-                                           iov[i].iov_len - done, graceful,
+                                           iov[i].iov_len - done, relaxed,
                                            errp);
             tls_pull_nowait = false;
             if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {

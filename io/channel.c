@@ -146,7 +146,7 @@ static size_t iov_total(const struct iovec *iov, size_t niov)
 
 int qio_channel_readv_full_all_eof(QIOChannel *ioc, const struct iovec *iov,
                                    size_t niov, int **fds, size_t *nfds,
-                                   Error **errp)
+                                   int flags, Error **errp)
 {
     g_autofree struct iovec *copy = g_memdup2(iov, niov * sizeof(*iov));
     struct iovec *cur = copy;
@@ -161,8 +161,8 @@ int qio_channel_readv_full_all_eof(QIOChannel *ioc, const struct iovec *iov,
     /* Skip leading empty entries so "nothing to read" is not EOF. */
     iov_discard_front(&cur, &niov, 0);
     while (niov > 0) {
-        ssize_t len = qio_channel_readv_full(ioc, cur, niov, fdp, nfdp, 0,
-                                             errp);
+        ssize_t len = qio_channel_readv_full(ioc, cur, niov, fdp, nfdp,
+                                             flags, errp);
 
         if (len == QIO_CHANNEL_ERR_BLOCK) {
             qio_channel_wait_for(ioc, G_IO_IN);
@@ -202,7 +202,7 @@ fail:
 int qio_channel_readv_all_eof(QIOChannel *ioc, const struct iovec *iov,
                               size_t niov, Error **errp)
 {
-    return qio_channel_readv_full_all_eof(ioc, iov, niov, NULL, NULL, errp);
+    return qio_channel_readv_full_all_eof(ioc, iov, niov, NULL, NULL, 0, errp);
 }
 
 int qio_channel_read_all_eof(QIOChannel *ioc, char *buf, size_t buflen,
@@ -210,14 +210,14 @@ int qio_channel_read_all_eof(QIOChannel *ioc, char *buf, size_t buflen,
 {
     struct iovec iov = { .iov_base = buf, .iov_len = buflen };
 
-    return qio_channel_readv_full_all_eof(ioc, &iov, 1, NULL, NULL, errp);
+    return qio_channel_readv_full_all_eof(ioc, &iov, 1, NULL, NULL, 0, errp);
 }
 
 int qio_channel_readv_full_all(QIOChannel *ioc, const struct iovec *iov,
                                size_t niov, int **fds, size_t *nfds,
                                Error **errp)
 {
-    int ret = qio_channel_readv_full_all_eof(ioc, iov, niov, fds, nfds,
+    int ret = qio_channel_readv_full_all_eof(ioc, iov, niov, fds, nfds, 0,
                                              errp);
 
     if (ret == 0) {

@@ -192,7 +192,9 @@ static void migration_tls_accepted(QIOChannel *tls_ioc, Error *err,
         migration_incoming_fail_early(err);
         return;
     }
-    migration_channel_accept(tls_ioc, opaque);
+    trace_migration_incoming_channel("main (tls)");
+    migration_ioc_register_yank(tls_ioc);
+    migration_fd_process_incoming(qemu_file_new_input(tls_ioc));
     object_unref(tls_ioc);
 }
 
@@ -263,6 +265,22 @@ static gboolean migration_incoming_classify(QIOChannel *ioc,
     return G_SOURCE_REMOVE;
 }
 
+/*
+ * The source opened multifd (or postcopy-preempt) channels, so the main
+ * channel alone will never carry all the RAM.  Fail now rather than wait
+ * for a source that may never close it.
+ */
+static void migration_incoming_extra_channel(MigrationIncomingState *mis)
+{
+    error_report("Extra incoming migration connection, but the multifd "
+                 "capability is off here; failing the migration (set "
+                 "multifd on both sides)");
+    if (mis->from_src_file) {
+        qio_channel_shutdown(qemu_file_get_ioc(mis->from_src_file),
+                             QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+    }
+}
+
 /* channel.c's MigrationAcceptFunc: a channel from the source. */
 static void migration_channel_accept(QIOChannel *ioc, void *opaque)
 {
@@ -272,6 +290,23 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
     if (migrate_channel_requires_tls_upgrade(ioc)) {
         Error *err = NULL;
 
+        /*
+         * Ciphertext says nothing of what a channel is.  As in QEMU, the
+         * first connection is the main channel (a source opens its
+         * multifd channels only after that handshake); the others are
+         * multifd channels, whose threads run their own handshakes.
+         */
+        if (mis->tls_main_seen) {
+            if (migrate_multifd()) {
+                trace_migration_incoming_channel("multifd (tls)");
+                multifd_recv_new_channel(ioc,
+                                         migration_incoming_channel_failed);
+            } else {
+                migration_incoming_extra_channel(mis);
+            }
+            return;
+        }
+        mis->tls_main_seen = true;
         /* Nothing of the stream is read before the handshake is done. */
         if (!migration_tls_channel_start(ioc, true, NULL,
                                          migration_tls_accepted, mis,
@@ -288,16 +323,7 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
         return;
     }
     if (mis->from_src_file) {
-        /*
-         * The source opened multifd (or postcopy-preempt) channels, so
-         * the main channel alone will never carry all the RAM.  Fail now
-         * rather than wait for a source that may never close it.
-         */
-        error_report("Extra incoming migration connection, but the multifd "
-                     "capability is off here; failing the migration (set "
-                     "multifd on both sides)");
-        qio_channel_shutdown(qemu_file_get_ioc(mis->from_src_file),
-                             QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
+        migration_incoming_extra_channel(mis);
         return;
     }
     migration_fd_process_incoming(qemu_file_new_input(ioc));
@@ -328,15 +354,11 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
         return;
     }
-    if (migrate_multifd() && migrate_tls()) {
-        error_setg(errp, "Multifd over TLS is not supported by Tern yet "
-                   "(the multifd channels would go in the clear)");
-        return;
-    }
     trace_qmp_migrate_incoming(uri ? uri : "(channels)");
     if (!migration_yank_register(errp)) {
         return;
     }
+    mis->tls_main_seen = false;
     migrate_set_state(&mis->state, MIGRATION_STATUS_NONE,
                       MIGRATION_STATUS_SETUP);
     if (!migration_transport_start_incoming(channel->addr, num,

@@ -206,6 +206,8 @@ struct MigrationIncomingState {
     int state;
 
     QEMUFile *from_src_file;
+    /* With TLS: the first connection (the main channel) has come. */
+    bool tls_main_seen;
     /* Return path to the source; writers hold rp_mutex. */
     QemuMutex rp_mutex;
     QEMUFile *to_src_file;

@@ -30,6 +30,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/threadinfo.h"
+#include "migration/tls.h"
 #include "migration/trace.h"
 #include "migration/multifd.h"
 #include "migration/multifd-nocomp.h"
@@ -80,8 +81,10 @@ typedef struct MultiFDSendChannel {
     bool thread_created;
     uint8_t *packet;
     size_t packet_len;
+    /* The thread's until it has ended: the packets go here (c or TLS). */
+    QIOChannel *io;
     /* Under MultiFDSendState.lock: */
-    QIOChannel *c;
+    QIOChannel *c;          /* the socket, shut down to stop the thread */
     bool ready;             /* connected, initial packet sent */
     bool job;               /* p holds a batch to send */
     bool sync;              /* a SYNC packet is wanted */
@@ -93,6 +96,7 @@ typedef struct MultiFDSendState {
     MultiFDSendChannel *ch;
     const MultiFDMethods *ops;
     SocketAddress *addr;
+    const char *hostname;   /* the certificate's name, from the URI */
     QemuMutex lock;
     QemuCond cond;          /* any channel's state changed */
     bool exiting;           /* under lock */
@@ -116,11 +120,6 @@ bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
     }
     if (!migrate_address_is_multi_channel(addr)) {
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
-        return false;
-    }
-    if (migrate_tls()) {
-        error_setg(errp, "Multifd over TLS is not supported by Tern yet "
-                   "(the multifd channels would go in the clear)");
         return false;
     }
     if (migrate_multifd_flush_after_each_section() &&
@@ -214,20 +213,20 @@ static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
          * reference; the flush at the next sync point waits until the
          * kernel is done with them, before any can be sent again.
          */
-        if (qio_channel_writev_all(ch->c, p->iov, 1, errp) < 0 ||
+        if (qio_channel_writev_all(ch->io, p->iov, 1, errp) < 0 ||
             (p->iovs_num > 1 &&
-             qio_channel_writev_full_all(ch->c, p->iov + 1, p->iovs_num - 1,
+             qio_channel_writev_full_all(ch->io, p->iov + 1, p->iovs_num - 1,
                                          NULL, 0,
                                          QIO_CHANNEL_WRITE_FLAG_ZERO_COPY,
                                          errp) < 0)) {
             return false;
         }
-    } else if (qio_channel_writev_all(ch->c, p->iov, p->iovs_num,
+    } else if (qio_channel_writev_all(ch->io, p->iov, p->iovs_num,
                                       errp) < 0) {
         return false;
     }
     if (sync && p->zero_copy) {
-        int ret = qio_channel_flush(ch->c, errp);
+        int ret = qio_channel_flush(ch->io, errp);
 
         if (ret < 0) {
             return false;
@@ -278,8 +277,21 @@ static void *multifd_send_thread(void *opaque)
     }
     qemu_mutex_unlock(&st->lock);
 
+    /* TLS before the initial packet; a shutdown of c ends the handshake. */
+    if (migrate_channel_requires_tls_upgrade(ch->c)) {
+        ch->io = migration_tls_channel_wrap_sync(ch->c, false, st->hostname,
+                                                 "multifd-tls-outgoing",
+                                                 &err);
+        if (!ch->io) {
+            error_prepend(&err, "multifd channel %u: ", ch->p.id);
+            goto out;
+        }
+    } else {
+        ch->io = ch->c;
+    }
+
     multifd_init_packet_encode(init, qemu_savevm_get_uuid(), ch->p.id);
-    if (qio_channel_write_all(ch->c, (char *)init, sizeof(init), &err) < 0) {
+    if (qio_channel_write_all(ch->io, (char *)init, sizeof(init), &err) < 0) {
         error_prepend(&err, "multifd channel %u: sending the initial "
                       "packet: ", ch->p.id);
         goto out;
@@ -358,6 +370,9 @@ bool multifd_send_setup(Error **errp)
     st->count = migrate_multifd_channels();
     st->ops = ops;
     st->addr = QAPI_CLONE(SocketAddress, send_addr);
+    if (st->addr->type == SOCKET_ADDRESS_TYPE_INET) {
+        st->hostname = st->addr->u.inet.host;
+    }
     st->offset = g_new0(uint64_t, page_count);
     qemu_mutex_init(&st->lock);
     qemu_cond_init(&st->cond);
@@ -404,6 +419,7 @@ void multifd_send_shutdown(void)
 void multifd_send_cleanup(void)
 {
     MultiFDSendState *st = send_state;
+    g_autofree bool *idle = NULL;
 
     if (!st) {
         return;
@@ -413,12 +429,18 @@ void multifd_send_cleanup(void)
      * is stopped by shutting its socket down.  After a successful
      * migration every packet was written: closing loses nothing.
      */
+    idle = g_new0(bool, st->count);
     qemu_mutex_lock(&st->lock);
+    for (int i = 0; i < st->count; i++) {
+        MultiFDSendChannel *ch = &st->ch[i];
+
+        idle[i] = !st->exiting && ch->ready && !ch->job && !ch->sync;
+    }
     st->exiting = true;
     for (int i = 0; i < st->count; i++) {
         MultiFDSendChannel *ch = &st->ch[i];
 
-        if (ch->c && (ch->job || ch->sync || !ch->ready)) {
+        if (ch->c && !idle[i]) {
             qio_channel_shutdown(ch->c, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
         }
     }
@@ -435,6 +457,13 @@ void multifd_send_cleanup(void)
         MultiFDSendChannel *ch = &st->ch[i];
 
         st->ops->send_cleanup(&ch->p);
+        if (ch->io && ch->io != ch->c) {
+            /* A TLS bye, so that the destination sees a clean end. */
+            if (idle[i]) {
+                migration_tls_channel_end(ch->io, NULL);
+            }
+            object_unref(OBJECT(ch->io));
+        }
         if (ch->c) {
             qio_channel_close(ch->c, NULL);
             object_unref(OBJECT(ch->c));
@@ -548,7 +577,8 @@ bool multifd_send_sync(Error **errp)
 typedef struct MultiFDRecvChannel {
     MultiFDRecvParams p;
     QemuThread thread;
-    QIOChannel *c;
+    QIOChannel *c;          /* the socket; p.c is TLS over it or c */
+    bool tls;               /* p.c is to be TLS over c */
     int conn;               /* arrival order, for messages before the id */
     uint8_t *packet;
     size_t packet_len;
@@ -724,10 +754,24 @@ static void *multifd_recv_thread(void *opaque)
     MultiFDRecvChannel *ch = opaque;
     MultiFDRecvState *st = recv_state;
     uint8_t init[MULTIFD_INIT_PACKET_SIZE];
+    /* A source that closes without a TLS bye, if we are told to expect it. */
+    int read_flags = migrate_multifd_clean_tls_termination() ?
+                     0 : QIO_CHANNEL_READ_FLAG_RELAXED_EOF;
     Error *err = NULL;
     int id;
 
-    if (qio_channel_read_all(ch->c, (char *)init, sizeof(init), &err) < 0) {
+    if (ch->tls) {
+        QIOChannel *tioc = migration_tls_channel_wrap_sync(
+            ch->c, true, NULL, "multifd-tls-incoming", &err);
+
+        if (!tioc) {
+            error_prepend(&err, "multifd connection %d: ", ch->conn);
+            goto out;
+        }
+        ch->p.c = tioc;
+    }
+    if (qio_channel_read_all(ch->p.c, (char *)init, sizeof(init),
+                             &err) < 0) {
         error_prepend(&err, "multifd connection %d: no initial packet: ",
                       ch->conn);
         goto out;
@@ -757,8 +801,9 @@ static void *multifd_recv_thread(void *opaque)
 
     for (;;) {
         MultiFDPacketInfo info;
-        int ret = qio_channel_read_all_eof(ch->c, (char *)ch->packet,
-                                           ch->packet_len, &err);
+        struct iovec iov = { ch->packet, ch->packet_len };
+        int ret = qio_channel_readv_full_all_eof(ch->p.c, &iov, 1, NULL, NULL,
+                                                 read_flags, &err);
 
         if (ret == 0) {
             break;      /* the source closed between packets */
@@ -833,6 +878,8 @@ void multifd_recv_new_channel(QIOChannel *ioc, void (*fail)(Error *err))
     ch = g_new0(MultiFDRecvChannel, 1);
     ch->c = ioc;
     object_ref(OBJECT(ioc));
+    /* The handshake runs in the channel's thread, before its first byte. */
+    ch->tls = migrate_channel_requires_tls_upgrade(ioc);
     ch->conn = st->nconn;
     ch->id = -1;
     ch->p.page_size = TARGET_PAGE_SIZE;
@@ -963,6 +1010,9 @@ void multifd_recv_cleanup(void)
         MultiFDRecvChannel *ch = st->conn[i];
 
         st->ops->recv_cleanup(&ch->p);
+        if (ch->p.c != ch->c) {
+            object_unref(OBJECT(ch->p.c));
+        }
         qio_channel_close(ch->c, NULL);
         object_unref(OBJECT(ch->c));
         g_free(ch->p.offset);

@@ -356,6 +356,11 @@ bool migrate_multifd_flush_after_each_section(void)
     return migrate_get_current()->multifd_flush_after_each_section;
 }
 
+bool migrate_multifd_clean_tls_termination(void)
+{
+    return migrate_get_current()->multifd_clean_tls_termination;
+}
+
 bool migrate_preempt_pre_7_2(void)
 {
     return migrate_get_current()->preempt_pre_7_2;

@@ -49,6 +49,7 @@ bool migrate_send_configuration(void);
 bool migrate_send_section_footer(void);
 bool migrate_send_switchover_start(void);
 bool migrate_multifd_flush_after_each_section(void);
+bool migrate_multifd_clean_tls_termination(void);
 bool migrate_preempt_pre_7_2(void);
 uint8_t migrate_clear_bitmap_shift(void);
 

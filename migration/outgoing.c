@@ -402,6 +402,8 @@ out:
                 qio_channel_shutdown(ioc, QIO_CHANNEL_SHUTDOWN_BOTH, NULL);
             }
         }
+        /* A multifd channel may wait for the peer (a TLS handshake). */
+        multifd_send_shutdown();
     }
     trace_source_return_path_thread_end();
     migration_threads_remove(thr);
@@ -1078,6 +1080,18 @@ static void migration_tls_connected(QIOChannel *tls_ioc, Error *err,
     }
 }
 
+/*
+ * After a TLS handshake @hostname is s->hostname itself: copy it before
+ * freeing the old one.
+ */
+static void migration_set_hostname(MigrationState *s, const char *hostname)
+{
+    char *old = s->hostname;
+
+    s->hostname = g_strdup(hostname);
+    g_free(old);
+}
+
 /* channel.c's MigrationConnectFunc: the transport's result. */
 static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
                                       Error *error, void *opaque)
@@ -1099,8 +1113,7 @@ static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
 
         /* The stream starts when the handshake is done. */
         migration_ioc_register_yank(ioc);
-        g_free(s->hostname);
-        s->hostname = g_strdup(hostname);
+        migration_set_hostname(s, hostname);
         if (!migration_tls_channel_start(ioc, false, hostname,
                                          migration_tls_connected, attempt,
                                          &err)) {
@@ -1113,8 +1126,7 @@ static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
     if (!error) {
         QEMUFile *f = qemu_file_new_output(ioc);
 
-        g_free(s->hostname);
-        s->hostname = g_strdup(hostname);
+        migration_set_hostname(s, hostname);
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
             s->to_dst_file = f;
         }

@@ -669,8 +669,25 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
             qemu_put_be64(f, block->mr ? block->mr->addr : 0);
         }
     }
-    if (migrate_multifd() && !ram_multifd_flush_and_sync(f, errp)) {
-        return -EIO;
+    if (migrate_multifd()) {
+        /*
+         * This first sync waits for every channel to connect and finish
+         * its TLS handshake, for as long as the peer takes: not under
+         * the BQL, so that QMP (cancel, yank) is served meanwhile.
+         */
+        bool locked = bql_locked();
+        bool ok;
+
+        if (locked) {
+            bql_unlock();
+        }
+        ok = ram_multifd_flush_and_sync(f, errp);
+        if (locked) {
+            bql_lock();
+        }
+        if (!ok) {
+            return -EIO;
+        }
     }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     qemu_fflush(f);

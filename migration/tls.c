@@ -143,3 +143,10 @@ QIOChannel *migration_tls_channel_wrap_sync(QIOChannel *ioc, bool incoming,
     trace_migration_tls_handshake_complete(name);
     return QIO_CHANNEL(tioc);
 }
+
+void migration_tls_channel_end(QIOChannel *ioc, Error **errp)
+{
+    bool ok = qio_channel_tls_bye(QIO_CHANNEL_TLS(ioc), errp);
+
+    trace_migration_tls_bye(ioc->name ? ioc->name : "", ok);
+}

@@ -42,4 +42,10 @@ QIOChannel *migration_tls_channel_wrap_sync(QIOChannel *ioc, bool incoming,
                                             const char *hostname,
                                             const char *name, Error **errp);
 
+/*
+ * End the TLS session on @ioc (a channel from the calls above) with a
+ * close_notify, so that the peer reads a clean end of file.
+ */
+void migration_tls_channel_end(QIOChannel *ioc, Error **errp);
+
 #endif /* MIGRATION_TLS_H */

@@ -28,6 +28,11 @@ OBJECT_DECLARE_TYPE(QIOChannel, QIOChannelClass, QIO_CHANNEL)
 #define QIO_CHANNEL_WRITE_FLAG_ZERO_COPY 0x1
 /* Flags of qio_channel_readv_full(). */
 #define QIO_CHANNEL_READ_FLAG_MSG_PEEK 0x1
+/*
+ * A TLS channel whose peer closes the connection without a TLS bye
+ * reads end of file instead of failing (a peer known not to send one).
+ */
+#define QIO_CHANNEL_READ_FLAG_RELAXED_EOF 0x2
 
 typedef enum QIOChannelFeature {
     QIO_CHANNEL_FEATURE_FD_PASS,        /* SCM_RIGHTS on unix sockets */
@@ -116,12 +121,14 @@ ssize_t qio_channel_write(QIOChannel *ioc, const char *buf, size_t buflen,
 /*
  * Read exactly the iovec's total length.  Returns 1 on success, 0 if the
  * channel was at end of file before the first byte, -1 on error
- * (including end of file part way).
+ * (including end of file part way).  @flags: QIO_CHANNEL_READ_FLAG_*
+ * for every read (not MSG_PEEK).
  */
 int coroutine_mixed_fn qio_channel_readv_full_all_eof(QIOChannel *ioc,
                                                       const struct iovec *iov,
                                                       size_t niov,
                                                       int **fds, size_t *nfds,
+                                                      int flags,
                                                       Error **errp);
 int coroutine_mixed_fn qio_channel_readv_all_eof(QIOChannel *ioc,
                                                  const struct iovec *iov,

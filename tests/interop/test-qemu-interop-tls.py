@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # TLS migration interop between Tern and Debian's QEMU 7.2, both ways,
-# over x509 and PSK, guest RAM compared; plus a refusal each way, whose
-# reason each side must give.  Reuses test-qemu-interop.py's VMs, RAM
+# over x509 and PSK, without and with multifd (every channel encrypted),
+# guest RAM compared; plus a refusal each way, whose reason each side
+# must give.  Reuses test-qemu-interop.py's VMs, RAM
 # patterns and checks.  Prints TAP; exits 77 when QEMU 7.2 or certtool is
 # missing.
 #
@@ -46,8 +47,18 @@ def tls_params(vm, hostname=None, authz=None):
     vm.qmp.ok('migrate-set-parameters', **p)
 
 
-def qemu_to_tern(env, certs, kind, seed):
-    label = 'qemu->tern %s' % kind
+# QEMU 7.2 closes its multifd channels without a TLS bye: Tern's
+# destination must be told (as QEMU 10.0's would), besides the 7.2 dialect.
+TERN_MULTIFD_72_DST = m.TERN_MULTIFD_72 + [
+    '-global', 'migration.multifd-clean-tls-termination=off']
+
+
+def multifd_label(multifd):
+    return ' multifd %s x%d' % (multifd[1], multifd[0]) if multifd else ''
+
+
+def qemu_to_tern(env, certs, kind, seed, multifd=None):
+    label = 'qemu->tern %s%s' % (kind, multifd_label(multifd))
     want = m.image_of(m.pattern_ops(seed))
     src = env.start('qemu', 'q2t-' + kind, m.qemu_args(
         ram=m.image_file(env, 'q2t-' + kind, want)) +
@@ -58,10 +69,14 @@ def qemu_to_tern(env, certs, kind, seed):
               'CN=tern-src'] if kind == 'x509' else [])
     dst = env.start('tern', 't-' + kind, m.tern_args() + authz +
                     creds(certs, kind, 'psk' if kind == 'psk' else 'server',
-                          'server') + ['-incoming', 'defer'], qtest=True)
+                          'server') + ['-incoming', 'defer'] +
+                    (TERN_MULTIFD_72_DST if multifd else []), qtest=True)
     dst.qtest.apply(m.GARBAGE)
     tls_params(src, hostname=None if kind == 'psk' else 'tern-dst')
     tls_params(dst, authz='authz0' if kind == 'x509' else None)
+    if multifd:
+        m.multifd_setup(src, multifd[0], multifd[1], False)
+        m.multifd_setup(dst, multifd[0], multifd[1], True)
     m.socket_migration(env, label, src, dst, caps=('return-path',),
                        cont=True)
     m.compare_ram('%s: RAM equal' % label, dst.qtest.read_ram(), want)
@@ -71,20 +86,24 @@ def qemu_to_tern(env, certs, kind, seed):
     dst.quit()
 
 
-def tern_to_qemu(env, certs, kind, seed):
-    label = 'tern->qemu %s' % kind
+def tern_to_qemu(env, certs, kind, seed, multifd=None):
+    label = 'tern->qemu %s%s' % (kind, multifd_label(multifd))
     ops = m.pattern_ops(seed)
     want = m.image_of(ops)
     garbage = m.image_file(env, 'garbage-' + kind, m.image_of(m.GARBAGE))
     src = env.start('tern', 't2q-' + kind, m.tern_args() +
                     creds(certs, kind, 'psk' if kind == 'psk' else 'client',
-                          'client') + ['-S'], qtest=True)
+                          'client') + ['-S'] +
+                    (m.TERN_MULTIFD_72 if multifd else []), qtest=True)
     src.qtest.apply(ops)
     dst = env.start('qemu', 'q-' + kind, m.qemu_args(ram=garbage) +
                     creds(certs, kind, 'psk' if kind == 'psk' else 'server',
                           'server') + ['-incoming', 'defer'])
     tls_params(src, hostname=None if kind == 'psk' else 'tern-dst')
     tls_params(dst)
+    if multifd:
+        m.multifd_setup(src, multifd[0], multifd[1], True)
+        m.multifd_setup(dst, multifd[0], multifd[1], False)
     m.socket_migration(env, label, src, dst, caps=('return-path',),
                        cont=True)
     m.compare_ram('%s: RAM equal (pmemsave)' % label,
@@ -161,6 +180,14 @@ def main():
             ('tern->qemu x509', lambda: tern_to_qemu(env, certs, 'x509', 12)),
             ('qemu->tern psk', lambda: qemu_to_tern(env, certs, 'psk', 13)),
             ('tern->qemu psk', lambda: tern_to_qemu(env, certs, 'psk', 14)),
+            ('qemu->tern x509 multifd',
+             lambda: qemu_to_tern(env, certs, 'x509', 15, (2, 'zstd'))),
+            ('tern->qemu x509 multifd',
+             lambda: tern_to_qemu(env, certs, 'x509', 16, (4, 'none'))),
+            ('qemu->tern psk multifd',
+             lambda: qemu_to_tern(env, certs, 'psk', 17, (4, 'none'))),
+            ('tern->qemu psk multifd',
+             lambda: tern_to_qemu(env, certs, 'psk', 18, (2, 'zlib'))),
             ('qemu->tern refused', lambda: refused(env, certs, 'qemu',
                                                    'tern')),
             ('tern->qemu refused', lambda: refused(env, certs, 'tern',

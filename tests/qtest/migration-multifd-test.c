@@ -16,7 +16,6 @@
 #include "qobject/qlist.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #define MEM        "32M"
 #define MEM_SIZE   (32ULL << 20)
@@ -298,17 +297,6 @@ static void test_dest_killed(void)
 
 /* ------------------------------------------------------ bad handshakes */
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
-    return fd;
-}
-
 static void init_packet(uint8_t *buf, uint32_t magic, uint32_t version,
                         uint8_t uuid_byte, uint8_t id)
 {
@@ -336,7 +324,7 @@ static void bad_connection(const void *data, size_t len, const char *cause)
     set_multifd(to, 2, "none", NULL);
     qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
                " {'uri': %s, 'exit-on-error': false}}", listen);
-    fd = connect_unix(sock);
+    fd = mig_unix_connect(sock);
     g_assert_cmpint(write(fd, data, len), ==, len);
     shutdown(fd, SHUT_WR);
     err = migrate_wait_failed(to);
@@ -384,7 +372,7 @@ static void test_bad_packet(void)
     set_multifd(to, 2, "none", NULL);
     qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
                " {'uri': %s, 'exit-on-error': false}}", listen);
-    fd = connect_unix(sock);
+    fd = mig_unix_connect(sock);
     init_packet(init, 0x11223344, 1, 0, 1);
     g_assert_cmpint(write(fd, init, 64), ==, 64);
     stl_be_p(pkt, 0x11223344);

@@ -2,7 +2,9 @@
 /*
  * TLS migration between two Tern processes: QEMU's TLS matrix (PSK keys,
  * x509 hostnames, IP addresses, CAs, client certificates, authz, dates),
- * a plaintext destination, and yank of a hung TLS migration.  Successful
+ * a plaintext destination, multifd over TLS (every compression; a
+ * multifd channel whose handshake fails), and yank of a hung TLS
+ * migration.  Successful
  * cases compare guest RAM page by page; failing ones check the reason
  * each side gives, that the source runs on with no socket left, and that
  * it can then migrate again.  Credentials come from certtool at test
@@ -10,6 +12,9 @@
  */
 #include "qemu/osdep.h"
 #include <signal.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include "migration/framework.h"
 #include "qobject/qlist.h"
 #include "../unit/crypto-tls-certs.h"
@@ -32,6 +37,8 @@ typedef struct TLSCase {
     const char *authz_simple;   /* identity of an authz-simple 'authz0' */
     const char *authz_rule;     /* policy of an authz-list rule 'tern-*' */
     const char *authz_default;  /* that list's default policy */
+    int multifd;                /* multifd-channels, 0: no multifd */
+    const char *compression;    /* multifd-compression */
     const char *src_err;        /* NULL: the migration completes */
     const char *dst_err;
 } TLSCase;
@@ -97,6 +104,14 @@ static void assert_has(const char *who, const char *text, const char *want)
     }
 }
 
+static void set_multifd(QTestState *who, int channels,
+                        const char *compression)
+{
+    migrate_set_capability(who, "multifd", true);
+    migrate_set_parameter_int(who, "multifd-channels", channels);
+    migrate_set_parameter_str(who, "multifd-compression", compression);
+}
+
 /* Migrate the source on to a plain destination: it still works. */
 static void migrate_again_plain(QTestState *from)
 {
@@ -152,6 +167,10 @@ static void test_tls(const void *opaque)
     if (c->authz_simple || c->authz_rule) {
         migrate_set_parameter_str(to, "tls-authz", "authz0");
     }
+    if (c->multifd) {
+        set_multifd(from, c->multifd, c->compression);
+        set_multifd(to, c->multifd, c->compression);
+    }
     qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
                " {'uri': %s, 'exit-on-error': false}}", listen);
     uri = migrate_get_listen_uri(to);
@@ -165,6 +184,17 @@ static void test_tls(const void *opaque)
         migrate_wait_complete(to);
         wait_runstate(to, "running");
         mig_ram_compare(from, to, 0, SMALL_SIZE);
+        if (c->multifd) {
+            int64_t mfd = migrate_ram_stat(from, "multifd-bytes");
+
+            /* The pages went over the (encrypted) multifd channels. */
+            g_assert_cmpint(migrate_ram_stat(from, "normal"), >=,
+                            SMALL_SIZE / 4096);
+            g_assert_cmpint(mfd, >, g_str_equal(c->compression, "none") ?
+                            SMALL_SIZE : 64 * 1024);
+            g_assert_cmpint(migrate_ram_stat(from, "transferred") - mfd, <,
+                            4 * 1024 * 1024);
+        }
         migrate_end(from, to);
         return;
     } else {
@@ -177,6 +207,7 @@ static void test_tls(const void *opaque)
         wait_sockets(from, sockets);
     }
     migrate_end(NULL, to);
+    migrate_set_capability(from, "multifd", false);
     migrate_again_plain(from);
     migrate_end(from, NULL);
 }
@@ -240,6 +271,26 @@ static const TLSCase cases[] = {
       .dst_dir = "server-future", .hostname = "tern-dst", .dst_lax = true,
       .src_err = "The certificate is not yet activated",
       .dst_err = REFUSED_BY_CLIENT },
+    { "/migration/tls/psk/multifd/none", .psk = true, "psk", "psk",
+      .multifd = 2, .compression = "none" },
+    { "/migration/tls/psk/multifd/zlib", .psk = true, "psk", "psk",
+      .multifd = 2, .compression = "zlib" },
+    { "/migration/tls/psk/multifd/zstd", .psk = true, "psk", "psk",
+      .multifd = 4, .compression = "zstd" },
+    { "/migration/tls/x509/multifd/none", .src_dir = "client",
+      .dst_dir = "server", .hostname = "tern-dst", .multifd = 4,
+      .compression = "none" },
+    { "/migration/tls/x509/multifd/zlib", .src_dir = "client",
+      .dst_dir = "server", .tcp = true, .multifd = 2,
+      .compression = "zlib" },
+    { "/migration/tls/x509/multifd/zstd", .src_dir = "client",
+      .dst_dir = "server", .hostname = "tern-dst", .multifd = 2,
+      .compression = "zstd" },
+    /* Refused on the main channel: no multifd channel is ever opened. */
+    { "/migration/tls/psk/multifd/mismatch", .psk = true, "psk-wrong",
+      "psk", .multifd = 2, .compression = "none",
+      .src_err = "TLS handshake failed: ",
+      .dst_err = "TLS handshake failed: " },
     /* The destination was not told about TLS: it reads a ClientHello. */
     { "/migration/tls/x509/plaintext-destination", .src_dir = "client",
       .hostname = "tern-dst",
@@ -308,6 +359,177 @@ static void test_yank_hung(void)
     migrate_end(from, to);
 }
 
+/*
+ * A man in the middle that passes the first connection (the main
+ * channel) through to the destination and spoils every later one (the
+ * multifd channels) on one side: it answers the source's ClientHello
+ * with bytes that are not TLS (spoil_dst false), or sends such bytes to
+ * the destination while the source's connection gets no answer at all
+ * (spoil_dst true).  One side at a time, so that which error comes
+ * first is certain.
+ */
+typedef struct Proxy {
+    int listen_fd;
+    char *dst_path;
+    bool spoil_dst;
+    int fds[2];                 /* source side, destination side */
+    gint stop;                  /* atomic */
+    int garbled;                /* multifd connections spoiled */
+    int held[16];               /* spoil_dst: the source's, unanswered */
+    GThread *thread;
+} Proxy;
+
+static void proxy_spoil(Proxy *px, int src)
+{
+    static const char junk[] = "GET / HTTP/1.0\r\nHost: not-tls\r\n\r\n";
+    int fd = src;
+
+    if (px->spoil_dst) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+        g_assert_cmpint(px->garbled, <, G_N_ELEMENTS(px->held));
+        px->held[px->garbled++] = src;
+        /* Once one channel failed, the destination stops listening. */
+        g_strlcpy(sa.sun_path, px->dst_path, sizeof(sa.sun_path));
+        fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            close(fd);
+            return;
+        }
+    } else {
+        px->garbled++;
+    }
+    /* The peer may have hung up already: only the attempt matters. */
+    if (write(fd, junk, sizeof(junk) - 1) < 0) {
+        g_test_message("proxy: %s", g_strerror(errno));
+    }
+    shutdown(fd, SHUT_WR);
+    close(fd);
+}
+
+static void *proxy_thread(void *opaque)
+{
+    Proxy *px = opaque;
+    char buf[65536];
+
+    while (!g_atomic_int_get(&px->stop)) {
+        struct pollfd pfd[3] = {
+            { .fd = px->listen_fd, .events = POLLIN },
+            { .fd = px->fds[0], .events = POLLIN },
+            { .fd = px->fds[1], .events = POLLIN },
+        };
+
+        if (poll(pfd, 3, 100) <= 0) {
+            continue;
+        }
+        if (pfd[0].revents & POLLIN) {
+            int fd = accept(px->listen_fd, NULL, NULL);
+
+            if (fd >= 0 && px->fds[0] < 0) {
+                px->fds[0] = fd;
+                px->fds[1] = mig_unix_connect(px->dst_path);
+            } else if (fd >= 0) {
+                proxy_spoil(px, fd);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            ssize_t n;
+
+            if (px->fds[i] < 0 || !(pfd[i + 1].revents & (POLLIN | POLLHUP |
+                                                          POLLERR))) {
+                continue;
+            }
+            n = read(px->fds[i], buf, sizeof(buf));
+            if (n <= 0 || write(px->fds[!i], buf, n) != n) {
+                close(px->fds[0]);
+                close(px->fds[1]);
+                px->fds[0] = px->fds[1] = -1;
+                break;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void test_multifd_bad_channel(const void *opaque)
+{
+    bool spoil_dst = GPOINTER_TO_INT(opaque);
+    MigrateStart args = { .mem = SMALL_MEM, .return_path = true };
+    g_autofree char *dst_sock = g_strdup_printf("%s/mfd-dst.sock",
+                                                mig_tmpdir());
+    g_autofree char *px_sock = g_strdup_printf("%s/mfd-proxy.sock",
+                                               mig_tmpdir());
+    g_autofree char *listen_uri = g_strdup_printf("unix:%s", dst_sock);
+    g_autofree char *px_uri = g_strdup_printf("unix:%s", px_sock);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_autofree char *serr = NULL;
+    g_autofree char *derr = NULL;
+    Proxy px = { .fds = { -1, -1 }, .spoil_dst = spoil_dst };
+    QTestState *from, *to;
+    QDict *rsp;
+    int sockets;
+
+    if (!certs) {
+        g_test_skip(skip_reason);
+        return;
+    }
+    px.dst_path = dst_sock;
+    px.listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_strlcpy(sa.sun_path, px_sock, sizeof(sa.sun_path));
+    unlink(px_sock);
+    g_assert_cmpint(bind(px.listen_fd, (struct sockaddr *)&sa, sizeof(sa)),
+                    ==, 0);
+    g_assert_cmpint(listen(px.listen_fd, 16), ==, 0);
+
+    migrate_start(&from, &to, "defer", &args);
+    add_creds(from, true, "psk", "client", false);
+    add_creds(to, true, "psk", "server", false);
+    set_multifd(from, 2, "none");
+    set_multifd(to, 2, "none");
+    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
+               " {'uri': %s, 'exit-on-error': false}}", listen_uri);
+    mig_ram_fill(from, 0, SMALL_SIZE, 0x3b1, 16);
+    migrate_ensure_converge(from);
+    sockets = count_sockets(from);
+    px.thread = g_thread_new("proxy", proxy_thread, &px);
+    migrate_qmp(from, px_uri, NULL);
+
+    serr = migrate_wait_failed(from);
+    derr = migrate_wait_failed(to);
+    if (spoil_dst) {
+        assert_has("destination", derr, "multifd connection ");
+        assert_has("destination", derr, "TLS handshake failed");
+        g_test_message("source error-desc: %s", serr);
+    } else {
+        assert_has("source", serr, "multifd channel ");
+        assert_has("source", serr, "TLS handshake failed");
+        g_test_message("destination error-desc: %s", derr);
+    }
+    wait_runstate(from, "running");
+    wait_sockets(from, sockets);
+    /* No multifd thread is left on the source. */
+    rsp = qtest_qmp(from, "{'execute': 'query-migrationthreads'}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 0);
+    qobject_unref(rsp);
+
+    g_atomic_int_set(&px.stop, 1);
+    g_thread_join(px.thread);
+    g_assert_cmpint(px.garbled, >=, 1);
+    for (int i = 0; spoil_dst && i < px.garbled; i++) {
+        close(px.held[i]);
+    }
+    close(px.listen_fd);
+    if (px.fds[0] >= 0) {
+        close(px.fds[0]);
+        close(px.fds[1]);
+    }
+    unlink(px_sock);
+    migrate_end(NULL, to);
+    migrate_set_capability(from, "multifd", false);
+    migrate_again_plain(from);
+    migrate_end(from, NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *tmp = NULL;
@@ -323,6 +545,10 @@ int main(int argc, char **argv)
         qtest_add_data_func(cases[i].path, &cases[i], test_tls);
     }
     qtest_add_func("/migration/tls/yank-hung", test_yank_hung);
+    qtest_add_data_func("/migration/tls/multifd/bad-channel/source",
+                        GINT_TO_POINTER(false), test_multifd_bad_channel);
+    qtest_add_data_func("/migration/tls/multifd/bad-channel/destination",
+                        GINT_TO_POINTER(true), test_multifd_bad_channel);
     ret = g_test_run();
     if (certs) {
         g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", certs);

@@ -15,6 +15,7 @@
 #include "qobject/qstring.h"
 
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 
 #define PAGE 4096
@@ -83,6 +84,17 @@ bool mig_have_kvm(void)
 bool mig_have_ipv6(void)
 {
     return have_ipv6;
+}
+
+int mig_unix_connect(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    return fd;
 }
 
 const char *mig_guest_image(void)

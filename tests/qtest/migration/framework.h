@@ -41,6 +41,8 @@ bool mig_have_kvm(void);
 /* Why not (for a skip message). */
 const char *mig_no_kvm_reason(void);
 bool mig_have_ipv6(void);
+/* A connected unix stream socket to @path (asserts that it connects). */
+int mig_unix_connect(const char *path);
 const char *mig_guest_image(void);      /* NULL when not built */
 /*
  * Can the test guest run here with the source under @accel and the
