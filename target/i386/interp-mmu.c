@@ -8,6 +8,7 @@
  * written.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "target/i386/interp-int.h"
 #include "target/i386/trace.h"
 
@@ -29,6 +30,47 @@ struct X86CodePage {
 
 /* ------------------------------------------------------------------ */
 /* Physical access                                                     */
+
+/*
+ * Guest-sized loads and stores of host memory: fixed-size accesses the
+ * compiler inlines (a memcpy of a variable size is a libc call).
+ */
+static inline uint64_t host_ld(const uint8_t *p, int size)
+{
+    uint64_t v = 0;
+
+    switch (size) {
+    case 1:
+        return *p;
+    case 2:
+        return (uint16_t)lduw_le_p(p);
+    case 4:
+        return (uint32_t)ldl_le_p(p);
+    case 8:
+        return ldq_le_p(p);
+    }
+    memcpy(&v, p, size);      /* little-endian host, as everywhere here */
+    return v;
+}
+
+static inline void host_st(uint8_t *p, int size, uint64_t v)
+{
+    switch (size) {
+    case 1:
+        *p = v;
+        return;
+    case 2:
+        stw_le_p(p, v);
+        return;
+    case 4:
+        stl_le_p(p, v);
+        return;
+    case 8:
+        stq_le_p(p, v);
+        return;
+    }
+    memcpy(p, &v, size);
+}
 
 static void code_invalidate(X86Interp *x, uint64_t ppage)
 {
@@ -95,8 +137,7 @@ static uint64_t phys_ld(X86Interp *x, uint64_t pa, int size)
     uint64_t v = 0;
 
     if (p && (pa & 0xfff) + size <= 0x1000) {
-        memcpy(&v, p, size);
-        return v;
+        return host_ld(p, size);
     }
     if (!p) {
         return x->ops->mmio_read(x->opaque, pa, size);
@@ -116,7 +157,7 @@ static void phys_st(X86Interp *x, uint64_t pa, int size, uint64_t v)
         if (code_maybe(x, pa & ~0xfffULL)) {
             code_invalidate(x, pa & ~0xfffULL);
         }
-        memcpy(p, &v, size);
+        host_st(p, size, v);
         x->ops->mark_dirty(x->opaque, ra & ~0xfffULL);
         return;
     }
@@ -322,8 +363,7 @@ uint64_t x86_ld_lin(X86Interp *x, uint64_t lin, int size, int acc,
     }
     pa = translate(x, lin, acc, user, &host, &ra);
     if (host) {
-        memcpy(&v, host, size);
-        return v;
+        return host_ld(host, size);
     }
     return phys_ld(x, pa, size);
 }
@@ -345,7 +385,7 @@ void x86_st_lin(X86Interp *x, uint64_t lin, int size, uint64_t v,
     }
     pa = translate(x, lin, ACC_WRITE, user, &host, &ra);
     if (host) {
-        memcpy(host, &v, size);
+        host_st(host, size, v);
         x->ops->mark_dirty(x->opaque, ra);
         return;
     }
@@ -421,14 +461,13 @@ uint64_t x86_ld_rmw(X86Interp *x, int seg, uint64_t off, int size)
     uint64_t lin = x86_seg_lin(x, seg, off, size, ACC_WRITE);
     bool user = x86_cpl(x) == 3;
     uint8_t *host;
-    uint64_t ra, v = 0;
+    uint64_t ra;
 
     if ((lin & 0xfff) + size <= 0x1000) {
         /* Checked (and the TLB filled) for the write that follows. */
         translate(x, lin, ACC_WRITE, user, &host, &ra);
         if (host) {
-            memcpy(&v, host, size);
-            return v;
+            return host_ld(host, size);
         }
     }
     return x86_ld_lin(x, lin, size, ACC_READ, user);
