@@ -7,8 +7,11 @@ default 100 MiB range: 25,344 pages a pass, 4 instructions a page): Tern
 with -M tern -accel tcg and the image loaded at 0x7c00, QEMU with -M pc
 -accel tcg booting it from a raw disk through SeaBIOS.  The rate is
 taken between two readings of the serial log after a warm-up, so the
-BIOS boot does not count.  Prints passes/s, pages dirtied/s and guest
-instructions/s for each and Tern's share of QEMU's rate.
+BIOS boot does not count.  Each is run --rounds times, alternated;
+prints the medians of passes, pages dirtied and guest instructions per
+wall-clock second and per CPU second of the process (on a shared host
+the latter moves far less with the other load) and Tern's share of
+QEMU's rate in both.
 
 --migrate also migrates the running guest (128 MiB VM, default
 bandwidth and downtime) Tern tcg -> Tern tcg and prints whether precopy
@@ -40,8 +43,17 @@ INSNS_PER_PASS = 4 * PAGES_PER_PASS + 8
 
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of every thread of PID so far, in s."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def measure(cmd, log, warmup, seconds):
-    """Start CMD, wait WARMUP s, count passes over SECONDS; passes/s."""
+    """Start CMD, wait WARMUP s, count passes over SECONDS.  Returns
+    passes per wall-clock second and per CPU second of the process (the
+    latter hardly moves with the host's other load)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT)
@@ -55,19 +67,25 @@ def measure(cmd, log, warmup, seconds):
                 raise SystemExit('%s printed no pass in 60 s' % cmd[0])
             time.sleep(0.05)
         time.sleep(warmup)
-        n0, t0 = passes(log), time.monotonic()
+        n0, t0, c0 = passes(log), time.monotonic(), cpu_seconds(proc.pid)
         time.sleep(seconds)
-        n1, t1 = passes(log), time.monotonic()
+        n1, t1, c1 = passes(log), time.monotonic(), cpu_seconds(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return (n1 - n0) / (t1 - t0)
+    return (n1 - n0) / (t1 - t0), (n1 - n0) / max(c1 - c0, 0.01)
 
 
 def report(name, rate):
-    print('%-22s %9.1f passes/s %8.2f M pages/s %8.1f M insns/s'
+    print('%-32s %7.1f passes/s %6.2f M pages/s %6.1f M insns/s'
           % (name, rate, rate * PAGES_PER_PASS / 1e6,
              rate * INSNS_PER_PASS / 1e6))
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
 def migrate(tern, image, workdir):
@@ -117,28 +135,46 @@ def main():
     ap.add_argument('--seconds', type=float, default=5.0)
     ap.add_argument('--warmup', type=float, default=1.0)
     ap.add_argument('--migrate', action='store_true')
+    ap.add_argument('--rounds', type=int, default=3,
+                    help='Tern and QEMU runs, alternated (medians shown)')
     a = ap.parse_args()
 
     workdir = tempfile.mkdtemp(prefix='tcg-bench-')
     try:
-        log = os.path.join(workdir, 'tern.log')
-        tern = measure([a.tern, '-M', 'tern', '-m', '128M', '-accel', 'tcg',
-                        '-display', 'none', '-nodefaults', '-monitor',
-                        'none', '-serial', 'file:' + log, '-device',
-                        'loader,file=%s,addr=0x7c00,cpu-num=0' % a.image],
-                       log, a.warmup, a.seconds)
-        report('Tern tcg', tern)
-        if os.path.exists(a.qemu):
-            log = os.path.join(workdir, 'qemu.log')
-            qemu = measure([a.qemu, '-M', 'pc', '-accel', 'tcg', '-m', '128',
-                            '-display', 'none', '-nodefaults', '-monitor',
-                            'none', '-drive',
-                            'file=%s,format=raw,if=ide,snapshot=on'
-                            % a.image, '-serial', 'file:' + log],
-                           log, a.warmup, a.seconds)
-            report('QEMU 7.2 TCG', qemu)
-            print('Tern / QEMU: %.2f' % (tern / qemu if qemu else 0))
-        else:
+        tlog = os.path.join(workdir, 'tern.log')
+        qlog = os.path.join(workdir, 'qemu.log')
+        tern_cmd = [a.tern, '-M', 'tern', '-m', '128M', '-accel', 'tcg',
+                    '-display', 'none', '-nodefaults', '-monitor', 'none',
+                    '-serial', 'file:' + tlog, '-device',
+                    'loader,file=%s,addr=0x7c00,cpu-num=0' % a.image]
+        qemu_cmd = [a.qemu, '-M', 'pc', '-accel', 'tcg', '-m', '128',
+                    '-display', 'none', '-nodefaults', '-monitor', 'none',
+                    '-drive', 'file=%s,format=raw,if=ide,snapshot=on'
+                    % a.image, '-serial', 'file:' + qlog]
+        have_qemu = os.path.exists(a.qemu)
+        runs = {'tern': [], 'qemu': []}
+        # Alternated, so that a change of the host's load hits both.
+        for r in range(a.rounds):
+            for name, cmd, log in (('tern', tern_cmd, tlog),
+                                   ('qemu', qemu_cmd, qlog)):
+                if name == 'qemu' and not have_qemu:
+                    continue
+                if os.path.exists(log):
+                    os.unlink(log)
+                wall, cpu = measure(cmd, log, a.warmup, a.seconds)
+                runs[name].append((wall, cpu))
+                print('round %d %-5s %9.1f passes/s %9.1f passes/CPU-s'
+                      % (r + 1, name, wall, cpu))
+        print('medians of %d rounds:' % a.rounds)
+        for label, i in (('wall clock', 0), ('per CPU second', 1)):
+            tern = median([x[i] for x in runs['tern']])
+            report('Tern tcg (%s)' % label, tern)
+            if have_qemu:
+                qemu = median([x[i] for x in runs['qemu']])
+                report('QEMU 7.2 TCG (%s)' % label, qemu)
+                print('Tern / QEMU (%s): %.2f'
+                      % (label, tern / qemu if qemu else 0))
+        if not have_qemu:
             print('%s not found: QEMU column skipped' % a.qemu)
         if a.migrate:
             migrate(a.tern, a.image, workdir)
