@@ -18,6 +18,7 @@
 #include "qemu/lockable.h"
 #include "qemu/timer.h"
 #include "migration/global_state.h"
+#include "migration/colo.h"
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
@@ -256,6 +257,9 @@ static void fill_source_migration_info(MigrationInfo *info)
         break;
     }
     info->status = state;
+    if (migrate_colo()) {
+        info->x_tern_colo = colo_query_stats();
+    }
 
     QEMU_LOCK_GUARD(&s->error_mutex);
     if (s->error) {
@@ -282,6 +286,9 @@ static void fill_destination_migration_info(MigrationInfo *info)
     if (postcopy_in_blocktime(&blocktime, &info->postcopy_vcpu_blocktime)) {
         info->has_postcopy_blocktime = true;
         info->postcopy_blocktime = blocktime;
+    }
+    if (mis->colo_enabled) {
+        info->x_tern_colo = colo_query_stats();
     }
 
     QEMU_LOCK_GUARD(&mis->error_mutex);

@@ -15,6 +15,7 @@
 #include "qemu/main-loop.h"
 #include "system/runstate.h"
 #include "migration/channel.h"
+#include "migration/colo-incoming.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
 #include "migration/multifd.h"
@@ -76,6 +77,17 @@ static void process_incoming_migration_bh(void *opaque)
 static void migration_incoming_fail(MigrationIncomingState *mis,
                                     int old_state, Error *err);
 
+/* The initial load of a COLO secondary ended: stay in COLO from here. */
+static void process_incoming_colo_bh(void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    Error *err = NULL;
+
+    if (!colo_incoming_start(mis, migration_incoming_state_destroy, &err)) {
+        migration_incoming_fail(mis, MIGRATION_STATUS_ACTIVE, err);
+    }
+}
+
 static void coroutine_fn process_incoming_migration_co(void *opaque)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
@@ -93,7 +105,9 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
         return;
     }
     if (ret >= 0) {
-        qemu_bh_schedule_oneshot(process_incoming_migration_bh, mis);
+        qemu_bh_schedule_oneshot(mis->colo_enabled ?
+                                 process_incoming_colo_bh :
+                                 process_incoming_migration_bh, mis);
         return;
     }
 

@@ -192,6 +192,18 @@ static void hmp_info_migrate(Monitor *mon, const QDict *qdict)
             hmp_info_migrate_forecast(mon, f);
         }
     }
+    if (info->x_tern_colo) {
+        g_autoptr(COLOStatus) st = qmp_query_colo_status(NULL);
+        MigrationColoStats *c = info->x_tern_colo;
+
+        monitor_printf(mon, "COLO mode: %s (last %s, exit reason %s)\n",
+                       COLOMode_str(st->mode), COLOMode_str(st->last_mode),
+                       COLOExitReason_str(st->reason));
+        monitor_printf(mon, "COLO checkpoints: %" PRIu64 ", last pause %"
+                       PRIu64 " us (max %" PRIu64 " us), last size %"
+                       PRIu64 " bytes\n", c->checkpoints, c->last_pause_us,
+                       c->max_pause_us, c->last_size);
+    }
     if (info->has_postcopy_blocktime) {
         monitor_printf(mon, "postcopy blocktime: %u\n",
                        info->postcopy_blocktime);

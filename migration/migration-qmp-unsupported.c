@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The migration.json commands whose feature Tern does not have yet
- * (postcopy, COLO, Xen, snapshots, dirty limits, device-state-only
+ * (postcopy, Xen, snapshots, dirty limits, device-state-only
  * saves).  The generated marshallers reference every command of the
  * schema, so each must exist; here each one fails with a GenericError
  * that names the command and the missing feature, never a silent no-op.
@@ -26,29 +26,6 @@ void qmp_migrate_recover(const char *uri, Error **errp)
     }
     error_setg(errp, "migrate-recover: postcopy recovery is not supported "
                "by Tern yet");
-}
-
-/* ---------------------------------------------------------------- COLO */
-
-void qmp_x_colo_lost_heartbeat(Error **errp)
-{
-    error_setg(errp, "x-colo-lost-heartbeat: COLO is not supported by "
-               "Tern yet");
-}
-
-/*
- * This one answers truthfully rather than failing: COLO can never be
- * entered (the x-colo capability is refused), so the mode is 'none' and
- * there was never an exit to report.
- */
-COLOStatus *qmp_query_colo_status(Error **errp)
-{
-    COLOStatus *s = g_new0(COLOStatus, 1);
-
-    s->mode = COLO_MODE_NONE;
-    s->last_mode = COLO_MODE_NONE;
-    s->reason = COLO_EXIT_REASON_NONE;
-    return s;
 }
 
 /* ----------------------------------------------------------------- Xen */

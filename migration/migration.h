@@ -233,6 +233,8 @@ struct MigrationIncomingState {
 
     /* Postcopy was advised (POSTCOPY_ADVISE seen). */
     bool postcopy_advised;
+    /* ENABLE_COLO seen: after the load this side is a COLO secondary. */
+    bool colo_enabled;
 
     /* ram.c, for one load (load_setup to load_cleanup): */
     /* The block of the last page record, for CONTINUE across sections. */

@@ -385,7 +385,7 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
     [MIGRATION_CAPABILITY_ZERO_BLOCKS] = true,
     [MIGRATION_CAPABILITY_EVENTS] = true,
     [MIGRATION_CAPABILITY_POSTCOPY_RAM] = true,
-    [MIGRATION_CAPABILITY_X_COLO] = false,
+    [MIGRATION_CAPABILITY_X_COLO] = true,
     [MIGRATION_CAPABILITY_RELEASE_RAM] = true,
     [MIGRATION_CAPABILITY_RETURN_PATH] = true,
     [MIGRATION_CAPABILITY_PAUSE_BEFORE_SWITCHOVER] = true,
@@ -540,6 +540,23 @@ static bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
             error_setg(errp,
                        "Mapped-ram migration is incompatible with postcopy");
             return false;
+        }
+    }
+
+    if (new_caps[MIGRATION_CAPABILITY_X_COLO]) {
+        static const MigrationCapability colo_lacks[] = {
+            MIGRATION_CAPABILITY_RETURN_PATH,
+            MIGRATION_CAPABILITY_MULTIFD,
+            MIGRATION_CAPABILITY_POSTCOPY_RAM,
+        };
+
+        /* COLO's messages take the return direction for themselves. */
+        for (size_t i = 0; i < ARRAY_SIZE(colo_lacks); i++) {
+            if (new_caps[colo_lacks[i]]) {
+                error_setg(errp, "COLO with %s is not supported by Tern yet",
+                           MigrationCapability_str(colo_lacks[i]));
+                return false;
+            }
         }
     }
 
@@ -1059,7 +1076,7 @@ static void migrate_post_update_params(MigrateSetParameters *params)
             error_report_err(err);
         }
     }
-    /* x-checkpoint-delay: COLO is not supported. */
+    /* x-checkpoint-delay: colo.c reads it before every checkpoint. */
 }
 
 void qmp_migrate_set_parameters(MigrateSetParameters *params, Error **errp)

@@ -19,6 +19,7 @@
 #include "qemu/timer.h"
 #include "system/runstate.h"
 #include "migration/channel.h"
+#include "migration/colo.h"
 #include "migration/global_state.h"
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
@@ -495,7 +496,10 @@ static void migration_cleanup(MigrationState *s)
         return;
     }
     if (state == MIGRATION_STATUS_COMPLETED) {
-        runstate_set(RUN_STATE_POSTMIGRATE);
+        /* After COLO the primary goes on running alone. */
+        if (!migrate_colo()) {
+            runstate_set(RUN_STATE_POSTMIGRATE);
+        }
         migration_call_notifiers(MIG_EVENT_PRECOPY_DONE, NULL);
         return;
     }
@@ -747,6 +751,11 @@ static void migration_completion(MigrationState *s)
     stat64_set(&mig_stats.remaining, 0);
     trace_migration_downtime(s->downtime,
                              stat64_get(&mig_stats.downtime_bytes));
+    if (migrate_colo()) {
+        /* Not completed: checkpoints until a failover (colo.c). */
+        colo_primary_run(s);
+        return;
+    }
     migrate_set_state(&s->state, MIGRATION_STATUS_DEVICE,
                       MIGRATION_STATUS_COMPLETED);
     return;
@@ -982,6 +991,10 @@ static void *migration_thread(void *opaque)
     }
     if (migrate_postcopy_ram()) {
         postcopy_out_send_advise(s->to_dst_file);
+    }
+    if (migrate_colo()) {
+        /* The destination becomes the COLO secondary after the load. */
+        qemu_savevm_send_colo_enable(s->to_dst_file);
     }
 
     bql_lock();

@@ -843,6 +843,14 @@ static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
 
 /* -------------------------------------------------------------- loading */
 
+/* COLO: where loaded pages go instead of guest memory (NULL: in place). */
+static RamLoadRedirectFn ram_load_redirect;
+
+void ram_load_set_redirect(RamLoadRedirectFn fn)
+{
+    ram_load_redirect = fn;
+}
+
 /* The load's own state lives in the incoming state, for one load. */
 static int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
 {
@@ -1122,7 +1130,8 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             error_setg(errp, "Illegal RAM offset " RAM_ADDR_FMT, addr);
             return -EINVAL;
         }
-        host = block->host + addr;
+        host = ram_load_redirect ? ram_load_redirect(block, addr)
+                                 : block->host + addr;
         if (postcopy_in_placing()) {
             ret = ram_load_postcopy_page(f, block, addr, kind, errp);
             if (ret < 0) {
@@ -1141,7 +1150,8 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             /* Skip the write when already zero: keeps untouched memory
              * unallocated on the destination. */
-            if (!ram_page_untouched(block, addr >> TARGET_PAGE_BITS) &&
+            if ((ram_load_redirect ||
+                 !ram_page_untouched(block, addr >> TARGET_PAGE_BITS)) &&
                 !buffer_is_zero(host, TARGET_PAGE_SIZE)) {
                 memset(host, 0, TARGET_PAGE_SIZE);
             }
@@ -1149,7 +1159,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
         }
         case RAM_SAVE_FLAG_PAGE:
             ram_page_touched(block, addr >> TARGET_PAGE_BITS);
-            if (mis->ram_prefault) {
+            if (mis->ram_prefault && !ram_load_redirect) {
                 ram_prefault_hint(mis->ram_prefault, block, addr);
             }
             if (qemu_get_buffer(f, host, TARGET_PAGE_SIZE) !=

@@ -53,4 +53,12 @@ void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
 /* From now on the RAM stream is postcopy's (requests go first). */
 void ram_postcopy_start(void);
 
+/*
+ * COLO's secondary loads checkpoints into a cache, not into guest
+ * memory: while @fn is set, every loaded page (ZERO, PAGE, XBZRLE) goes
+ * to @fn(block, offset) (a whole target page).  NULL: in place again.
+ */
+typedef uint8_t *(*RamLoadRedirectFn)(RAMBlock *block, uint64_t offset);
+void ram_load_set_redirect(RamLoadRedirectFn fn);
+
 #endif /* MIGRATION_RAM_H */

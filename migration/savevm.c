@@ -560,6 +560,11 @@ void qemu_savevm_send_open_return_path(QEMUFile *f)
     qemu_savevm_command_send(f, MIG_CMD_OPEN_RETURN_PATH, 0, NULL);
 }
 
+void qemu_savevm_send_colo_enable(QEMUFile *f)
+{
+    qemu_savevm_command_send(f, MIG_CMD_ENABLE_COLO, 0, NULL);
+}
+
 void qemu_savevm_send_ping(QEMUFile *f, uint32_t value)
 {
     uint8_t buf[4];
@@ -728,10 +733,10 @@ static int savevm_complete_iterables(QEMUFile *f, bool postcopy_only,
 }
 
 /*
- * Every non-iterative section; then, unless @in_postcopy (where the RAM
- * stream goes on after them), EOF and the vmdesc trailer.
+ * Every non-iterative section; then EOF if @eof (not in postcopy, where
+ * the RAM stream goes on after them) and the vmdesc trailer if @trailer.
  */
-static int savevm_complete_devices(QEMUFile *f, bool in_postcopy,
+static int savevm_complete_devices(QEMUFile *f, bool eof, bool trailer,
                                    Error **errp)
 {
     ERRP_GUARD();
@@ -770,11 +775,11 @@ static int savevm_complete_devices(QEMUFile *f, bool in_postcopy,
     json_writer_end_list(vmdesc);
     json_writer_end_object(vmdesc);
 
-    if (in_postcopy) {
+    if (!eof) {
         return 0;
     }
     qemu_put_byte(f, QEMU_VM_EOF);
-    if (!savevm_suppress_vmdesc()) {
+    if (trailer && !savevm_suppress_vmdesc()) {
         const char *text = json_writer_get(vmdesc);
         size_t len = strlen(text);
 
@@ -797,7 +802,7 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
         return ret;
     }
     if (!iterable_only) {
-        ret = savevm_complete_devices(f, false, errp);
+        ret = savevm_complete_devices(f, true, true, errp);
         if (ret < 0) {
             return ret;
         }
@@ -808,9 +813,20 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
 
 int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp)
 {
-    int ret = savevm_complete_devices(f, true, errp);
+    int ret = savevm_complete_devices(f, false, false, errp);
 
     return ret < 0 ? ret : qemu_file_get_error_obj(f, errp);
+}
+
+int qemu_save_device_state(QEMUFile *f, Error **errp)
+{
+    int ret = savevm_complete_devices(f, true, false, errp);
+
+    if (ret < 0) {
+        return ret;
+    }
+    qemu_fflush(f);
+    return qemu_file_get_error_obj(f, errp);
 }
 
 int qemu_savevm_state_complete_postcopy(QEMUFile *f, Error **errp)
@@ -869,6 +885,9 @@ typedef struct LoadState {
     /* section id (as sent) -> SaveStateEntry bound by START/FULL */
     GHashTable *sections;
 } LoadState;
+
+/* COLO: the initial load's sections, kept for the checkpoints. */
+static LoadState *colo_ls;
 
 static SaveStateEntry *find_se(const char *idstr, uint32_t instance_id)
 {
@@ -1186,9 +1205,13 @@ static int loadvm_process_command(QEMUFile *f, LoadState *ls, Error **errp)
     case MIG_CMD_PACKAGED:
         return loadvm_handle_cmd_packaged(f, ls, errp);
     case MIG_CMD_ENABLE_COLO:
-        error_setg(errp, "%s: COLO is not supported by Tern yet",
-                   mig_cmd_args[cmd].name);
-        return -ENOTSUP;
+        if (!migrate_colo()) {
+            error_setg(errp, "ENABLE_COLO command come in migration stream"
+                       ", but x-colo capability is not set");
+            return -EINVAL;
+        }
+        mis->colo_enabled = true;
+        return 0;
     default:
         return loadvm_postcopy_command(f, ls, cmd, len, errp);
     }
@@ -1346,6 +1369,11 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
     if (ret == 0) {
         qemu_loadvm_skip_vmdesc(f);
     }
+    if (ret == 0 && migration_incoming_get_current()->colo_enabled) {
+        /* COLO: the checkpoints go on with these sections and handlers. */
+        colo_ls = g_memdup2(&ls, sizeof(ls));
+        return 0;
+    }
     loadvm_cleanup();
 
 out:
@@ -1359,4 +1387,25 @@ out:
     }
     g_hash_table_destroy(ls.sections);
     return ret;
+}
+
+/* ------------------------------------------------------------ COLO */
+
+int qemu_loadvm_colo_load(QEMUFile *f, Error **errp)
+{
+    if (!colo_ls) {
+        error_setg(errp, "COLO: no initial migration to continue");
+        return -EINVAL;
+    }
+    return qemu_loadvm_state_main(f, colo_ls, errp);
+}
+
+void qemu_loadvm_colo_end(void)
+{
+    if (!colo_ls) {
+        return;
+    }
+    loadvm_cleanup();
+    g_hash_table_destroy(colo_ls->sections);
+    g_clear_pointer(&colo_ls, g_free);
 }

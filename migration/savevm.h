@@ -90,6 +90,13 @@ int qemu_savevm_state_complete_precopy(QEMUFile *f, bool iterable_only,
 void qemu_savevm_state_cleanup(void);
 void qemu_savevm_send_open_return_path(QEMUFile *f);
 void qemu_savevm_send_ping(QEMUFile *f, uint32_t value);
+/* CMD ENABLE_COLO: the destination becomes a COLO secondary. */
+void qemu_savevm_send_colo_enable(QEMUFile *f);
+/*
+ * COLO's device state: every non-iterative section and EOF, without
+ * header or trailer.  0 or a negative errno with @errp.
+ */
+int qemu_save_device_state(QEMUFile *f, Error **errp);
 /*
  * Destination: load a whole stream; 0, negative errno with @errp, or 1
  * when postcopy started (the guest may run; a listen thread loads the
@@ -106,6 +113,15 @@ void qemu_savevm_command_send(QEMUFile *f, enum qemu_vm_cmd command,
 int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp);
 /* End of postcopy: END of each postcopy-capable section, then EOF. */
 int qemu_savevm_state_complete_postcopy(QEMUFile *f, Error **errp);
+
+/*
+ * COLO secondary: after a load that saw ENABLE_COLO, the sections stay
+ * bound and the handlers' load state stays set up; each checkpoint's
+ * records (up to EOF) go through qemu_loadvm_colo_load() until
+ * qemu_loadvm_colo_end() ends it.
+ */
+int qemu_loadvm_colo_load(QEMUFile *f, Error **errp);
+void qemu_loadvm_colo_end(void);
 
 /* Wrap a load error message: "error while loading state for ..." */
 #define SAVEVM_LOAD_ERR_FMT \

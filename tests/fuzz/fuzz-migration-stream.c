@@ -51,6 +51,7 @@ bool migrate_events(void) { return false; }
 bool migrate_send_section_footer(void) { return true; }
 bool migrate_send_configuration(void) { return true; }
 bool migrate_store_global_state(void) { return true; }
+bool migrate_colo(void) { return false; }
 /* Saving only: XBZRLE records are decoded without the capability. */
 #include "tests/migration-ram-fakes.h"
 

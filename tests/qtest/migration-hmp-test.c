@@ -141,8 +141,8 @@ static void test_every_command(void)
           "only be run when postcopy is paused.\n" },
         { "migrate_pause", "Error: migrate-pause is currently only "
           "supported during postcopy-active or postcopy-recover state\n" },
-        { "x_colo_lost_heartbeat", "Error: x-colo-lost-heartbeat: COLO is "
-          "not supported by Tern yet\n" },
+        { "x_colo_lost_heartbeat", "Error: The feature 'colo' is not "
+          "enabled\n" },
         { "migrate -d no-such:uri",
           "Error: unknown migration protocol: no-such:uri\n" },
         { "migrate no-such:uri",
@@ -301,7 +301,7 @@ static void test_capabilities(void)
     assert_hmp(qts, "info migrate_capabilities", t2);
     /* Refused capabilities change nothing. */
     assert_hmp(qts, "migrate_set_capability x-colo on",
-               "Error: Capability 'x-colo' is not supported by Tern "
+               "Error: COLO with return-path is not supported by Tern "
                "yet\n");
     assert_hmp(qts, "info migrate_capabilities", t2);
     assert_hmp(qts, "migrate_set_capability events maybe",
@@ -513,7 +513,7 @@ static void test_unsupported_qmp(void)
     QTestState *qts = qtest_init("-M none -m 16M");
     static const char *const cmds[][2] = {
         { "{'execute': 'x-colo-lost-heartbeat'}",
-          "x-colo-lost-heartbeat: COLO is not supported by Tern yet" },
+          "The feature 'colo' is not enabled" },
         { "{'execute': 'xen-set-replication', 'arguments':"
           " {'enable': true, 'primary': true}}",
           "xen-set-replication: Xen replication is not supported by Tern" },
@@ -575,7 +575,7 @@ static void test_unsupported_qmp(void)
     qobject_unref(rsp);
     qtest_qmp_assert_success(qts, "{'execute': 'cancel-vcpu-dirty-limit'}");
 
-    /* COLO never runs: its status says so. */
+    /* COLO is not running: its status says so. */
     rsp = qtest_qmp(qts, "{'execute': 'query-colo-status'}");
     ret = qdict_get_qdict(rsp, "return");
     g_assert_cmpstr(qdict_get_str(ret, "mode"), ==, "none");

@@ -261,7 +261,6 @@ static void test_caps_unsupported(void)
         const char *name;
     } later[] = {
         { MIGRATION_CAPABILITY_RDMA_PIN_ALL, "rdma-pin-all" },
-        { MIGRATION_CAPABILITY_X_COLO, "x-colo" },
         { MIGRATION_CAPABILITY_DIRTY_BITMAPS, "dirty-bitmaps" },
         { MIGRATION_CAPABILITY_X_IGNORE_SHARED, "x-ignore-shared" },
         { MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT, "background-snapshot" },
@@ -287,6 +286,14 @@ static void test_caps_unsupported(void)
 static void test_caps_cross_checks(void)
 {
     all_caps_off();
+    expect_caps_error("COLO with return-path is not supported by Tern yet",
+                      2, MIGRATION_CAPABILITY_X_COLO, true,
+                      MIGRATION_CAPABILITY_RETURN_PATH, true);
+    expect_caps_error("COLO with multifd is not supported by Tern yet",
+                      2, MIGRATION_CAPABILITY_X_COLO, true,
+                      MIGRATION_CAPABILITY_MULTIFD, true);
+    set_caps(&error_abort, 1, MIGRATION_CAPABILITY_X_COLO, true);
+    set_caps(&error_abort, 1, MIGRATION_CAPABILITY_X_COLO, false);
     expect_caps_error("Capability 'switchover-ack' requires capability "
                       "'return-path'", 1,
                       MIGRATION_CAPABILITY_SWITCHOVER_ACK, true);
@@ -675,18 +682,18 @@ static void test_global_properties(void)
         object_unref(obj);
 
         /* A default that fails the checks is refused at creation. */
-        qdev_prop_register_global_str("migration.x-colo=on",
+        qdev_prop_register_global_str("migration.x-dirty-limit=on",
                                       &error_abort);
         obj = object_new(TYPE_MIGRATION);
         g_assert_false(migrate_options_check_initial(MIGRATION(obj), &err));
         g_assert_cmpstr(error_get_pretty(err), ==,
-                        "Capability 'x-colo' is not supported by "
+                        "Capability 'dirty-limit' is not supported by "
                         "Tern yet");
         error_free(err);
         err = NULL;
         object_unref(obj);
 
-        qdev_prop_register_global_str("migration.x-colo=off",
+        qdev_prop_register_global_str("migration.x-dirty-limit=off",
                                       &error_abort);
         qdev_prop_register_global_str("migration.announce-step=0",
                                       &error_abort);

@@ -53,6 +53,7 @@ bool migrate_events(void) { return opt_events; }
 bool migrate_send_section_footer(void) { return !opt_no_footer; }
 bool migrate_send_configuration(void) { return !opt_no_config; }
 bool migrate_store_global_state(void) { return true; }
+bool migrate_colo(void) { return false; }
 #include "tests/migration-ram-fakes.h"
 
 /* Postcopy (postcopy-in.c): never advised here, so never reached. */
@@ -1411,7 +1412,8 @@ static void test_load_commands(void)
     expect_error(s, "CMD_POSTCOPY_RAM_DISCARD invalid length (4)");
     s = stream_start();
     put_cmd(s, 8, 0);
-    expect_error(s, "ENABLE_COLO: COLO is not supported by Tern yet");
+    expect_error(s, "ENABLE_COLO command come in migration stream, but "
+                 "x-colo capability is not set");
 
     /* OPEN_RETURN_PATH + PINGs: PONGs, then SHUT 0 at the end. */
     s = stream_start();

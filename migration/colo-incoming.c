@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * COLO, the secondary side.  At the start every migratable RAM block
+ * gets a copy (the COLO cache) holding the primary's memory as of the
+ * last checkpoint.  The secondary VM runs from its own memory; at a
+ * checkpoint it stops, the RAM records go into the cache (ram.c's load
+ * redirect) and the device state into a buffer, and only when the
+ * checkpoint arrived whole is it applied: every page the checkpoint
+ * brought or the secondary wrote since the last one is copied from the
+ * cache into guest memory, then the devices are loaded.  A primary that
+ * dies mid-checkpoint therefore leaves guest memory and devices at the
+ * last whole checkpoint.
+ *
+ * The checkpoints are read by a thread ("colo_incoming") that holds the
+ * BQL only to stop the VM and to apply a checkpoint from memory, never
+ * while it waits for the primary, so x-colo-lost-heartbeat is always
+ * served.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "qapi/error.h"
+#include "io/channel-buffer.h"
+#include "qemu/bitmap.h"
+#include "qemu/error-report.h"
+#include "qemu/lockable.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "system/memory.h"
+#include "system/ram_addr.h"
+#include "system/runstate.h"
+#include "migration/colo-failover.h"
+#include "migration/colo-incoming.h"
+#include "migration/colo-msg.h"
+#include "migration/ram.h"
+#include "migration/savevm.h"
+#include "migration/trace.h"
+
+/* Device state larger than this is refused (QEMU's is a few MiB). */
+#define COLO_DEVICE_STATE_MAX (256u * 1024 * 1024)
+
+typedef struct ColoCacheBlock {
+    RAMBlock *block;
+    uint8_t *mem;               /* used_length bytes, mmap'ed */
+    size_t len;
+} ColoCacheBlock;
+
+static struct {
+    MigrationIncomingState *mis;
+    ColoIncomingDoneFn done;
+    QemuThread thread;
+    /* Main thread only: the thread exists and was not joined yet. */
+    bool thread_running;
+    ColoCacheBlock *blocks;
+    int nb_blocks;
+    ColoCacheBlock *last;       /* the redirect's last hit */
+    bool exit_reported;         /* COLO_EXIT (error) already sent */
+    uint8_t *scratch;           /* where a page of an unknown block goes */
+    bool missed;                /* a page went to scratch */
+} ci;
+
+/* ----------------------------------------------------------- the cache */
+
+static ColoCacheBlock *colo_cache_find(RAMBlock *block)
+{
+    if (ci.last && ci.last->block == block) {
+        return ci.last;
+    }
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        if (ci.blocks[i].block == block) {
+            ci.last = &ci.blocks[i];
+            return ci.last;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * ram.c's load redirect: the page goes to the cache, and block->bmap
+ * remembers it for the flush.  (The secondary never sends RAM, so the
+ * bitmap that is the source's dirty set elsewhere is free here.)
+ */
+static uint8_t *colo_cache_page(RAMBlock *block, uint64_t offset)
+{
+    ColoCacheBlock *cb = colo_cache_find(block);
+
+    if (!cb || offset >= cb->len) {
+        ci.missed = true;
+        return ci.scratch;
+    }
+    set_bit(offset >> TARGET_PAGE_BITS, block->bmap);
+    return cb->mem + offset;
+}
+
+static void colo_cache_free(void)
+{
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        ColoCacheBlock *cb = &ci.blocks[i];
+
+        munmap(cb->mem, cb->len);
+        g_free(cb->block->bmap);
+        cb->block->bmap = NULL;
+    }
+    g_clear_pointer(&ci.blocks, g_free);
+    g_clear_pointer(&ci.scratch, g_free);
+    ci.nb_blocks = 0;
+    ci.last = NULL;
+}
+
+/* BQL held, VM stopped: the cache starts as a copy of guest memory. */
+static bool colo_cache_init(Error **errp)
+{
+    RAMBlock *block;
+    int n = 0;
+
+    ci.scratch = g_malloc(TARGET_PAGE_SIZE);
+    qemu_mutex_lock_ramlist();
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        n++;
+    }
+    ci.blocks = g_new0(ColoCacheBlock, n);
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        ColoCacheBlock *cb = &ci.blocks[ci.nb_blocks];
+        void *mem = mmap(NULL, block->used_length, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+        if (mem == MAP_FAILED) {
+            error_setg_errno(errp, errno, "COLO: cannot allocate the cache "
+                             "of RAM block '%s' (%" PRIu64 " bytes)",
+                             block->idstr, (uint64_t)block->used_length);
+            qemu_mutex_unlock_ramlist();
+            colo_cache_free();
+            return false;
+        }
+        cb->block = block;
+        cb->mem = mem;
+        cb->len = block->used_length;
+        memcpy(cb->mem, block->host, cb->len);
+        g_free(block->bmap);
+        block->bmap = bitmap_new(cb->len >> TARGET_PAGE_BITS);
+        ci.nb_blocks++;
+    }
+    qemu_mutex_unlock_ramlist();
+
+    /* What the secondary writes from now on must be undone by the flush. */
+    if (!memory_global_dirty_log_start(GLOBAL_DIRTY_MIGRATION, errp)) {
+        error_prepend(errp, "COLO: cannot log the secondary's writes: ");
+        colo_cache_free();
+        return false;
+    }
+    memory_global_dirty_log_sync(false);
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        ColoCacheBlock *cb = &ci.blocks[i];
+
+        cpu_physical_memory_sync_dirty_bitmap(cb->block, 0, cb->len);
+        bitmap_zero(cb->block->bmap, cb->len >> TARGET_PAGE_BITS);
+    }
+    memory_global_after_dirty_log_sync();
+    return true;
+}
+
+/*
+ * BQL held, VM stopped, the checkpoint whole: guest memory becomes the
+ * cache on every page the checkpoint brought or the secondary wrote.
+ */
+static uint64_t colo_flush_ram_cache(void)
+{
+    uint64_t pages = 0;
+
+    memory_global_dirty_log_sync(false);
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        ColoCacheBlock *cb = &ci.blocks[i];
+        RAMBlock *block = cb->block;
+        unsigned long npages = cb->len >> TARGET_PAGE_BITS;
+        unsigned long p;
+
+        cpu_physical_memory_sync_dirty_bitmap(block, 0, cb->len);
+        for (p = find_first_bit(block->bmap, npages); p < npages;
+             p = find_next_bit(block->bmap, npages, p + 1)) {
+            size_t off = (size_t)p << TARGET_PAGE_BITS;
+
+            memcpy(block->host + off, cb->mem + off, TARGET_PAGE_SIZE);
+            pages++;
+        }
+        bitmap_zero(block->bmap, npages);
+    }
+    memory_global_after_dirty_log_sync();
+    trace_colo_flush_ram_cache(pages);
+    return pages;
+}
+
+/* ---------------------------------------------------- the checkpoints */
+
+/* The device state of one checkpoint, read whole into memory. */
+static uint8_t *colo_read_device_state(QEMUFile *f, uint64_t *size,
+                                       Error **errp)
+{
+    g_autofree uint8_t *buf = NULL;
+    size_t got;
+
+    if (!colo_receive_message_value(f, COLO_MESSAGE_VMSTATE_SIZE, size,
+                                    errp)) {
+        return NULL;
+    }
+    if (*size > COLO_DEVICE_STATE_MAX) {
+        error_setg(errp, "COLO: device state of %" PRIu64 " bytes is more "
+                   "than the %u accepted", *size, COLO_DEVICE_STATE_MAX);
+        return NULL;
+    }
+    buf = g_malloc(*size ?: 1);
+    got = qemu_get_buffer(f, buf, *size);
+    if (got != *size) {
+        error_setg(errp, "Got %zu VMState data, less than expected %" PRIu64,
+                   got, *size);
+        return NULL;
+    }
+    return g_steal_pointer(&buf);
+}
+
+/* BQL held: flush the cache and load the devices (takes @dev). */
+static bool colo_apply_checkpoint(uint8_t *dev, uint64_t size, Error **errp)
+{
+    g_autoptr(QIOChannelBuffer) bioc = qio_channel_buffer_new(0);
+    QEMUFile *fb;
+    int ret;
+
+    g_free(bioc->data);
+    bioc->data = dev;       /* the channel frees it when closed */
+    bioc->capacity = bioc->usage = size;
+    colo_flush_ram_cache();
+    fb = qemu_file_new_input(QIO_CHANNEL(bioc));
+    ret = qemu_loadvm_colo_load(fb, errp);
+    qemu_fclose(fb);
+    if (ret < 0) {
+        error_prepend(errp, "COLO: load device state failed: ");
+        return false;
+    }
+    return true;
+}
+
+/* One checkpoint after its CHECKPOINT_REQUEST. */
+static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
+                                     Error **errp)
+{
+    QEMUFile *f = mis->from_src_file, *rp = mis->to_src_file;
+    g_autofree uint8_t *dev = NULL;
+    uint64_t size, live_start;
+    int64_t t0;
+    bool ok;
+
+    bql_lock();
+    t0 = qemu_clock_get_us(QEMU_CLOCK_REALTIME);
+    vm_stop_force_state(RUN_STATE_COLO);
+    bql_unlock();
+    trace_colo_vm_state_change("run", "stop");
+
+    if (!colo_send_message(rp, COLO_MESSAGE_CHECKPOINT_REPLY, errp) ||
+        !colo_receive_check_message(f, COLO_MESSAGE_VMSTATE_SEND, errp)) {
+        return false;
+    }
+    /* The RAM records, into the cache only: guest memory is untouched. */
+    live_start = qemu_file_transferred(f);
+    ci.missed = false;
+    if (qemu_loadvm_colo_load(f, errp) < 0) {
+        error_prepend(errp, "Load VM's live state (ram) error: ");
+        return false;
+    }
+    if (ci.missed) {
+        error_setg(errp, "COLO: the checkpoint has a page of a RAM block "
+                   "without a cache");
+        return false;
+    }
+    dev = colo_read_device_state(f, &size, errp);
+    if (!dev) {
+        return false;
+    }
+    if (!colo_send_message(rp, COLO_MESSAGE_VMSTATE_RECEIVED, errp)) {
+        return false;
+    }
+
+    bql_lock();
+    ok = colo_apply_checkpoint(g_steal_pointer(&dev), size, errp);
+    if (ok) {
+        vm_start();
+    }
+    bql_unlock();
+    if (!ok) {
+        return false;
+    }
+    trace_colo_vm_state_change("stop", "run");
+    colo_stats_checkpoint(qemu_clock_get_us(QEMU_CLOCK_REALTIME) - t0,
+                          qemu_file_transferred(f) - live_start);
+    return colo_send_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp);
+}
+
+static void colo_incoming_thread_done(void *opaque);
+
+static void *colo_incoming_thread(void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    Error *err = NULL;
+
+    if (!colo_send_message(mis->to_src_file, COLO_MESSAGE_CHECKPOINT_READY,
+                           &err)) {
+        goto out;
+    }
+    while (qatomic_read(&mis->state) == MIGRATION_STATUS_COLO) {
+        COLOMessage msg;
+
+        if (!colo_receive_message(mis->from_src_file, &msg, &err)) {
+            break;
+        }
+        if (msg != COLO_MESSAGE_CHECKPOINT_REQUEST) {
+            error_setg(&err, "Got unknown COLO message: %d", msg);
+            break;
+        }
+        if (failover_get_state() != FAILOVER_STATUS_NONE) {
+            break;
+        }
+        if (!colo_incoming_checkpoint(mis, &err)) {
+            break;
+        }
+    }
+out:
+    if (err) {
+        if (failover_get_state() == FAILOVER_STATUS_NONE) {
+            error_report_err(err);
+        } else {
+            error_free(err);        /* the failover broke the link */
+        }
+    }
+    qemu_bh_schedule_oneshot(colo_incoming_thread_done, mis);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ the end */
+
+/* BQL: leave COLO; the VM runs on its own from the last checkpoint. */
+static void colo_incoming_takeover(void)
+{
+    MigrationIncomingState *mis = ci.mis;
+
+    migrate_set_state(&mis->state, MIGRATION_STATUS_COLO,
+                      MIGRATION_STATUS_COMPLETED);
+    failover_set_state(FAILOVER_STATUS_ACTIVE, FAILOVER_STATUS_COMPLETED);
+    ram_load_set_redirect(NULL);
+    memory_global_dirty_log_stop(GLOBAL_DIRTY_MIGRATION);
+    colo_cache_free();
+    qemu_loadvm_colo_end();
+    if (!autostart) {
+        error_report("\"-S\" qemu option will be ignored in secondary side");
+        autostart = true;
+    }
+    vm_start();
+    trace_colo_vm_state_change("stop", "run");
+    /* No SHUT: the primary reads COLO messages, not return-path ones. */
+    WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
+        if (mis->to_src_file) {
+            qemu_fclose(mis->to_src_file);
+            mis->to_src_file = NULL;
+        }
+    }
+    ci.done();
+}
+
+/*
+ * The thread ended.  Asked to (failover 'active'): take over now.  The
+ * link broke: stay paused at the last whole checkpoint, still the
+ * secondary, until x-colo-lost-heartbeat says the primary is gone.
+ */
+static void colo_incoming_thread_done(void *opaque)
+{
+    FailoverStatus fs;
+
+    qemu_thread_join(&ci.thread);
+    ci.thread_running = false;
+    fs = failover_get_state();
+    if (fs == FAILOVER_STATUS_ACTIVE) {
+        colo_incoming_takeover();
+        colo_exit_report(COLO_MODE_SECONDARY, COLO_EXIT_REASON_REQUEST,
+                         true);
+        return;
+    }
+    if (fs == FAILOVER_STATUS_REQUIRE) {
+        return;     /* the failover's bottom half takes over */
+    }
+    if (runstate_check(RUN_STATE_RUNNING)) {
+        vm_stop_force_state(RUN_STATE_COLO);
+    }
+    ci.exit_reported = true;
+    colo_exit_report(COLO_MODE_SECONDARY, COLO_EXIT_REASON_ERROR, true);
+}
+
+void colo_incoming_failover(void)
+{
+    MigrationIncomingState *mis = ci.mis;
+
+    if (ci.thread_running) {
+        /* Wake it from its read; colo_incoming_thread_done() goes on. */
+        qemu_file_shutdown(mis->from_src_file);
+        WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
+            if (mis->to_src_file) {
+                qemu_file_shutdown(mis->to_src_file);
+            }
+        }
+        return;
+    }
+    colo_incoming_takeover();
+    colo_exit_report(COLO_MODE_SECONDARY, COLO_EXIT_REASON_REQUEST,
+                     !ci.exit_reported);
+}
+
+bool colo_incoming_start(MigrationIncomingState *mis, ColoIncomingDoneFn done,
+                         Error **errp)
+{
+    if (!colo_cache_init(errp)) {
+        qemu_loadvm_colo_end();
+        return false;
+    }
+    if (!mis->to_src_file) {
+        WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
+            mis->to_src_file = qemu_file_get_return_path(mis->from_src_file);
+        }
+    }
+    /* The thread reads with blocking I/O; the load coroutine is done. */
+    qio_channel_set_blocking(qemu_file_get_ioc(mis->from_src_file), true,
+                             NULL);
+    ram_load_set_redirect(colo_cache_page);
+    ci.mis = mis;
+    ci.done = done;
+    ci.exit_reported = false;
+    failover_init_state();
+    colo_enter_mode(COLO_MODE_SECONDARY);
+    migrate_set_state(&mis->state, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_COLO);
+    vm_start();
+    trace_colo_vm_state_change("stop", "run");
+    ci.thread_running = true;
+    qemu_thread_create(&ci.thread, "colo_incoming", colo_incoming_thread,
+                       mis, QEMU_THREAD_JOINABLE);
+    return true;
+}
