@@ -75,7 +75,7 @@ static QEMUFile *colo_buffer_file(QIOChannelBuffer **bioc)
  */
 static bool colo_save_checkpoint(QEMUFile *dev, QEMUFile *live, Error **errp)
 {
-    if (qemu_save_device_state(dev, errp) < 0) {
+    if (qemu_save_device_state(dev, false, errp) < 0) {
         error_prepend(errp, "COLO: saving the device state: ");
         return false;
     }

@@ -16,6 +16,7 @@
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/postcopy-ram.h"
+#include "migration/ram-wp.h"
 #include "migration/ram-xbzrle.h"
 #include "system/runstate.h"
 
@@ -395,7 +396,7 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
     [MIGRATION_CAPABILITY_LATE_BLOCK_ACTIVATE] = true,
     [MIGRATION_CAPABILITY_X_IGNORE_SHARED] = false,
     [MIGRATION_CAPABILITY_VALIDATE_UUID] = true,
-    [MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT] = false,
+    [MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT] = true,
     [MIGRATION_CAPABILITY_ZERO_COPY_SEND] = true,
     [MIGRATION_CAPABILITY_POSTCOPY_PREEMPT] = false,
     [MIGRATION_CAPABILITY_SWITCHOVER_ACK] = false,
@@ -467,6 +468,17 @@ static bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
     }
 
     if (new_caps[MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT]) {
+        /* userfaultfd write protection, by the kernel and for the RAM */
+        if (!ram_wp_available()) {
+            error_setg(errp,
+                       "Background-snapshot is not supported by host kernel");
+            return false;
+        }
+        if (!ram_wp_compatible()) {
+            error_setg(errp, "Background-snapshot is not compatible "
+                       "with guest memory configuration");
+            return false;
+        }
         for (size_t i = 0; i < ARRAY_SIZE(check_caps_background_snapshot);
              i++) {
             MigrationCapability c = check_caps_background_snapshot[i];

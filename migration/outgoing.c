@@ -18,6 +18,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
 #include "system/runstate.h"
+#include "migration/background-snapshot.h"
 #include "migration/channel.h"
 #include "migration/colo.h"
 #include "migration/global_state.h"
@@ -496,8 +497,11 @@ static void migration_cleanup(MigrationState *s)
         return;
     }
     if (state == MIGRATION_STATUS_COMPLETED) {
-        /* After COLO the primary goes on running alone. */
-        if (!migrate_colo()) {
+        /*
+         * After COLO the primary goes on running alone; a background
+         * snapshot never stopped the VM for good.
+         */
+        if (!migrate_colo() && !migrate_background_snapshot()) {
             runstate_set(RUN_STATE_POSTMIGRATE);
         }
         migration_call_notifiers(MIG_EVENT_PRECOPY_DONE, NULL);
@@ -1076,8 +1080,10 @@ static void migration_connect(MigrationState *s, Error *error_in)
     }
     s->cleanup_bh = qemu_bh_new(migration_cleanup_bh, s);
     s->migration_thread_running = true;
-    qemu_thread_create(&s->thread, "live_migration", migration_thread, s,
-                       QEMU_THREAD_JOINABLE);
+    qemu_thread_create(&s->thread, "live_migration",
+                       migrate_background_snapshot() ? bg_migration_thread :
+                                                       migration_thread,
+                       s, QEMU_THREAD_JOINABLE);
 }
 
 /* The main channel's TLS handshake ended (main loop). */

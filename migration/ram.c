@@ -465,11 +465,48 @@ static void ram_save_multifd_page(QEMUFile *f, RAMBlock *block,
     }
 }
 
+/* Background snapshot: pages come through the tracker, no dirty log. */
+static const RamSaveTracker *ram_write_tracking;
+
+void ram_save_set_tracker(const RamSaveTracker *tracker)
+{
+    ram_write_tracking = tracker;
+}
+
+static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
+                                unsigned long page, const uint8_t *p);
+
+/*
+ * Background snapshot: the page's bytes as they were when the snapshot
+ * started (the tracker's), copied into the stream, since the guest may
+ * write the page as soon as it is out.
+ */
+static void ram_save_page_tracked(RAMState *rs, QEMUFile *f,
+                                  RAMBlock *block, unsigned long page)
+{
+    ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
+    const uint8_t *p = ram_write_tracking->page_begin(block, offset);
+
+    ram_save_page_bytes(rs, f, block, page, p);
+    ram_write_tracking->page_end(block, offset);
+}
+
 static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
                           unsigned long page)
 {
+    if (ram_write_tracking) {
+        ram_save_page_tracked(rs, f, block, page);
+    } else {
+        ram_save_page_bytes(rs, f, block, page,
+                            block->host + ((ram_addr_t)page <<
+                                           TARGET_PAGE_BITS));
+    }
+}
+
+static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
+                                unsigned long page, const uint8_t *p)
+{
     ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
-    uint8_t *p = block->host + offset;
     ZeroPageDetection zpd = migrate_zero_page_detection();
 
     rs->pages_sent++;
@@ -502,14 +539,18 @@ static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
         stat64_add(&mig_stats.normal_pages, 1);
         ram_block_discard_range(block, offset, TARGET_PAGE_SIZE);
     } else if (rs->xbzrle_started && !rs->postcopy &&
-               ram_save_xbzrle_page(rs, f, block, offset, p)) {
+               ram_save_xbzrle_page(rs, f, block, offset, (uint8_t *)p)) {
         return;
     } else if (migrate_multifd() && !rs->postcopy) {
         ram_save_multifd_page(f, block, offset);
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
-        /* Straight from guest memory; a later write dirties it again. */
-        qemu_put_buffer_async(f, p, TARGET_PAGE_SIZE, false);
+        if (ram_write_tracking) {
+            qemu_put_buffer(f, p, TARGET_PAGE_SIZE);
+        } else {
+            /* Straight from guest memory; a later write dirties it again. */
+            qemu_put_buffer_async(f, p, TARGET_PAGE_SIZE, false);
+        }
         stat64_add(&mig_stats.normal_pages, 1);
     }
 }
@@ -650,14 +691,18 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     }
     qemu_mutex_unlock_ramlist();
 
-    if (!memory_global_dirty_log_start(GLOBAL_DIRTY_MIGRATION, errp)) {
+    if (ram_write_tracking) {
+        /* Each page goes once, as it was at the start: no dirty log. */
+    } else if (!memory_global_dirty_log_start(GLOBAL_DIRTY_MIGRATION,
+                                              errp)) {
         error_prepend(errp, "Cannot start dirty page logging: ");
         ram_state_cleanup();
         return -EINVAL;
+    } else {
+        rs->dirty_log_started = true;
+        /* Drop what was dirtied before logging: every page is set anyway. */
+        migration_bitmap_sync(rs, false);
     }
-    rs->dirty_log_started = true;
-    /* Drop what was dirtied before logging: every page is set anyway. */
-    migration_bitmap_sync(rs, false);
     stat64_set(&mig_stats.ram_total, ram_bytes_total());
     trace_ram_save_setup(ram_bytes_total(), rs->migration_dirty_pages);
 
@@ -746,7 +791,9 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
         return -EINVAL;
     }
     rs->last_stage = true;
-    migration_bitmap_sync(rs, true);
+    if (!ram_write_tracking) {
+        migration_bitmap_sync(rs, true);
+    }
     qemu_mutex_lock_ramlist();
     if (rs->xbzrle_on) {
         ram_xbzrle_lock();
@@ -832,7 +879,7 @@ static bool ram_has_postcopy(void *opaque)
 static void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
                                     uint64_t *can_postcopy)
 {
-    if (ram_state) {
+    if (ram_state && !ram_write_tracking) {
         BQLLockGuard g = bql_lock_guard_take();
 
         migration_bitmap_sync(ram_state, false);

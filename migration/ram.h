@@ -54,6 +54,18 @@ void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
 void ram_postcopy_start(void);
 
 /*
+ * Background snapshot: while a tracker is set, the migration's RAM is
+ * sent once, without dirty logging, each page's bytes taken from
+ * page_begin() (the contents at the start) and copied into the stream
+ * before page_end().  Set before save_setup; NULL after.
+ */
+typedef struct RamSaveTracker {
+    const uint8_t *(*page_begin)(RAMBlock *block, uint64_t offset);
+    void (*page_end)(RAMBlock *block, uint64_t offset);
+} RamSaveTracker;
+void ram_save_set_tracker(const RamSaveTracker *tracker);
+
+/*
  * COLO's secondary loads checkpoints into a cache, not into guest
  * memory: while @fn is set, every loaded page (ZERO, PAGE, XBZRLE) goes
  * to @fn(block, offset) (a whole target page).  NULL: in place again.

@@ -818,9 +818,9 @@ int qemu_savevm_state_postcopy_devices(QEMUFile *f, Error **errp)
     return ret < 0 ? ret : qemu_file_get_error_obj(f, errp);
 }
 
-int qemu_save_device_state(QEMUFile *f, Error **errp)
+int qemu_save_device_state(QEMUFile *f, bool trailer, Error **errp)
 {
-    int ret = savevm_complete_devices(f, true, false, errp);
+    int ret = savevm_complete_devices(f, true, trailer, errp);
 
     if (ret < 0) {
         return ret;

@@ -93,10 +93,11 @@ void qemu_savevm_send_ping(QEMUFile *f, uint32_t value);
 /* CMD ENABLE_COLO: the destination becomes a COLO secondary. */
 void qemu_savevm_send_colo_enable(QEMUFile *f);
 /*
- * COLO's device state: every non-iterative section and EOF, without
- * header or trailer.  0 or a negative errno with @errp.
+ * The device state alone: every non-iterative section and EOF, without
+ * header; the vmdesc trailer too if @trailer (a background snapshot's
+ * end), not for COLO's checkpoints.  0 or a negative errno with @errp.
  */
-int qemu_save_device_state(QEMUFile *f, Error **errp);
+int qemu_save_device_state(QEMUFile *f, bool trailer, Error **errp);
 /*
  * Destination: load a whole stream; 0, negative errno with @errp, or 1
  * when postcopy started (the guest may run; a listen thread loads the

@@ -89,12 +89,12 @@ bool uffd_query_features(uint64_t *features, Error **errp)
     return true;
 }
 
-bool uffd_register(int fd, void *addr, uint64_t len, uint64_t *ioctls,
-                   Error **errp)
+static bool uffd_register_mode(int fd, void *addr, uint64_t len,
+                               uint64_t mode, uint64_t *ioctls, Error **errp)
 {
     struct uffdio_register reg = {
         .range = { .start = (uintptr_t)addr, .len = len },
-        .mode = UFFDIO_REGISTER_MODE_MISSING,
+        .mode = mode,
     };
 
     if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
@@ -105,6 +105,40 @@ bool uffd_register(int fd, void *addr, uint64_t len, uint64_t *ioctls,
     trace_uffd_register(fd, addr, len, (uint64_t)reg.ioctls);
     if (ioctls) {
         *ioctls = reg.ioctls;
+    }
+    return true;
+}
+
+bool uffd_register(int fd, void *addr, uint64_t len, uint64_t *ioctls,
+                   Error **errp)
+{
+    return uffd_register_mode(fd, addr, len, UFFDIO_REGISTER_MODE_MISSING,
+                              ioctls, errp);
+}
+
+bool uffd_register_wp(int fd, void *addr, uint64_t len, uint64_t *ioctls,
+                      Error **errp)
+{
+    return uffd_register_mode(fd, addr, len, UFFDIO_REGISTER_MODE_WP,
+                              ioctls, errp);
+}
+
+bool uffd_writeprotect(int fd, void *addr, uint64_t len, bool wp,
+                       Error **errp)
+{
+    struct uffdio_writeprotect w = {
+        .range = { .start = (uintptr_t)addr, .len = len },
+        .mode = wp ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+    };
+
+    while (ioctl(fd, UFFDIO_WRITEPROTECT, &w)) {
+        /* EAGAIN: the mapping changed under it; try again. */
+        if (errno != EAGAIN && errno != EINTR) {
+            error_setg_errno(errp, errno, "UFFDIO_WRITEPROTECT (%s) of "
+                             "%p+0x%" PRIx64 " failed",
+                             wp ? "protect" : "unprotect", addr, len);
+            return false;
+        }
     }
     return true;
 }
@@ -214,5 +248,6 @@ int uffd_read_fault(int fd, UffdFault *fault, Error **errp)
     fault->address = msg.arg.pagefault.address;
     fault->tid = msg.arg.pagefault.feat.ptid;
     fault->write = msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE;
+    fault->wp = msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP;
     return 1;
 }

@@ -5,6 +5,8 @@
  * resolved by placing a whole page atomically (UFFDIO_COPY or
  * UFFDIO_ZEROPAGE), which also wakes the faulting threads.  Postcopy
  * migration's destination is built on it (docs/devel/postcopy.md).
+ * Write-protect mode (UFFDIO_WRITEPROTECT) reports the first write to a
+ * protected page instead; the background snapshot is built on that.
  *
  * Every function reports failure through @errp naming the operation and
  * the errno; none of them blocks except uffd_read_fault().
@@ -35,6 +37,15 @@ bool uffd_query_features(uint64_t *features, Error **errp);
 bool uffd_register(int fd, void *addr, uint64_t len, uint64_t *ioctls,
                    Error **errp);
 bool uffd_unregister(int fd, void *addr, uint64_t len, Error **errp);
+/* Register for write-protect faults (UFFDIO_REGISTER_MODE_WP). */
+bool uffd_register_wp(int fd, void *addr, uint64_t len, uint64_t *ioctls,
+                      Error **errp);
+/*
+ * Write-protect [@addr, @addr + @len) (@wp) or lift the protection,
+ * which also wakes the threads waiting to write there.
+ */
+bool uffd_writeprotect(int fd, void *addr, uint64_t len, bool wp,
+                       Error **errp);
 
 /*
  * Place @len bytes of @src at @dst (page aligned, inside a registered
@@ -59,6 +70,7 @@ typedef struct UffdFault {
     uint64_t address;
     uint32_t tid;
     bool write;
+    bool wp;        /* a write to a write-protected page */
 } UffdFault;
 
 /*
@@ -67,5 +79,10 @@ typedef struct UffdFault {
  * events are dropped), -1 on error with @errp.
  */
 int uffd_read_fault(int fd, UffdFault *fault, Error **errp);
+
+/* Missing pages of a write-protected range fault too (Linux 6.4+). */
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
+#endif
 
 #endif /* QEMU_USERFAULTFD_H */

@@ -19,6 +19,7 @@
 #include "migration/options.h"
 #include "system/runstate.h"
 #include "migration/misc.h"
+#include "migration/ram-wp.h"
 #include "migration/register.h"
 #include "migration/vmstate.h"
 
@@ -263,7 +264,6 @@ static void test_caps_unsupported(void)
         { MIGRATION_CAPABILITY_RDMA_PIN_ALL, "rdma-pin-all" },
         { MIGRATION_CAPABILITY_DIRTY_BITMAPS, "dirty-bitmaps" },
         { MIGRATION_CAPABILITY_X_IGNORE_SHARED, "x-ignore-shared" },
-        { MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT, "background-snapshot" },
         { MIGRATION_CAPABILITY_DIRTY_LIMIT, "dirty-limit" },
         { MIGRATION_CAPABILITY_MAPPED_RAM, "mapped-ram" },
     };
@@ -294,6 +294,12 @@ static void test_caps_cross_checks(void)
                       MIGRATION_CAPABILITY_MULTIFD, true);
     set_caps(&error_abort, 1, MIGRATION_CAPABILITY_X_COLO, true);
     set_caps(&error_abort, 1, MIGRATION_CAPABILITY_X_COLO, false);
+    /* Without userfaultfd write protection the kernel check comes first. */
+    expect_caps_error(ram_wp_available() ?
+                      "Background-snapshot is not compatible with xbzrle" :
+                      "Background-snapshot is not supported by host kernel",
+                      2, MIGRATION_CAPABILITY_BACKGROUND_SNAPSHOT, true,
+                      MIGRATION_CAPABILITY_XBZRLE, true);
     expect_caps_error("Capability 'switchover-ack' requires capability "
                       "'return-path'", 1,
                       MIGRATION_CAPABILITY_SWITCHOVER_ACK, true);
