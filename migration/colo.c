@@ -276,16 +276,7 @@ static void colo_primary_failover(void)
 
     /* Wake the thread wherever it waits; it finishes the failover. */
     qemu_sem_post(&colo_wake);
-    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
-        if (s->to_dst_file) {
-            qemu_file_shutdown(s->to_dst_file);
-        }
-    }
-    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
-        if (s->rp_state.from_dst_file) {
-            qemu_file_shutdown(s->rp_state.from_dst_file);
-        }
-    }
+    migration_shutdown_files(s);
 }
 
 static void colo_do_failover(void)

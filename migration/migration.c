@@ -15,6 +15,7 @@
 #include "qemu/error-report.h"
 #include "qemu/lockable.h"
 #include "migration/migration.h"
+#include "migration/qemu-file.h"
 #include "migration/trace.h"
 
 static MigrationState *current_migration;
@@ -195,6 +196,21 @@ bool migration_in_setup(MigrationState *s)
 bool migration_has_finished(MigrationState *s)
 {
     return qatomic_read(&s->state) == MIGRATION_STATUS_COMPLETED;
+}
+
+/* Make the source's stream and return path fail now, in any thread. */
+void migration_shutdown_files(MigrationState *s)
+{
+    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+        if (s->to_dst_file) {
+            qemu_file_shutdown(s->to_dst_file);
+        }
+    }
+    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
+        if (s->rp_state.from_dst_file) {
+            qemu_file_shutdown(s->rp_state.from_dst_file);
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- errors */

@@ -170,6 +170,12 @@ MigrationState *migrate_get_current(void);
  */
 void migrate_set_state(int *state, int old_state, int new_state);
 
+/*
+ * Shut the source's stream and return path down (under their locks), so
+ * that whoever reads or writes them fails at once.
+ */
+void migration_shutdown_files(MigrationState *s);
+
 /* Remember the first error (later ones are dropped). */
 void migrate_set_error(MigrationState *s, const Error *error);
 bool migrate_has_error(MigrationState *s);

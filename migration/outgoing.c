@@ -238,16 +238,7 @@ static void migration_cancel(void)
         return;
     }
     /* Make the thread's I/O fail now rather than at the next byte. */
-    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
-        if (s->to_dst_file) {
-            qemu_file_shutdown(s->to_dst_file);
-        }
-    }
-    WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
-        if (s->rp_state.from_dst_file) {
-            qemu_file_shutdown(s->rp_state.from_dst_file);
-        }
-    }
+    migration_shutdown_files(s);
     multifd_send_shutdown();
     qemu_sem_post(&s->rate_limit_sem);
     /* Still connecting (no thread yet): the cancel completes here. */

@@ -321,7 +321,6 @@ static void test_colo_primary_failover(void)
     info = qtest_hmp(from, "info migrate");
     g_assert(strstr(info, "COLO mode: primary (last primary, exit reason "
                     "none)"));
-    g_test_message("%s", info);
     g_assert(strstr(info, "COLO checkpoints: "));
     out = qtest_hmp(from, "x_colo_lost_heartbeat");
     g_assert_cmpstr(out, ==, "");
