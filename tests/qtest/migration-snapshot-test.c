@@ -139,6 +139,53 @@ static void test_snapshot_checks(void)
     qtest_quit(vm);
 }
 
+/*
+ * The test guest keeps writing its pattern during a snapshot on @data's
+ * accelerator; the loaded image keeps the guest's invariant (it is one
+ * moment of its memory) and the guest runs on from it.
+ */
+static void test_snapshot_guest(const void *data)
+{
+    const char *accel = data;
+    MigrateStart args = {
+        .machine = "tern", .mem = "64M", .guest = true, .accel = accel,
+    };
+    g_autofree char *file = tmp_path("bg-snapshot-guest");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree char *rs = NULL;
+    QTestState *from, *to;
+    size_t n;
+
+    if (!mig_guest_ok(accel, accel)) {
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    migrate_end(NULL, to);
+    if (!snapshot_possible(from)) {
+        migrate_end(from, NULL);
+        return;
+    }
+    mig_wait_serial_grows(mig_vm_serial(from), 2);
+    migrate_set_parameter_int(from, "max-bandwidth", 32 << 20);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_complete(from);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, ==, "running");
+    n = mig_serial_passes(mig_vm_serial(from));
+    mig_wait_serial_grows(mig_vm_serial(from), n + 1);
+
+    args.only_target = true;
+    migrate_start(&from, &to, "defer", &args);
+    migrate_incoming_qmp(to, uri, NULL);
+    migrate_wait_complete(to);
+    wait_runstate(to, "running");
+    n = mig_serial_passes(mig_vm_serial(to));
+    mig_wait_serial_grows(mig_vm_serial(to), n + 2);
+    mig_check_guest_pattern(to);
+    migrate_end(from, to);
+    unlink(file);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -146,5 +193,9 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/bg-snapshot/checks", test_snapshot_checks);
     qtest_add_func("/migration/bg-snapshot/file", test_snapshot_file);
     qtest_add_func("/migration/bg-snapshot/exec", test_snapshot_exec);
+    qtest_add_data_func("/migration/bg-snapshot/kvm/guest", "kvm",
+                        test_snapshot_guest);
+    qtest_add_data_func("/migration/bg-snapshot/tcg/guest", "tcg",
+                        test_snapshot_guest);
     return g_test_run();
 }
