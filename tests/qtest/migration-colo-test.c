@@ -182,15 +182,16 @@ static void colo_heartbeat(QTestState *who)
  * Start a primary and a secondary and migrate with x-colo to @uri (the
  * secondary listens on @listen, which may differ with a proxy between).
  */
-static void colo_start(QTestState **from, QTestState **to, Writer *w,
-                       const char *listen, const char *uri)
+static void colo_start_delay(QTestState **from, QTestState **to, Writer *w,
+                             const char *listen, const char *uri,
+                             int64_t delay_ms)
 {
     MigrateStart args = { .mem = COLO_MEM, .events = true };
 
     migrate_start(from, to, "defer", &args);
     migrate_set_capability(*from, "x-colo", true);
     migrate_set_capability(*to, "x-colo", true);
-    migrate_set_parameter_int(*from, "x-checkpoint-delay", DELAY_MS);
+    migrate_set_parameter_int(*from, "x-checkpoint-delay", delay_ms);
     migrate_incoming_qmp(*to, listen, NULL);
     writer_init(*from, w);
     migrate_ensure_converge(*from);
@@ -200,6 +201,12 @@ static void colo_start(QTestState **from, QTestState **to, Writer *w,
     colo_status_is(*from, "primary", "primary", "none");
     colo_status_is(*to, "secondary", "secondary", "none");
     wait_runstate(*to, "running");
+}
+
+static void colo_start(QTestState **from, QTestState **to, Writer *w,
+                       const char *listen, const char *uri)
+{
+    colo_start_delay(from, to, w, listen, uri, DELAY_MS);
 }
 
 /* The secondary took over: it runs alone, out of COLO. */
@@ -368,6 +375,34 @@ static void test_colo_secondary_failover(void)
     migrate_wait_status(from, "completed", NULL);
     wait_runstate(from, "running");
     colo_status_is(from, "none", "primary", "error");
+    writer_free(&w);
+    migrate_end(from, to);
+}
+
+/*
+ * x-checkpoint-delay counts for the checkpoint being waited for: COLO
+ * starts with ten minutes, then 100 ms makes checkpoints come.
+ */
+static void test_colo_delay_change(void)
+{
+    g_autofree char *sock = tmp_path("colo.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(19);
+    QTestState *from, *to;
+    Writer w;
+
+    colo_start_delay(&from, &to, &w, uri, uri, 600000);
+    writer_step(from, &w, rand);
+    g_assert_cmpint(colo_checkpoints(from), ==, 0);
+    migrate_set_parameter_int(from, "x-checkpoint-delay", 100);
+    g_assert_cmpint(migrate_get_parameter_int(from, "x-checkpoint-delay"),
+                    ==, 100);
+    writer_run(from, &w, rand, 2);
+    colo_heartbeat(to);
+    colo_wait_exit(to, "secondary", "request");
+    check_secondary_took_over(to);
+    writer_check(to, &w);
+    colo_wait_exit(from, "primary", "error");
     writer_free(&w);
     migrate_end(from, to);
 }
@@ -544,6 +579,7 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/colo/secondary-failover",
                    test_colo_secondary_failover);
     qtest_add_func("/migration/colo/link-cut", test_colo_link_cut);
+    qtest_add_func("/migration/colo/delay-change", test_colo_delay_change);
     qtest_add_data_func("/migration/colo/kvm/guest", "kvm", test_colo_guest);
     qtest_add_data_func("/migration/colo/tcg/guest", "tcg", test_colo_guest);
     return g_test_run();
