@@ -215,6 +215,16 @@ static void populate_ram_info(MigrationInfo *info, MigrationState *s)
         info->has_cpu_throttle_percentage = true;
         info->cpu_throttle_percentage = ram_converge_throttle_percentage();
     }
+    if (migrate_dirty_limit() && migration_dirty_limit_ops() &&
+        migration_dirty_limit_ops()->in_service()) {
+        const MigrationDirtyLimitOps *dl = migration_dirty_limit_ops();
+
+        info->has_dirty_limit_throttle_time_per_round = true;
+        info->dirty_limit_throttle_time_per_round =
+            dl->throttle_time_per_round();
+        info->has_dirty_limit_ring_full_time = true;
+        info->dirty_limit_ring_full_time = dl->ring_full_time();
+    }
     info->x_tern_passes = migration_history_list();
     if (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE) {
         info->x_tern_forecast = migration_forecast_active();

@@ -24,9 +24,11 @@ static void forecast_settings(MigrationForecastInput *in)
     in->have_auto_converge =
         migrate_cap_supported(MIGRATION_CAPABILITY_AUTO_CONVERGE, NULL) &&
         !migrate_auto_converge();
+    /* dirty-limit also needs KVM with the dirty ring. */
     in->have_dirty_limit =
         migrate_cap_supported(MIGRATION_CAPABILITY_DIRTY_LIMIT, NULL) &&
-        !migrate_dirty_limit();
+        migration_dirty_limit_ops() &&
+        migration_dirty_limit_ops()->available() && !migrate_dirty_limit();
     in->have_xbzrle = migrate_cap_supported(MIGRATION_CAPABILITY_XBZRLE,
                                             NULL);
     in->have_postcopy =

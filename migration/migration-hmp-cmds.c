@@ -783,7 +783,12 @@ static void hmp_cancel_vcpu_dirty_limit(Monitor *mon, const QDict *qdict)
     Error *err = NULL;
 
     qmp_cancel_vcpu_dirty_limit(has_cpu, cpu, &err);
-    hmp_handle_error(mon, err);
+    if (err) {
+        hmp_handle_error(mon, err);
+        return;
+    }
+    monitor_printf(mon, "[Please use 'info vcpu_dirty_limit' to query "
+                   "dirty limit for virtual CPU]\n");
 }
 
 static void hmp_info_vcpu_dirty_limit(Monitor *mon, const QDict *qdict)

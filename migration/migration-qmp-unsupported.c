@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The migration.json commands whose feature Tern does not have yet
- * (postcopy, Xen, snapshots, dirty limits, device-state-only
+ * (postcopy, Xen, snapshots, device-state-only
  * saves).  The generated marshallers reference every command of the
  * schema, so each must exist; here each one fails with a GenericError
  * that names the command and the missing feature, never a silent no-op.
@@ -95,29 +95,4 @@ void qmp_snapshot_delete(const char *job_id, const char *tag,
 {
     error_setg(errp, "snapshot-delete: Tern has no block layer; snapshots "
                "are not supported");
-}
-
-/* -------------------------------------------------------- dirty limits */
-
-/*
- * Throttling vCPUs to a dirty page rate (QEMU's system/dirtylimit.c) is
- * not written yet.  Setting a limit fails; as no limit can exist,
- * querying gives the empty list and cancelling has nothing to undo,
- * which is also what QEMU answers while no limit is in service.
- */
-void qmp_set_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
-                              uint64_t dirty_rate, Error **errp)
-{
-    error_setg(errp, "set-vcpu-dirty-limit: vCPU dirty page rate limits are "
-               "not supported by Tern yet");
-}
-
-void qmp_cancel_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
-                                 Error **errp)
-{
-}
-
-DirtyLimitInfoList *qmp_query_vcpu_dirty_limit(Error **errp)
-{
-    return NULL;
 }

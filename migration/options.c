@@ -400,9 +400,21 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
     [MIGRATION_CAPABILITY_ZERO_COPY_SEND] = true,
     [MIGRATION_CAPABILITY_POSTCOPY_PREEMPT] = false,
     [MIGRATION_CAPABILITY_SWITCHOVER_ACK] = false,
-    [MIGRATION_CAPABILITY_DIRTY_LIMIT] = false,
+    [MIGRATION_CAPABILITY_DIRTY_LIMIT] = true,
     [MIGRATION_CAPABILITY_MAPPED_RAM] = false,
 };
+
+static const MigrationDirtyLimitOps *dirty_limit_ops;
+
+void migration_register_dirty_limit(const MigrationDirtyLimitOps *ops)
+{
+    dirty_limit_ops = ops;
+}
+
+const MigrationDirtyLimitOps *migration_dirty_limit_ops(void)
+{
+    return dirty_limit_ops;
+}
 
 /* Is the capability implemented by Tern?  (Else the error names it.) */
 bool migrate_cap_supported(MigrationCapability cap, Error **errp)
@@ -529,11 +541,17 @@ static bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
         return false;
     }
 
-    if (new_caps[MIGRATION_CAPABILITY_DIRTY_LIMIT] &&
-        new_caps[MIGRATION_CAPABILITY_AUTO_CONVERGE]) {
-        error_setg(errp, "dirty-limit conflicts with auto-converge"
-                   " either of then available currently");
-        return false;
+    if (new_caps[MIGRATION_CAPABILITY_DIRTY_LIMIT]) {
+        if (new_caps[MIGRATION_CAPABILITY_AUTO_CONVERGE]) {
+            error_setg(errp, "dirty-limit conflicts with auto-converge"
+                       " either of then available currently");
+            return false;
+        }
+        if (!dirty_limit_ops || !dirty_limit_ops->available()) {
+            error_setg(errp, "dirty-limit requires KVM with accelerator"
+                       " property 'dirty-ring-size' set");
+            return false;
+        }
     }
 
     if (new_caps[MIGRATION_CAPABILITY_MULTIFD] &&

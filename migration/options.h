@@ -97,4 +97,25 @@ bool migrate_options_check_initial(MigrationState *s, Error **errp);
 /* False (with the reason in @errp) for a capability Tern lacks. */
 bool migrate_cap_supported(MigrationCapability cap, Error **errp);
 
+/* ------------------------------------------------------- dirty limit */
+
+/*
+ * Migration does not own the vCPUs: the emulator registers the dirty
+ * page rate limit (system/dirtylimit.c) at start-up.  Without it (unit
+ * tests, no KVM) the dirty-limit capability is refused as it is without
+ * the KVM dirty ring.
+ */
+typedef struct MigrationDirtyLimitOps {
+    bool (*available)(void);            /* KVM with the dirty ring */
+    void (*set_all)(uint64_t quota);    /* MB/s for every vCPU */
+    void (*cancel_all)(void);
+    bool (*in_service)(void);
+    uint64_t (*throttle_time_per_round)(void);  /* us */
+    uint64_t (*ring_full_time)(void);           /* us */
+} MigrationDirtyLimitOps;
+
+void migration_register_dirty_limit(const MigrationDirtyLimitOps *ops);
+/* The registered ops, or NULL. */
+const MigrationDirtyLimitOps *migration_dirty_limit_ops(void);
+
 #endif /* MIGRATION_OPTIONS_H */

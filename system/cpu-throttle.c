@@ -22,32 +22,38 @@ static QEMUTimer *throttle_timer;
 static unsigned throttle_percentage;
 static uint64_t throttle_slept_ns;
 
+int64_t cpu_throttle_sleep_ns(CPUState *cpu, int64_t sleep_ns)
+{
+    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    int64_t end = start + sleep_ns;
+    int64_t now = start;
+
+    while (now < end && !qatomic_read(&cpu->stop)) {
+        int64_t left = end - now;
+
+        if (left >= SCALE_MS) {
+            /* Kicks wake it early; the loop sleeps the rest. */
+            qemu_cond_timedwait_bql(cpu->halt_cond, left / SCALE_MS);
+        } else {
+            bql_unlock();
+            g_usleep(MAX(left / SCALE_US, 1));
+            bql_lock();
+        }
+        now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    }
+    return now - start;
+}
+
 static void cpu_throttle_sleep(CPUState *cpu, run_on_cpu_data opaque)
 {
     int pct = qatomic_read(&throttle_percentage);
-    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-    int64_t sleep_ns, end, now;
 
     if (pct) {
         /* Sleep p/(1-p) of the slice; +1 ns for the double's rounding. */
-        sleep_ns = (int64_t)((double)pct / (100 - pct) *
-                             CPU_THROTTLE_TIMESLICE_NS + 1);
-        end = start + sleep_ns;
-        now = start;
-        while (now < end && !qatomic_read(&cpu->stop)) {
-            int64_t left = end - now;
+        int64_t ns = (int64_t)((double)pct / (100 - pct) *
+                               CPU_THROTTLE_TIMESLICE_NS + 1);
 
-            if (left >= SCALE_MS) {
-                /* Kicks wake it early; the loop sleeps the rest. */
-                qemu_cond_timedwait_bql(cpu->halt_cond, left / SCALE_MS);
-            } else {
-                bql_unlock();
-                g_usleep(MAX(left / SCALE_US, 1));
-                bql_lock();
-            }
-            now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-        }
-        qatomic_add(&throttle_slept_ns, now - start);
+        qatomic_add(&throttle_slept_ns, cpu_throttle_sleep_ns(cpu, ns));
     }
     qatomic_set(&cpu->throttle_thread_scheduled, false);
 }

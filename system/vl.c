@@ -27,10 +27,12 @@
 #include "hw/qdev-core.h"
 #include "migration/misc.h"
 #include "migration/ram-converge.h"
+#include "migration/options.h"
 #include "migration/register.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
 #include "system/cpu-throttle.h"
+#include "system/dirtylimit.h"
 #include "system/kvm-hide.h"
 #include "system/qdev-monitor.h"
 #include "system/qtest.h"
@@ -204,6 +206,15 @@ static const MigrationThrottleOps vl_cpu_throttle_ops = {
     .set = cpu_throttle_set,
     .stop = cpu_throttle_stop,
     .get = cpu_throttle_get_percentage,
+};
+
+static const MigrationDirtyLimitOps vl_dirty_limit_ops = {
+    .available = dirtylimit_available,
+    .set_all = dirtylimit_set_all,
+    .cancel_all = dirtylimit_cancel_all,
+    .in_service = dirtylimit_in_service,
+    .throttle_time_per_round = dirtylimit_throttle_time_per_round,
+    .ring_full_time = dirtylimit_ring_full_time,
 };
 
 static void G_NORETURN version(void)
@@ -1253,6 +1264,8 @@ void qemu_init(int argc, char **argv)
     /* Auto-converge slows the vCPUs through the throttle. */
     cpu_throttle_init();
     migration_register_throttle(&vl_cpu_throttle_ops);
+    /* dirty-limit holds the vCPUs' dirty rates (KVM dirty ring). */
+    migration_register_dirty_limit(&vl_dirty_limit_ops);
     socket_set_fd_resolver(monitor_fd_resolver);
     if (qemu_uuid_set) {
         qemu_savevm_set_uuid(&qemu_uuid);

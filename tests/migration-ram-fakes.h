@@ -2,8 +2,8 @@
 /*
  * For programs that link migration/ram.c without options.c and
  * migration-stats.c (test-savevm-stream, fuzz-migration-stream): the
- * XBZRLE and auto-converge settings at QEMU's defaults, with both
- * features off, multifd off (ram.c must then never call into it), and a
+ * XBZRLE, auto-converge and dirty-limit settings at QEMU's defaults,
+ * with the three features off (and no dirty limit registered), multifd off (ram.c must then never call into it), and a
  * transferred-bytes counter that never moves.
  * Include it in exactly one file of the program.
  */
@@ -11,6 +11,7 @@
 #define TESTS_MIGRATION_RAM_FAKES_H
 
 #include "migration/multifd.h"
+#include "migration/options.h"
 
 bool migrate_xbzrle(void) { return false; }
 uint64_t migrate_xbzrle_cache_size(void) { return 64 * MiB; }
@@ -20,6 +21,12 @@ uint8_t migrate_cpu_throttle_initial(void) { return 20; }
 uint8_t migrate_cpu_throttle_increment(void) { return 10; }
 bool migrate_cpu_throttle_tailslow(void) { return false; }
 uint8_t migrate_max_cpu_throttle(void) { return 99; }
+bool migrate_dirty_limit(void) { return false; }
+uint64_t migrate_vcpu_dirty_limit(void) { return 1; }
+const MigrationDirtyLimitOps *migration_dirty_limit_ops(void)
+{
+    return NULL;
+}
 uint64_t migration_transferred_bytes(void) { return 0; }
 bool migrate_multifd(void) { return false; }
 bool migrate_multifd_flush_after_each_section(void) { return false; }

@@ -78,6 +78,25 @@ static void *kvm_dirty_ring_reaper(void *opaque)
     return NULL;
 }
 
+bool kvm_dirty_ring_enabled(void)
+{
+    return kvm_state && kvm_dirty_ring_entries(kvm_state);
+}
+
+uint32_t kvm_dirty_ring_size(void)
+{
+    return kvm_state ? kvm_dirty_ring_entries(kvm_state) : 0;
+}
+
+void kvm_dirty_ring_flush(void)
+{
+    Error *err = NULL;
+
+    if (kvm_dirty_ring_enabled() && kvm_dirty_ring_reap(kvm_state, &err) < 0) {
+        error_report_err(err);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* kvmclock                                                            */
 

@@ -36,6 +36,13 @@ KVMVCPU *kvm_cpu_vcpu(CPUState *cpu)
     return cpu->accel ? cpu->accel->vcpu : NULL;
 }
 
+uint64_t kvm_cpu_dirty_pages(CPUState *cpu)
+{
+    KVMVCPU *vcpu = kvm_cpu_vcpu(cpu);
+
+    return vcpu ? kvm_vcpu_dirty_pages(vcpu) : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Exits                                                               */
 

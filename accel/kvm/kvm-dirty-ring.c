@@ -53,6 +53,9 @@ static uint64_t kvm_dirty_ring_harvest(KVMState *s, KVMVCPU *cpu)
             break;
         }
     }
+    if (count) {
+        qatomic_add(&cpu->ring_pages, count);
+    }
     return count;
 }
 
@@ -75,6 +78,11 @@ int64_t kvm_dirty_ring_reap_locked(KVMState *s, Error **errp)
         }
     }
     return total;
+}
+
+uint64_t kvm_vcpu_dirty_pages(KVMVCPU *cpu)
+{
+    return qatomic_read(&cpu->ring_pages);
 }
 
 int64_t kvm_dirty_ring_reap(KVMState *s, Error **errp)

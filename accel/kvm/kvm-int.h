@@ -50,6 +50,7 @@ struct KVMVCPU {
     struct kvm_run *run;
     struct kvm_dirty_gfn *ring;  /* ring_entries entries, or NULL */
     uint32_t ring_fetch;         /* next entry to harvest */
+    uint64_t ring_pages;         /* entries harvested so far (atomic) */
     GMutex thread_lock;          /* guards thread and has_thread */
     pthread_t thread;
     bool has_thread;

@@ -22,6 +22,14 @@ bool cpu_throttle_active(void);
 /* The current percentage, 0 when not throttling. */
 int cpu_throttle_get_percentage(void);
 
+/*
+ * In @cpu's thread with the BQL held (run_on_cpu work): sleep @ns with
+ * the BQL dropped, ending early when the vCPU is asked to stop, so that
+ * a throttle never holds up vm_stop.  Returns the nanoseconds slept.
+ * Also the sleep of the dirty page rate limit (system/dirtylimit.c).
+ */
+int64_t cpu_throttle_sleep_ns(CPUState *cpu, int64_t ns);
+
 /* Nanoseconds vCPU threads have slept for the throttle, all summed. */
 uint64_t cpu_throttle_slept_ns(void);
 

@@ -126,6 +126,11 @@ bool kvm_log_clear(KVMState *s, unsigned int slot, uint64_t first_page,
  * KVM_EXIT_DIRTY_RING_FULL.
  */
 int64_t kvm_dirty_ring_reap(KVMState *s, Error **errp);
+/*
+ * The dirty ring entries harvested from @cpu's ring so far: the pages it
+ * dirtied (a page counts again once its entry was reset).  Any thread.
+ */
+uint64_t kvm_vcpu_dirty_pages(KVMVCPU *cpu);
 
 /* vCPUs */
 

@@ -41,6 +41,17 @@ bool kvm_pit_is_in_kernel(void);
 void kvm_set_irq(int irq, int level);
 
 /*
+ * The dirty ring ("-accel kvm,dirty-ring-size=N"): whether it is in use,
+ * its entries per vCPU (0: bitmaps), harvesting every ring now (any
+ * thread; the counters below are then current), and the pages @cpu
+ * dirtied so far according to its ring (0 without the ring).
+ */
+bool kvm_dirty_ring_enabled(void);
+uint32_t kvm_dirty_ring_size(void);
+void kvm_dirty_ring_flush(void);
+uint64_t kvm_cpu_dirty_pages(CPUState *cpu);
+
+/*
  * Create @cpu's KVM vCPU (id = its APIC ID) and its thread ("CPU N/KVM"),
  * which waits, stopped, until the VM starts.  Called by the CPU's
  * realize when kvm_enabled().

@@ -3,7 +3,9 @@
  * Migration tests for the convergence tools: XBZRLE (deltas on the
  * wire, cache resize during a run, RAM byte-exact on arrival) and
  * auto-converge (the throttle rises until a KVM guest that would not
- * converge does).  The waits are bounded by the framework; nothing
+ * converge does), the dirty page rate limit (a KVM guest's own write
+ * rate falls to the limit; a migration with dirty-limit owns it) and
+ * the forecast.  The waits are bounded by the framework; nothing
  * asserts a time.
  */
 #include "qemu/osdep.h"
@@ -418,6 +420,210 @@ static void test_forecast(void)
     migrate_end(from, to);
 }
 
+/* The dirty limit needs the KVM dirty ring on the source. */
+#define DL_RING 16384
+#define DL_ACCEL "kvm,dirty-ring-size=16384"
+/* Bytes the test guest dirties per 'B' it prints: pages 1..32 MiB. */
+#define DL_PASS_MB ((MIG_GUEST_END - MIG_GUEST_START) / (double)MiB)
+
+static bool dirty_ring_ok(void)
+{
+    if (!mig_guest_ok("kvm", "kvm")) {
+        return false;
+    }
+    if (!mig_have_dirty_ring(DL_RING)) {
+        g_test_skip("KVM here has no dirty ring of 16384 entries");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The guest's own dirty rate in MiB/s over @secs: it rewrites every
+ * page of its range once per 'B' on the serial port.
+ */
+static double guest_rate(QTestState *who, double secs)
+{
+    const char *serial = mig_vm_serial(who);
+    size_t a = mig_serial_passes(serial);
+    gint64 t0 = g_get_monotonic_time();
+    size_t b;
+
+    g_usleep(secs * G_USEC_PER_SEC);
+    b = mig_serial_passes(serial);
+    return (b - a) * DL_PASS_MB * G_USEC_PER_SEC /
+           (g_get_monotonic_time() - t0);
+}
+
+static int64_t dl_current_rate(QTestState *who, int64_t *limit)
+{
+    QDict *rsp = qtest_qmp(who, "{'execute': 'query-vcpu-dirty-limit'}");
+    QList *l = qdict_get_qlist(rsp, "return");
+    QDict *e;
+    int64_t rate;
+
+    g_assert_cmpint(qlist_size(l), ==, 1);
+    e = qobject_to(QDict, qlist_peek(l));
+    g_assert_cmpint(qdict_get_int(e, "cpu-index"), ==, 0);
+    *limit = qdict_get_int(e, "limit-rate");
+    rate = qdict_get_int(e, "current-rate");
+    qobject_unref(rsp);
+    return rate;
+}
+
+/*
+ * set-vcpu-dirty-limit brings a KVM guest's write rate, measured by the
+ * guest's own progress, down to about the limit (a loaded host may run
+ * it slower still, so only the upper side is checked, generously), and
+ * cancel-vcpu-dirty-limit lets it go again.
+ */
+static void test_dirty_limit(void)
+{
+    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true,
+                          .accel = DL_ACCEL };
+    QTestState *from, *to;
+    double free_rate, limited, after;
+    int64_t quota, limit, cur = 0;
+    int near = 0;
+    gint64 end;
+    g_autofree char *e = NULL;
+    g_autofree char *hmp = NULL;
+
+    if (!dirty_ring_ok()) {
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    migrate_end(NULL, to);
+    mig_wait_serial_grows(mig_vm_serial(from), 2);
+    free_rate = guest_rate(from, 2);
+    if (free_rate < 80) {
+        g_test_skip("the guest runs too slowly here to be limited");
+        migrate_end(from, NULL);
+        return;
+    }
+    quota = MAX((int64_t)(free_rate / 8), 10);
+
+    e = qmp_expect_error(from, "{'execute': 'set-vcpu-dirty-limit', "
+                         "'arguments': {'cpu-index': 1, 'dirty-rate': 10}}");
+    g_assert_cmpstr(e, ==, "incorrect cpu index specified");
+    qmp_ok_fmt(from, "{'execute': 'set-vcpu-dirty-limit', 'arguments': "
+               "{'dirty-rate': %" PRId64 "}}", quota);
+
+    /* The throttle settles within a few periods of 1 s. */
+    end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+    while (near < 3) {
+        g_usleep(1000 * 1000);
+        cur = dl_current_rate(from, &limit);
+        g_assert_cmpint(limit, ==, quota);
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        near = cur <= quota * 5 / 4 ? near + 1 : 0;
+    }
+    limited = guest_rate(from, 5);
+    hmp = qtest_hmp(from, "info vcpu_dirty_limit");
+    g_test_message("guest writes %.0f MiB/s free, %.0f MiB/s at a limit of "
+                   "%" PRId64 " MB/s (%.0f%%); %s", free_rate, limited, quota,
+                   limited * 100 / quota, hmp);
+    g_assert_true(g_str_has_prefix(hmp, "vcpu[0], limit rate "));
+    g_assert_cmpfloat(limited, <=, quota * 1.5);
+    g_assert_cmpfloat(limited, <, free_rate / 2);
+
+    qmp_ok_fmt(from, "{'execute': 'cancel-vcpu-dirty-limit'}");
+    g_free(hmp);
+    hmp = qtest_hmp(from, "info vcpu_dirty_limit");
+    g_assert_true(g_str_has_prefix(hmp, "Dirty page limit not enabled!"));
+    after = guest_rate(from, 2);
+    g_test_message("after cancel: %.0f MiB/s", after);
+    g_assert_cmpfloat(after, >, quota);
+    migrate_end(from, NULL);
+}
+
+/*
+ * A guest that does not converge at 128 MiB/s with a 20 ms pause: the
+ * dirty-limit capability limits every vCPU to vcpu-dirty-limit, which
+ * shows in query-migrate, refuses set/cancel while the migration runs,
+ * makes it converge, and ends with it.
+ */
+static void test_dirty_limit_migrate(void)
+{
+    g_autofree char *uri = tmp_uri("dlm.sock");
+    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true,
+                          .accel = DL_ACCEL };
+    MigrateStart dst = { .machine = "tern", .mem = "64M", .guest = true,
+                         .accel = DL_ACCEL, .accel_dst = "kvm",
+                         .only_target = true };
+    QTestState *from, *to, *unused;
+    int64_t per_round = -1, full = 0;
+    g_autofree char *e1 = NULL;
+    g_autofree char *e2 = NULL;
+    gint64 end;
+
+    if (!dirty_ring_ok()) {
+        return;
+    }
+    migrate_start(&from, &unused, "defer", &args);
+    migrate_end(NULL, unused);
+    mig_wait_serial_grows(mig_vm_serial(from), 2);
+    migrate_start(&from, &to, uri, &dst);
+    migrate_set_capability(from, "dirty-limit", true);
+    migrate_set_capability(from, "pause-before-switchover", true);
+    migrate_set_parameter_int(from, "vcpu-dirty-limit", 20);
+    migrate_set_parameter_int(from, "x-vcpu-dirty-limit-period", 500);
+    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
+    migrate_set_parameter_int(from, "downtime-limit", 20);
+    migrate_qmp(from, uri, NULL);
+
+    /* The limit comes after two periods over the threshold. */
+    end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+    for (;;) {
+        g_autoptr(QDict) info = migrate_query(from);
+        const char *st = qdict_get_str(info, "status");
+
+        if (qdict_haskey(info, "dirty-limit-throttle-time-per-round")) {
+            per_round = qdict_get_int(info,
+                                      "dirty-limit-throttle-time-per-round");
+            full = qdict_get_int(info, "dirty-limit-ring-full-time");
+        }
+        if (per_round > 0 || !strcmp(st, "pre-switchover")) {
+            break;
+        }
+        g_assert_true(!strcmp(st, "setup") || !strcmp(st, "active"));
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(50 * 1000);
+    }
+    g_test_message("dirty-limit: %" PRId64 " us slept per ring, ring full "
+                   "in %" PRId64 " us", per_round, full);
+    g_assert_cmpint(per_round, >, 0);
+
+    e1 = qmp_expect_error(from, "{'execute': 'set-vcpu-dirty-limit', "
+                          "'arguments': {'dirty-rate': 100}}");
+    g_assert_cmpstr(e1, ==, "can't set dirty page rate limit while "
+                    "migration is running");
+    e2 = qmp_expect_error(from, "{'execute': 'cancel-vcpu-dirty-limit'}");
+    g_assert_cmpstr(e2, ==, "can't cancel dirty page rate limit while "
+                    "migration is running");
+
+    /* Limited to 20 MB/s, the guest lets the migration converge. */
+    migrate_wait_status(from, "pre-switchover", NULL);
+    migrate_continue(from, "pre-switchover");
+    migrate_wait_complete(from);
+    {
+        g_autoptr(QDict) info = migrate_query(from);
+        QDict *rsp;
+
+        g_assert_false(qdict_haskey(info,
+                                    "dirty-limit-throttle-time-per-round"));
+        rsp = qtest_qmp(from, "{'execute': 'query-vcpu-dirty-limit'}");
+        g_assert(qlist_empty(qdict_get_qlist(rsp, "return")));
+        qobject_unref(rsp);
+    }
+    migrate_wait_complete(to);
+    wait_runstate(to, "running");
+    mig_wait_serial_grows(mig_vm_serial(to),
+                          mig_serial_passes(mig_vm_serial(to)) + 2);
+    mig_check_guest_pattern(to);
+    migrate_end(from, to);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -431,5 +637,8 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/forecast/kvm", test_forecast);
     qtest_add_func("/migration/downtime-limit/raised",
                    test_downtime_limit_raised);
+    qtest_add_func("/migration/dirty-limit/kvm", test_dirty_limit);
+    qtest_add_func("/migration/dirty-limit/migrate/kvm",
+                   test_dirty_limit_migrate);
     return g_test_run();
 }

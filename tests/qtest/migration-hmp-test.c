@@ -150,12 +150,16 @@ static void test_every_command(void)
         /* Without -incoming the destination side is refused. */
         { "migrate_incoming tcp:127.0.0.1:0",
           "Error: '-incoming' was not specified on the command line\n" },
-        { "set_vcpu_dirty_limit 10", "Error: set-vcpu-dirty-limit: vCPU "
-          "dirty page rate limits are not supported by Tern yet\n" },
-        { "set_vcpu_dirty_limit 10 0", "Error: set-vcpu-dirty-limit: vCPU "
-          "dirty page rate limits are not supported by Tern yet\n" },
-        { "cancel_vcpu_dirty_limit", "" },
-        { "cancel_vcpu_dirty_limit 0", "" },
+        /* No KVM dirty ring here: QEMU's errors and answers. */
+        { "set_vcpu_dirty_limit 10", "Error: dirty page limit feature "
+          "requires KVM with accelerator property 'dirty-ring-size' set'\n" },
+        { "set_vcpu_dirty_limit 10 0", "Error: dirty page limit feature "
+          "requires KVM with accelerator property 'dirty-ring-size' set'\n" },
+        { "set_vcpu_dirty_limit -1", "Error: invalid dirty page limit -1\n" },
+        { "cancel_vcpu_dirty_limit", "[Please use 'info vcpu_dirty_limit' "
+          "to query dirty limit for virtual CPU]\n" },
+        { "cancel_vcpu_dirty_limit 0", "[Please use 'info vcpu_dirty_limit' "
+          "to query dirty limit for virtual CPU]\n" },
         { "info vcpu_dirty_limit", "Dirty page limit not enabled!\n" },
         { "calc_dirty_rate -r -b 1",
           "Either dirty ring or dirty bitmap can be specified!\n" },
@@ -548,8 +552,12 @@ static void test_unsupported_qmp(void)
           "supported" },
         { "{'execute': 'set-vcpu-dirty-limit', 'arguments':"
           " {'dirty-rate': 10}}",
-          "set-vcpu-dirty-limit: vCPU dirty page rate limits are not "
-          "supported by Tern yet" },
+          "dirty page limit feature requires KVM with accelerator property "
+          "'dirty-ring-size' set'" },
+        { "{'execute': 'migrate-set-capabilities', 'arguments':"
+          " {'capabilities': [{'capability': 'dirty-limit', 'state': true}]}}",
+          "dirty-limit requires KVM with accelerator property "
+          "'dirty-ring-size' set" },
         { "{'execute': 'calc-dirty-rate', 'arguments': {'calc-time': 1,"
           " 'mode': 'dirty-bitmap'}}",
           "calc-dirty-rate: mode dirty-bitmap is not supported by Tern yet; "

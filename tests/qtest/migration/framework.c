@@ -14,9 +14,13 @@
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#ifdef CONFIG_KVM
+#include <linux/kvm.h>
+#endif
 
 #define PAGE 4096
 
@@ -79,6 +83,33 @@ const char *mig_no_kvm_reason(void)
 bool mig_have_kvm(void)
 {
     return have_kvm;
+}
+
+bool mig_have_dirty_ring(uint32_t entries)
+{
+    bool ok = false;
+#ifdef CONFIG_KVM
+    int kvm, vm;
+
+    if (!have_kvm) {
+        return false;
+    }
+    kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (kvm < 0) {
+        return false;
+    }
+    vm = ioctl(kvm, KVM_CREATE_VM, 0);
+    if (vm >= 0) {
+        /* The largest ring KVM accepts, in bytes (16 per entry). */
+        int max = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING);
+
+        ok = max > 0 && (uint64_t)max >= (uint64_t)entries *
+             sizeof(struct kvm_dirty_gfn);
+        close(vm);
+    }
+    close(kvm);
+#endif
+    return ok;
 }
 
 bool mig_have_ipv6(void)

@@ -43,6 +43,8 @@ const char *mig_no_kvm_reason(void);
 bool mig_have_ipv6(void);
 /* A connected unix stream socket to @path (asserts that it connects). */
 int mig_unix_connect(const char *path);
+/* KVM here takes a dirty ring of @entries per vCPU. */
+bool mig_have_dirty_ring(uint32_t entries);
 const char *mig_guest_image(void);      /* NULL when not built */
 /*
  * Can the test guest run here with the source under @accel and the
