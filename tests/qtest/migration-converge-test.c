@@ -89,12 +89,20 @@ static void test_xbzrle_qtest(void)
     migrate_end(from, to);
 }
 
-/* A running KVM test guest and a destination for it (paused if @dst_S). */
-static void kvm_pair(QTestState **from, QTestState **to, const char *uri,
-                     bool dst_S)
+/*
+ * A running test guest and a destination for it (paused if @dst_S),
+ * under @accel (NULL: KVM); a KVM source's options (a dirty ring) are
+ * not the destination's.
+ */
+static void guest_pair(QTestState **from, QTestState **to, const char *uri,
+                       bool dst_S, const char *accel)
 {
-    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true };
+    const char *accel_dst = !accel || g_str_has_prefix(accel, "kvm") ?
+                            "kvm" : accel;
+    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true,
+                          .accel = accel };
     MigrateStart dst = { .machine = "tern", .mem = "64M", .guest = true,
+                         .accel = accel, .accel_dst = accel_dst,
                          .only_target = true,
                          .opts_target = dst_S ? "-S" : NULL };
     QTestState *unused;
@@ -103,6 +111,12 @@ static void kvm_pair(QTestState **from, QTestState **to, const char *uri,
     migrate_end(NULL, unused);
     mig_wait_serial_grows(mig_vm_serial(*from), 2);
     migrate_start(from, to, uri, &dst);
+}
+
+static void kvm_pair(QTestState **from, QTestState **to, const char *uri,
+                     bool dst_S)
+{
+    guest_pair(from, to, uri, dst_S, NULL);
 }
 
 /*
@@ -546,12 +560,7 @@ static void test_dirty_limit(void)
 static void test_dirty_limit_migrate(void)
 {
     g_autofree char *uri = tmp_uri("dlm.sock");
-    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true,
-                          .accel = DL_ACCEL };
-    MigrateStart dst = { .machine = "tern", .mem = "64M", .guest = true,
-                         .accel = DL_ACCEL, .accel_dst = "kvm",
-                         .only_target = true };
-    QTestState *from, *to, *unused;
+    QTestState *from, *to;
     int64_t per_round = -1, full = 0;
     g_autofree char *e1 = NULL;
     g_autofree char *e2 = NULL;
@@ -560,10 +569,7 @@ static void test_dirty_limit_migrate(void)
     if (!dirty_ring_ok()) {
         return;
     }
-    migrate_start(&from, &unused, "defer", &args);
-    migrate_end(NULL, unused);
-    mig_wait_serial_grows(mig_vm_serial(from), 2);
-    migrate_start(&from, &to, uri, &dst);
+    guest_pair(&from, &to, uri, false, DL_ACCEL);
     migrate_set_capability(from, "dirty-limit", true);
     migrate_set_capability(from, "pause-before-switchover", true);
     migrate_set_parameter_int(from, "vcpu-dirty-limit", 20);
