@@ -1,29 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * calc-dirty-rate / query-dirty-rate in page-sampling mode: estimate how
- * fast the guest dirties its memory, to choose migration parameters
- * before migrating.
+ * calc-dirty-rate / query-dirty-rate: estimate how fast the guest
+ * dirties its memory, to choose migration parameters before migrating.
+ * Three modes, QEMU's:
  *
- * A measurement picks sample-pages random pages per GiB of each large
- * RAMBlock, hashes their contents, waits calc-time, hashes them again,
- * and scales the share of changed samples to the blocks' size:
+ * - page-sampling picks sample-pages random pages per GiB of each
+ *   RAMBlock of at least 128 KiB, hashes their contents, waits
+ *   calc-time, hashes them again, and scales the share of changed
+ *   samples to the blocks' size:
  *
- *     dirty-rate (MiB/s) = changed / sampled * block MiB * 1000 / ms
+ *       dirty-rate (MiB/s) = changed / sampled * block MiB * 1000 / ms
  *
- * It needs no dirty logging, so it works with any accelerator (qtest
- * writes count as guest writes).  Both hashing passes run on the main
- * thread under the BQL, split by a realtime timer, so no thread races
- * with RAMBlock changes; a pass touches sample-pages * 4 KiB per GiB
- * (2 MiB per GiB by default), which is quick.
+ *   It needs no dirty logging, so it works with any accelerator (qtest
+ *   writes count as guest writes);
+ * - dirty-ring (KVM with the dirty ring) counts the entries harvested
+ *   from each vCPU's ring during calc-time: a rate per vCPU, and their
+ *   sum;
+ * - dirty-bitmap (KVM without the ring) counts the pages KVM's dirty
+ *   log reports between two syncs calc-time apart (cpu_physical_memory_
+ *   dirty_rate_pages()).
  *
- * The dirty-ring and dirty-bitmap modes need the accelerator's dirty
- * tracking and are refused with an error naming them.
+ * The two logging modes turn dirty logging on for the measurement
+ * (GLOBAL_DIRTY_DIRTY_RATE).  A page counts once per harvest or sync,
+ * so a guest rewriting a set smaller than what it dirties in calc-time
+ * reads lower than it writes.  Every step runs on the main thread under
+ * the BQL, split by a realtime timer, so no thread races with RAMBlock
+ * or CPU changes; the accelerator's part comes through DirtyRateOps,
+ * registered by vl.c.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-migration.h"
 #include "qemu/timer.h"
 #include "migration/dirtyrate.h"
+#include "system/memory.h"
+#include "system/ram_addr.h"
 #include "system/ramblock.h"
 
 /* QEMU's bounds and defaults (docs/devel/migration-control.md). */
@@ -32,8 +43,8 @@
 #define MAX_SAMPLE_PAGE_COUNT 4096
 #define MIN_CALC_TIME_MS 50
 #define MAX_CALC_TIME_MS 60000
-/* Smaller blocks (ROMs, video RAM) are skipped, in MiB. */
-#define MIN_RAMBLOCK_SIZE_MB 128
+/* Smaller blocks are skipped, in KiB (QEMU's MIN_RAMBLOCK_SIZE). */
+#define MIN_RAMBLOCK_SIZE_KB 128
 
 /* The samples of one RAMBlock, found again by name in the second pass. */
 typedef struct DirtyRateBlock {
@@ -44,15 +55,21 @@ typedef struct DirtyRateBlock {
     uint64_t *hashes;            /* first-pass hash of each sample */
 } DirtyRateBlock;
 
+static const DirtyRateOps *dr_ops;
+
 static struct {
     DirtyRateStatus status;
     int64_t start_time;          /* seconds, realtime clock */
-    int64_t calc_time_ms;
+    int64_t calc_time_ms;        /* asked for, then as measured */
     uint64_t sample_pages;       /* per GiB */
     DirtyRateMeasureMode mode;
     int64_t dirty_rate;          /* MiB/s, once measured */
+    int64_t *vcpu_rates;         /* dirty-ring: MiB/s per vCPU */
+    int nvcpu;
 
     GArray *blocks;              /* of DirtyRateBlock, while measuring */
+    uint64_t *vcpu_start;        /* dirty-ring: counters at the start */
+    uint64_t bitmap_start;       /* dirty-bitmap: counter at the start */
     QEMUTimer *timer;
     int64_t first_pass_ms;
 } dr = {
@@ -108,12 +125,14 @@ static void dirtyrate_sample_blocks(void)
         const uint8_t *host = qemu_ram_get_host_addr(block);
         DirtyRateBlock b = { 0 };
 
-        if (len < (uint64_t)MIN_RAMBLOCK_SIZE_MB << 20 || !host || !pages) {
+        /* QEMU's count: a block under 2 MiB may get no sample at all. */
+        b.nr_samples = (dr.sample_pages * len) >> 30;
+        if (len < (uint64_t)MIN_RAMBLOCK_SIZE_KB << 10 || !host ||
+            !b.nr_samples) {
             continue;
         }
         b.idstr = g_strdup(qemu_ram_get_idstr(block));
         b.used_length = len;
-        b.nr_samples = MAX((dr.sample_pages * len) >> 30, 1);
         b.offsets = g_new(uint64_t, b.nr_samples);
         b.hashes = g_new(uint64_t, b.nr_samples);
         for (uint32_t i = 0; i < b.nr_samples; i++) {
@@ -129,10 +148,8 @@ static void dirtyrate_sample_blocks(void)
 }
 
 /* Second pass: hash the samples again and compute the rate. */
-static void dirtyrate_finish(void *opaque)
+static void dirtyrate_sampling_finish(int64_t elapsed)
 {
-    int64_t elapsed = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) -
-                      dr.first_pass_ms;
     uint64_t changed = 0, sampled = 0, total_mb = 0;
 
     qemu_mutex_lock_ramlist();
@@ -156,14 +173,107 @@ static void dirtyrate_finish(void *opaque)
     }
     qemu_mutex_unlock_ramlist();
 
-    dr.dirty_rate = 0;
     if (sampled && elapsed > 0) {
         dr.dirty_rate = changed * total_mb * 1000 / (sampled * elapsed);
     }
     dirtyrate_free_samples();
+}
+
+/* MiB/s from @pages dirtied in @ms (QEMU's rounding: MiB first). */
+static int64_t dirtyrate_pages_to_rate(uint64_t pages, int64_t ms)
+{
+    return ((pages * 1000 * TARGET_PAGE_SIZE) >> 20) / ms;
+}
+
+static void dirtyrate_ring_finish(int64_t elapsed)
+{
+    int n = 0;
+    g_autofree uint64_t *end = dr_ops->vcpu_pages(&n);
+
+    dr.nvcpu = MIN(n, dr.nvcpu);
+    dr.vcpu_rates = g_new0(int64_t, dr.nvcpu);
+    dr.dirty_rate = 0;
+    for (int i = 0; i < dr.nvcpu; i++) {
+        dr.vcpu_rates[i] = dirtyrate_pages_to_rate(end[i] - dr.vcpu_start[i],
+                                                   elapsed);
+        dr.dirty_rate += dr.vcpu_rates[i];
+    }
+    g_clear_pointer(&dr.vcpu_start, g_free);
+    memory_global_dirty_log_stop(GLOBAL_DIRTY_DIRTY_RATE);
+}
+
+static void dirtyrate_bitmap_finish(int64_t elapsed)
+{
+    memory_global_dirty_log_sync(false);
+    dr.dirty_rate = dirtyrate_pages_to_rate(
+        cpu_physical_memory_dirty_rate_pages() - dr.bitmap_start, elapsed);
+    memory_global_dirty_log_stop(GLOBAL_DIRTY_DIRTY_RATE);
+}
+
+static void dirtyrate_finish(void *opaque)
+{
+    int64_t elapsed = MAX(qemu_clock_get_ms(QEMU_CLOCK_REALTIME) -
+                          dr.first_pass_ms, 1);
+
+    dr.dirty_rate = 0;
+    switch (dr.mode) {
+    case DIRTY_RATE_MEASURE_MODE_DIRTY_RING:
+        dirtyrate_ring_finish(elapsed);
+        break;
+    case DIRTY_RATE_MEASURE_MODE_DIRTY_BITMAP:
+        dirtyrate_bitmap_finish(elapsed);
+        break;
+    default:
+        dirtyrate_sampling_finish(elapsed);
+        break;
+    }
+    dr.calc_time_ms = elapsed;
     timer_free(dr.timer);
     dr.timer = NULL;
     dr.status = DIRTY_RATE_STATUS_MEASURED;
+}
+
+/* Start dirty logging and take the counters the end is compared with. */
+static bool dirtyrate_log_begin(DirtyRateMeasureMode mode, Error **errp)
+{
+    if (!memory_global_dirty_log_start(GLOBAL_DIRTY_DIRTY_RATE, errp)) {
+        return false;
+    }
+    if (mode == DIRTY_RATE_MEASURE_MODE_DIRTY_RING) {
+        dr.vcpu_start = dr_ops->vcpu_pages(&dr.nvcpu);
+    } else {
+        /* The first sync may report every page (initially-set logs). */
+        memory_global_dirty_log_sync(false);
+        dr.bitmap_start = cpu_physical_memory_dirty_rate_pages();
+    }
+    return true;
+}
+
+/* Is @mode possible with this accelerator?  QEMU's message if not. */
+static bool dirtyrate_mode_ok(DirtyRateMeasureMode mode, Error **errp)
+{
+    bool ring = dr_ops && dr_ops->ring_enabled();
+
+    if ((mode == DIRTY_RATE_MEASURE_MODE_DIRTY_RING && !ring) ||
+        (mode == DIRTY_RATE_MEASURE_MODE_DIRTY_BITMAP && ring)) {
+        error_setg(errp, "mode %s is not enabled, use other method instead.",
+                   DirtyRateMeasureMode_str(mode));
+        return false;
+    }
+    /* Only KVM's dirty log counts pages; QEMU would just read 0 here. */
+    if (mode == DIRTY_RATE_MEASURE_MODE_DIRTY_BITMAP &&
+        !(dr_ops && dr_ops->bitmap_enabled())) {
+        error_setg(errp, "calc-dirty-rate: mode dirty-bitmap needs KVM's "
+                   "dirty log, which this accelerator does not have; use "
+                   "page-sampling");
+        return false;
+    }
+    return true;
+}
+
+void dirtyrate_register_ops(const DirtyRateOps *ops)
+{
+    dr_ops = ops;
 }
 
 static int64_t time_to_ms(int64_t t, TimeUnit unit)
@@ -197,13 +307,7 @@ void qmp_calc_dirty_rate(int64_t calc_time, bool has_calc_time_unit,
         mode = DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING;
     }
     if (has_sample_pages && mode != DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING) {
-        error_setg(errp, "Either sample-pages or dirty-ring can be "
-                   "specified.");
-        return;
-    }
-    if (mode != DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING) {
-        error_setg(errp, "calc-dirty-rate: mode %s is not supported by Tern "
-                   "yet; use page-sampling", DirtyRateMeasureMode_str(mode));
+        error_setg(errp, "sample-pages is used only in page-sampling mode");
         return;
     }
     if (!has_sample_pages) {
@@ -214,15 +318,24 @@ void qmp_calc_dirty_rate(int64_t calc_time, bool has_calc_time_unit,
                    MIN_SAMPLE_PAGE_COUNT, MAX_SAMPLE_PAGE_COUNT);
         return;
     }
+    if (!dirtyrate_mode_ok(mode, errp)) {
+        return;
+    }
 
-    dr.status = DIRTY_RATE_STATUS_MEASURING;
+    g_clear_pointer(&dr.vcpu_rates, g_free);
+    dr.nvcpu = 0;
     dr.mode = mode;
     dr.calc_time_ms = ms;
     dr.sample_pages = sample_pages;
     dr.dirty_rate = 0;
     dr.start_time = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) / 1000;
 
-    dirtyrate_sample_blocks();
+    if (mode == DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING) {
+        dirtyrate_sample_blocks();
+    } else if (!dirtyrate_log_begin(mode, errp)) {
+        return;
+    }
+    dr.status = DIRTY_RATE_STATUS_MEASURING;
     dr.first_pass_ms = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
     dr.timer = timer_new_ms(QEMU_CLOCK_REALTIME, dirtyrate_finish, NULL);
     timer_mod(dr.timer, dr.first_pass_ms + ms);
@@ -242,8 +355,23 @@ DirtyRateInfo *qmp_query_dirty_rate(bool has_calc_time_unit,
     info->sample_pages = dr.sample_pages;
     info->mode = dr.mode;
     if (dr.status == DIRTY_RATE_STATUS_MEASURED) {
+        DirtyRateVcpuList **tail = &info->vcpu_dirty_rate;
+
         info->has_dirty_rate = true;
         info->dirty_rate = dr.dirty_rate;
+        /* QEMU's: sample-pages 0 says that no page was sampled. */
+        if (dr.mode != DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING) {
+            info->sample_pages = 0;
+        }
+        if (dr.mode == DIRTY_RATE_MEASURE_MODE_DIRTY_RING) {
+            for (int i = 0; i < dr.nvcpu; i++) {
+                DirtyRateVcpu *r = g_new0(DirtyRateVcpu, 1);
+
+                r->id = i;
+                r->dirty_rate = dr.vcpu_rates[i];
+                QAPI_LIST_APPEND(tail, r);
+            }
+        }
     }
     return info;
 }

@@ -709,6 +709,10 @@ static void hmp_calc_dirty_rate(Monitor *mon, const QDict *qdict)
     DirtyRateMeasureMode mode = DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING;
     Error *err = NULL;
 
+    if (!sec) {
+        monitor_printf(mon, "Incorrect period length specified!\n");
+        return;
+    }
     if (ring && bitmap) {
         monitor_printf(mon, "Either dirty ring or dirty bitmap "
                        "can be specified!\n");

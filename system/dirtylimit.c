@@ -83,6 +83,15 @@ bool dirtylimit_available(void)
 #endif
 }
 
+bool dirtylimit_kvm_bitmap(void)
+{
+#ifdef CONFIG_KVM
+    return kvm_enabled() && !kvm_dirty_ring_enabled();
+#else
+    return false;
+#endif
+}
+
 bool dirtylimit_in_service(void)
 {
     return dl.limited > 0;
@@ -95,6 +104,22 @@ static uint64_t dirtylimit_cpu_pages(CPUState *cpu)
 #else
     return 0;
 #endif
+}
+
+uint64_t *dirtylimit_vcpu_pages(int *nvcpu)
+{
+    uint64_t *pages = g_new0(uint64_t, MAX(cpu_count(), 1));
+    CPUState *cpu;
+    int n = 0;
+
+#ifdef CONFIG_KVM
+    kvm_dirty_ring_flush();
+#endif
+    CPU_FOREACH(cpu) {
+        pages[n++] = dirtylimit_cpu_pages(cpu);
+    }
+    *nvcpu = n;
+    return pages;
 }
 
 /* The dirty ring's size in MiB (what QEMU's ring full time counts). */

@@ -246,12 +246,20 @@ uint64_t cpu_physical_memory_dirty_count(ram_addr_t start,
     return count;
 }
 
+static uint64_t dirty_rate_pages;
+
+uint64_t cpu_physical_memory_dirty_rate_pages(void)
+{
+    return dirty_rate_pages;
+}
+
 void cpu_physical_memory_set_dirty_lebitmap(unsigned long *bitmap,
                                             ram_addr_t start,
                                             ram_addr_t pages)
 {
     uint8_t mask = DIRTY_CLIENTS_NOCODE;
     unsigned long words = BITS_TO_LONGS(pages);
+    bool count = global_dirty_tracking & GLOBAL_DIRTY_DIRTY_RATE;
 
     if (!global_dirty_tracking) {
         mask &= ~(1 << DIRTY_MEMORY_MIGRATION);
@@ -261,6 +269,9 @@ void cpu_physical_memory_set_dirty_lebitmap(unsigned long *bitmap,
 
         if (k == words - 1 && pages % BITS_PER_LONG) {
             w &= (1UL << (pages % BITS_PER_LONG)) - 1;
+        }
+        if (count) {
+            dirty_rate_pages += ctpopl(w);
         }
         while (w) {
             unsigned bit = ctzl(w);

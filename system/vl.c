@@ -25,6 +25,7 @@
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "migration/dirtyrate.h"
 #include "migration/misc.h"
 #include "migration/ram-converge.h"
 #include "migration/options.h"
@@ -215,6 +216,12 @@ static const MigrationDirtyLimitOps vl_dirty_limit_ops = {
     .in_service = dirtylimit_in_service,
     .throttle_time_per_round = dirtylimit_throttle_time_per_round,
     .ring_full_time = dirtylimit_ring_full_time,
+};
+
+static const DirtyRateOps vl_dirty_rate_ops = {
+    .ring_enabled = dirtylimit_available,
+    .bitmap_enabled = dirtylimit_kvm_bitmap,
+    .vcpu_pages = dirtylimit_vcpu_pages,
 };
 
 static void G_NORETURN version(void)
@@ -1266,6 +1273,7 @@ void qemu_init(int argc, char **argv)
     migration_register_throttle(&vl_cpu_throttle_ops);
     /* dirty-limit holds the vCPUs' dirty rates (KVM dirty ring). */
     migration_register_dirty_limit(&vl_dirty_limit_ops);
+    dirtyrate_register_ops(&vl_dirty_rate_ops);
     socket_set_fd_resolver(monitor_fd_resolver);
     if (qemu_uuid_set) {
         qemu_savevm_set_uuid(&qemu_uuid);

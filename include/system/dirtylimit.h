@@ -11,6 +11,17 @@
 
 /* The accelerator can limit dirty rates (KVM with the dirty ring). */
 bool dirtylimit_available(void);
+/*
+ * KVM runs with dirty bitmaps (no ring): what calc-dirty-rate's
+ * dirty-bitmap mode counts.
+ */
+bool dirtylimit_kvm_bitmap(void);
+/*
+ * Harvest the rings, then the pages each vCPU dirtied so far in
+ * cpu_index order (g_free it), *@nvcpu of them: calc-dirty-rate's
+ * dirty-ring mode.
+ */
+uint64_t *dirtylimit_vcpu_pages(int *nvcpu);
 /* At least one vCPU is limited. */
 bool dirtylimit_in_service(void);
 

@@ -83,6 +83,12 @@ bool cpu_physical_memory_test_and_clear_dirty(ram_addr_t start,
 void cpu_physical_memory_set_dirty_lebitmap(unsigned long *bitmap,
                                             ram_addr_t start,
                                             ram_addr_t pages);
+/*
+ * Pages merged by cpu_physical_memory_set_dirty_lebitmap() while
+ * GLOBAL_DIRTY_DIRTY_RATE tracking was on, since start-up (BQL):
+ * calc-dirty-rate's dirty-bitmap mode takes the difference.
+ */
+uint64_t cpu_physical_memory_dirty_rate_pages(void);
 /* Count of dirty pages of @client in [start, start + length). */
 uint64_t cpu_physical_memory_dirty_count(ram_addr_t start,
                                          ram_addr_t length,

@@ -150,15 +150,18 @@ class Bench:
         if case == 'guest-kvm' or case in WRITERS:
             img = self.guest_image(WRITER_END if case in WRITERS
                                    else GUEST_END)
+            # dirty-limit measures each vCPU on the KVM dirty ring.
+            accel = ('kvm,dirty-ring-size=65536' if case == 'writer-dlimit'
+                     else 'kvm')
             if tern:
-                src = ['-M', 'tern', '-accel', 'kvm', '-m', '128M',
+                src = ['-M', 'tern', '-accel', accel, '-m', '128M',
                        '-serial', 'file:' + os.path.join(self.dir, 's.log'),
                        '-device', 'loader,file=%s,addr=0x7c00,force-raw=on'
                        % img]
                 dst = ['-M', 'tern', '-accel', 'kvm', '-m', '128M',
                        '-serial', 'file:' + os.path.join(self.dir, 'd.log')]
             else:
-                src = ['-M', 'pc', '-accel', 'kvm', '-m', '128M', '-nic',
+                src = ['-M', 'pc', '-accel', accel, '-m', '128M', '-nic',
                        'none', '-drive', 'file=%s,format=raw' % img,
                        '-serial', 'file:' + os.path.join(self.dir, 's.log')]
                 dst = ['-M', 'pc', '-accel', 'kvm', '-m', '128M', '-nic',

@@ -113,10 +113,18 @@ static void guest_pair(QTestState **from, QTestState **to, const char *uri,
     migrate_start(from, to, uri, &dst);
 }
 
-static void kvm_pair(QTestState **from, QTestState **to, const char *uri,
-                     bool dst_S)
+/*
+ * The guest tests run under KVM ("/kvm") and under tcg ("/tcg"); the tcg
+ * variant of those whose point is not the accelerator runs only where
+ * there is no KVM (@tcg_always false), to keep the suite short.
+ */
+static bool conv_guest_ok(const char *accel, bool tcg_always)
 {
-    guest_pair(from, to, uri, dst_S, NULL);
+    if (!strcmp(accel, "tcg") && !tcg_always && mig_have_kvm()) {
+        g_test_skip("KVM is here, and the /kvm variant runs this guest");
+        return false;
+    }
+    return mig_guest_ok(accel, accel);
 }
 
 /*
@@ -147,18 +155,19 @@ static QDict *xb_wait(QTestState *who, const char *field, int64_t than)
  * switchover instead of ending.  The destination stays paused (-S), so
  * its RAM must equal the stopped source's byte for byte.
  */
-static void test_xbzrle_kvm(void)
+static void test_xbzrle_guest(const void *data)
 {
+    const char *accel = data;
     g_autofree char *uri = tmp_uri("xbzrle-kvm.sock");
     QTestState *from, *to;
     g_autoptr(QDict) x = NULL;
     g_autoptr(QDict) y = NULL;
     g_autofree char *st = NULL;
 
-    if (!mig_guest_ok("kvm", "kvm")) {
+    if (!conv_guest_ok(accel, false)) {
         return;
     }
-    kvm_pair(&from, &to, uri, true);
+    guest_pair(&from, &to, uri, true, accel);
     migrate_set_capability(from, "xbzrle", true);
     migrate_set_capability(from, "pause-before-switchover", true);
     migrate_set_parameter_int(from, "xbzrle-cache-size", 64 << 20);
@@ -223,17 +232,18 @@ static void test_xbzrle_cache_size_checks(void)
  * 5 ms downtime limit (640 KB) it never converges; throttled, it runs
  * so little per pass that a pass ends with few pages dirty.
  */
-static void test_auto_converge(void)
+static void test_auto_converge(const void *data)
 {
+    const char *accel = data;
     g_autofree char *uri = tmp_uri("ac.sock");
     QTestState *from, *to;
     int64_t first = 0, last = 0;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!mig_guest_ok("kvm", "kvm")) {
+    if (!conv_guest_ok(accel, true)) {
         return;
     }
-    kvm_pair(&from, &to, uri, false);
+    guest_pair(&from, &to, uri, false, accel);
     migrate_set_capability(from, "auto-converge", true);
     migrate_set_parameter_int(from, "cpu-throttle-initial", 30);
     migrate_set_parameter_int(from, "cpu-throttle-increment", 20);
@@ -278,16 +288,17 @@ static void test_auto_converge(void)
  * under way once downtime-limit is raised so that everything fits:
  * one sync to find what is left, one in the switchover.
  */
-static void test_downtime_limit_raised(void)
+static void test_downtime_limit_raised(const void *data)
 {
+    const char *accel = data;
     g_autofree char *uri = tmp_uri("dl.sock");
     QTestState *from, *to;
     int64_t pass, last;
 
-    if (!mig_guest_ok("kvm", "kvm")) {
+    if (!conv_guest_ok(accel, false)) {
         return;
     }
-    kvm_pair(&from, &to, uri, false);
+    guest_pair(&from, &to, uri, false, accel);
     migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
     migrate_set_parameter_int(from, "downtime-limit", 1);
     migrate_qmp(from, uri, NULL);
@@ -329,8 +340,9 @@ static bool str_list_has(QList *l, const char *want)
  * forecast must say so, name auto-converge and downtime-limit, and the
  * stall signal must rise; every round is in the history.
  */
-static void test_forecast(void)
+static void test_forecast(const void *data)
 {
+    const char *accel = data;
     g_autofree char *uri = tmp_uri("fc.sock");
     g_autofree char *err = NULL;
     g_autofree char *hmp = NULL;
@@ -342,10 +354,10 @@ static void test_forecast(void)
     int64_t measured = -1;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!mig_guest_ok("kvm", "kvm")) {
+    if (!conv_guest_ok(accel, false)) {
         return;
     }
-    kvm_pair(&from, &to, uri, false);
+    guest_pair(&from, &to, uri, false, accel);
     err = qmp_expect_error(from, "{'execute': "
                            "'x-tern-query-migrate-forecast'}");
     g_assert_cmpstr(err, ==, "No dirty rate measured yet: run "
@@ -435,8 +447,8 @@ static void test_forecast(void)
 }
 
 /* The dirty limit needs the KVM dirty ring on the source. */
-#define DL_RING 16384
-#define DL_ACCEL "kvm,dirty-ring-size=16384"
+#define DL_RING 65536
+#define DL_ACCEL "kvm,dirty-ring-size=65536"
 /* Bytes the test guest dirties per 'B' it prints: pages 1..32 MiB. */
 #define DL_PASS_MB ((MIG_GUEST_END - MIG_GUEST_START) / (double)MiB)
 
@@ -446,7 +458,7 @@ static bool dirty_ring_ok(void)
         return false;
     }
     if (!mig_have_dirty_ring(DL_RING)) {
-        g_test_skip("KVM here has no dirty ring of 16384 entries");
+        g_test_skip("KVM here has no dirty ring of 65536 entries");
         return false;
     }
     return true;
@@ -485,6 +497,24 @@ static int64_t dl_current_rate(QTestState *who, int64_t *limit)
     return rate;
 }
 
+/* Wait until the limit holds the vCPU near @quota for 3 periods. */
+static void dl_settle(QTestState *who, int64_t quota)
+{
+    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+    int64_t limit;
+    int near = 0;
+
+    while (near < 3) {
+        int64_t cur;
+
+        g_usleep(1000 * 1000);
+        cur = dl_current_rate(who, &limit);
+        g_assert_cmpint(limit, ==, quota);
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        near = cur <= quota * 5 / 4 ? near + 1 : 0;
+    }
+}
+
 /*
  * set-vcpu-dirty-limit brings a KVM guest's write rate, measured by the
  * guest's own progress, down to about the limit (a loaded host may run
@@ -497,9 +527,7 @@ static void test_dirty_limit(void)
                           .accel = DL_ACCEL };
     QTestState *from, *to;
     double free_rate, limited, after;
-    int64_t quota, limit, cur = 0;
-    int near = 0;
-    gint64 end;
+    int64_t quota;
     g_autofree char *e = NULL;
     g_autofree char *hmp = NULL;
 
@@ -524,14 +552,7 @@ static void test_dirty_limit(void)
                "{'dirty-rate': %" PRId64 "}}", quota);
 
     /* The throttle settles within a few periods of 1 s. */
-    end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
-    while (near < 3) {
-        g_usleep(1000 * 1000);
-        cur = dl_current_rate(from, &limit);
-        g_assert_cmpint(limit, ==, quota);
-        g_assert_cmpint(g_get_monotonic_time(), <, end);
-        near = cur <= quota * 5 / 4 ? near + 1 : 0;
-    }
+    dl_settle(from, quota);
     limited = guest_rate(from, 5);
     hmp = qtest_hmp(from, "info vcpu_dirty_limit");
     g_test_message("guest writes %.0f MiB/s free, %.0f MiB/s at a limit of "
@@ -630,21 +651,182 @@ static void test_dirty_limit_migrate(void)
     migrate_end(from, to);
 }
 
+/* Wait for calc-dirty-rate's result, its calc-time in milliseconds. */
+static QDict *dirty_rate_wait(QTestState *who)
+{
+    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+
+    for (;;) {
+        QDict *rsp = qtest_qmp(who, "{'execute': 'query-dirty-rate', "
+                               "'arguments': {'calc-time-unit': "
+                               "'millisecond'}}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+
+        if (!strcmp(qdict_get_str(ret, "status"), "measured")) {
+            qobject_ref(ret);
+            qobject_unref(rsp);
+            return ret;
+        }
+        qobject_unref(rsp);
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(20 * 1000);
+    }
+}
+
+/* Run calc-dirty-rate @cmd (the whole command) and wait for it. */
+static QDict *dirty_rate_measure(QTestState *who, const char *cmd)
+{
+    QDict *rsp;
+
+    qtest_qmp_send_raw(who, "%s", cmd);
+    rsp = qtest_qmp_receive(who);
+    g_assert_true(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    return dirty_rate_wait(who);
+}
+
+/*
+ * dirty-ring mode, per vCPU, against a known write rate: the guest held
+ * at 40 MB/s by the dirty limit, measured by its own progress over the
+ * same 2 s.
+ */
+static void test_dirty_rate_ring(void)
+{
+    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true,
+                          .accel = DL_ACCEL };
+    QTestState *from, *to;
+    g_autoptr(QDict) r = NULL;
+    g_autofree char *e1 = NULL;
+    g_autofree char *e2 = NULL;
+    g_autofree char *hmp = NULL;
+    QList *vcpus;
+    QDict *v0;
+    double g;
+    int64_t rate;
+
+    if (!dirty_ring_ok()) {
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    migrate_end(NULL, to);
+    mig_wait_serial_grows(mig_vm_serial(from), 2);
+    e1 = qmp_expect_error(from, "{'execute': 'calc-dirty-rate', 'arguments':"
+                          " {'calc-time': 1, 'mode': 'dirty-bitmap'}}");
+    g_assert_cmpstr(e1, ==, "mode dirty-bitmap is not enabled, use other "
+                    "method instead.");
+    e2 = qmp_expect_error(from, "{'execute': 'calc-dirty-rate', 'arguments':"
+                          " {'calc-time': 1, 'mode': 'dirty-ring', "
+                          "'sample-pages': 512}}");
+    g_assert_cmpstr(e2, ==, "sample-pages is used only in page-sampling "
+                    "mode");
+
+    qmp_ok_fmt(from, "{'execute': 'set-vcpu-dirty-limit', 'arguments': "
+               "{'dirty-rate': 40}}");
+    dl_settle(from, 40);
+    qmp_ok_fmt(from, "{'execute': 'calc-dirty-rate', 'arguments': "
+               "{'calc-time': 2, 'mode': 'dirty-ring'}}");
+    g = guest_rate(from, 2);
+    r = dirty_rate_wait(from);
+    rate = qdict_get_int(r, "dirty-rate");
+    hmp = qtest_hmp(from, "info dirty_rate");
+    g_test_message("dirty-ring: %" PRId64 " MiB/s, the guest wrote %.1f "
+                   "MiB/s (%.0f%%)", rate, g, rate * 100 / g);
+    g_assert_cmpstr(qdict_get_str(r, "mode"), ==, "dirty-ring");
+    g_assert_cmpint(qdict_get_int(r, "sample-pages"), ==, 0);
+    vcpus = qdict_get_qlist(r, "vcpu-dirty-rate");
+    g_assert_cmpint(qlist_size(vcpus), ==, 1);
+    v0 = qobject_to(QDict, qlist_peek(vcpus));
+    g_assert_cmpint(qdict_get_int(v0, "id"), ==, 0);
+    g_assert_cmpint(qdict_get_int(v0, "dirty-rate"), ==, rate);
+    g_assert_nonnull(strstr(hmp, "Mode: dirty-ring"));
+    g_assert_nonnull(strstr(hmp, "vcpu[0], Dirty rate: "));
+    g_assert_cmpfloat(rate, >=, g * 0.5);
+    g_assert_cmpfloat(rate, <=, g * 1.5);
+    migrate_end(from, NULL);
+}
+
+/*
+ * dirty-bitmap (KVM without the ring) and page-sampling against a known
+ * rate: the guest rewrites its 31 MiB range over and over, so in 1 s it
+ * dirties those 31 MiB (each page counts once): 31 MiB/s.
+ */
+static void test_dirty_rate_bitmap(void)
+{
+    MigrateStart args = { .machine = "tern", .mem = "64M", .guest = true };
+    QTestState *from, *to;
+    const char *serial;
+    static const char *const modes[] = {
+        "{'execute': 'calc-dirty-rate', 'arguments': {'calc-time': 1000,"
+        " 'calc-time-unit': 'millisecond', 'mode': 'dirty-bitmap'}}",
+        "{'execute': 'calc-dirty-rate', 'arguments': {'calc-time': 1,"
+        " 'sample-pages': 4096}}",
+    };
+    g_autofree char *e = NULL;
+
+    if (!mig_guest_ok("kvm", "kvm")) {
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    migrate_end(NULL, to);
+    serial = mig_vm_serial(from);
+    mig_wait_serial_grows(serial, 2);
+    e = qmp_expect_error(from, "{'execute': 'calc-dirty-rate', 'arguments':"
+                         " {'calc-time': 1, 'mode': 'dirty-ring'}}");
+    g_assert_cmpstr(e, ==, "mode dirty-ring is not enabled, use other "
+                    "method instead.");
+    for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+        size_t before = mig_serial_passes(serial);
+        g_autoptr(QDict) r = dirty_rate_measure(from, modes[i]);
+        size_t passes = mig_serial_passes(serial) - before;
+        int64_t rate = qdict_get_int(r, "dirty-rate");
+        double want = DL_PASS_MB * 1000 / qdict_get_int(r, "calc-time");
+
+        g_test_message("%s: %" PRId64 " MiB/s over %" PRId64 " ms (%zu "
+                       "passes of the guest), known %.1f MiB/s",
+                       qdict_get_str(r, "mode"), rate,
+                       qdict_get_int(r, "calc-time"), passes, want);
+        g_assert_cmpstr(qdict_get_str(r, "calc-time-unit"), ==,
+                        "millisecond");
+        if (passes < 2) {
+            /* Too slow to have rewritten its range: nothing is known. */
+            continue;
+        }
+        g_assert_cmpfloat(rate, >=, want * 0.6);
+        g_assert_cmpfloat(rate, <=, want * 1.4);
+    }
+    migrate_end(from, NULL);
+}
+
 int main(int argc, char **argv)
 {
+    static const char *const accels[] = { "kvm", "tcg" };
+
     g_test_init(&argc, &argv, NULL);
     migration_framework_init();
 
     qtest_add_func("/migration/xbzrle/qtest", test_xbzrle_qtest);
-    qtest_add_func("/migration/xbzrle/kvm", test_xbzrle_kvm);
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        g_autofree char *xb = g_strdup_printf("/migration/xbzrle/%s",
+                                              accels[i]);
+        g_autofree char *ac = g_strdup_printf("/migration/auto-converge/%s",
+                                              accels[i]);
+        g_autofree char *fc = g_strdup_printf("/migration/forecast/%s",
+                                              accels[i]);
+        g_autofree char *dl = g_strdup_printf("/migration/downtime-limit/"
+                                              "raised/%s", accels[i]);
+
+        qtest_add_data_func(xb, accels[i], test_xbzrle_guest);
+        qtest_add_data_func(ac, accels[i], test_auto_converge);
+        qtest_add_data_func(fc, accels[i], test_forecast);
+        qtest_add_data_func(dl, accels[i], test_downtime_limit_raised);
+    }
     qtest_add_func("/migration/xbzrle/cache-size-checks",
                    test_xbzrle_cache_size_checks);
-    qtest_add_func("/migration/auto-converge/kvm", test_auto_converge);
-    qtest_add_func("/migration/forecast/kvm", test_forecast);
-    qtest_add_func("/migration/downtime-limit/raised",
-                   test_downtime_limit_raised);
     qtest_add_func("/migration/dirty-limit/kvm", test_dirty_limit);
     qtest_add_func("/migration/dirty-limit/migrate/kvm",
                    test_dirty_limit_migrate);
+    qtest_add_func("/migration/dirty-rate/ring/kvm", test_dirty_rate_ring);
+    qtest_add_func("/migration/dirty-rate/bitmap/kvm",
+                   test_dirty_rate_bitmap);
     return g_test_run();
 }

@@ -163,12 +163,15 @@ static void test_every_command(void)
         { "info vcpu_dirty_limit", "Dirty page limit not enabled!\n" },
         { "calc_dirty_rate -r -b 1",
           "Either dirty ring or dirty bitmap can be specified!\n" },
-        { "calc_dirty_rate -r 1", "Error: calc-dirty-rate: mode dirty-ring "
-          "is not supported by Tern yet; use page-sampling\n" },
+        /* qtest: no dirty ring, and no KVM dirty log to count. */
+        { "calc_dirty_rate -r 1", "Error: mode dirty-ring is not enabled, "
+          "use other method instead.\n" },
         { "calc_dirty_rate -b 1", "Error: calc-dirty-rate: mode "
-          "dirty-bitmap is not supported by Tern yet; use page-sampling\n" },
-        { "calc_dirty_rate 0",
-          "Error: Calculation time is out of range [50ms, 60000ms].\n" },
+          "dirty-bitmap needs KVM's dirty log, which this accelerator does "
+          "not have; use page-sampling\n" },
+        { "calc_dirty_rate -r 1 256", "Error: sample-pages is used only in "
+          "page-sampling mode\n" },
+        { "calc_dirty_rate 0", "Incorrect period length specified!\n" },
         { "calc_dirty_rate 61",
           "Error: Calculation time is out of range [50ms, 60000ms].\n" },
         { "calc_dirty_rate 1 127",
@@ -461,7 +464,7 @@ static QDict *wait_dirty_rate_measured(QTestState *qts)
 
 static void test_dirty_rate(void)
 {
-    /* 256 MiB: blocks under 128 MiB are not sampled (as QEMU). */
+    /* 256 MiB of RAM: 128 samples at 512 per GiB. */
     QTestState *qts = qtest_init("-M none -m 256M");
     QDict *ret;
     char *out;
@@ -560,8 +563,8 @@ static void test_unsupported_qmp(void)
           "'dirty-ring-size' set" },
         { "{'execute': 'calc-dirty-rate', 'arguments': {'calc-time': 1,"
           " 'mode': 'dirty-bitmap'}}",
-          "calc-dirty-rate: mode dirty-bitmap is not supported by Tern yet; "
-          "use page-sampling" },
+          "calc-dirty-rate: mode dirty-bitmap needs KVM's dirty log, which "
+          "this accelerator does not have; use page-sampling" },
     };
     QDict *rsp, *ret;
 
