@@ -114,6 +114,29 @@ static void guest_pair(QTestState **from, QTestState **to, const char *uri,
 }
 
 /*
+ * The destination completes and runs the guest on: it prints more and
+ * keeps its memory invariant.  Then both end.
+ */
+static void dst_guest_goes_on(QTestState *from, QTestState *to)
+{
+    migrate_wait_complete(to);
+    wait_runstate(to, "running");
+    mig_wait_serial_grows(mig_vm_serial(to),
+                          mig_serial_passes(mig_vm_serial(to)) + 2);
+    mig_check_guest_pattern(to);
+    migrate_end(from, to);
+}
+
+/* Migrate at 128 MiB/s (QEMU's default) with a @downtime_ms limit. */
+static void migrate_at_128m(QTestState *from, const char *uri,
+                            int64_t downtime_ms)
+{
+    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
+    migrate_set_parameter_int(from, "downtime-limit", downtime_ms);
+    migrate_qmp(from, uri, NULL);
+}
+
+/*
  * The guest tests run under KVM ("/kvm") and under tcg ("/tcg"); the tcg
  * variant of those whose point is not the accelerator runs only where
  * there is no KVM (@tcg_always false), to keep the suite short.
@@ -247,9 +270,7 @@ static void test_auto_converge(const void *data)
     migrate_set_capability(from, "auto-converge", true);
     migrate_set_parameter_int(from, "cpu-throttle-initial", 30);
     migrate_set_parameter_int(from, "cpu-throttle-increment", 20);
-    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
-    migrate_set_parameter_int(from, "downtime-limit", 5);
-    migrate_qmp(from, uri, NULL);
+    migrate_at_128m(from, uri, 5);
 
     /* The throttle appears, then rises, until the migration ends. */
     for (;;) {
@@ -275,12 +296,7 @@ static void test_auto_converge(const void *data)
                    first, last);
     g_assert_cmpint(first, ==, 30);
     g_assert_cmpint(last, >, first);
-    migrate_wait_complete(to);
-    wait_runstate(to, "running");
-    mig_wait_serial_grows(mig_vm_serial(to),
-                          mig_serial_passes(mig_vm_serial(to)) + 2);
-    mig_check_guest_pattern(to);
-    migrate_end(from, to);
+    dst_guest_goes_on(from, to);
 }
 
 /*
@@ -299,9 +315,7 @@ static void test_downtime_limit_raised(const void *data)
         return;
     }
     guest_pair(&from, &to, uri, false, accel);
-    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
-    migrate_set_parameter_int(from, "downtime-limit", 1);
-    migrate_qmp(from, uri, NULL);
+    migrate_at_128m(from, uri, 1);
     migrate_wait_status(from, "active", NULL);
     migrate_wait_passes(from, 3);
     {
@@ -397,9 +411,7 @@ static void test_forecast(const void *data)
         qobject_unref(rsp);
     }
 
-    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
-    migrate_set_parameter_int(from, "downtime-limit", 1);
-    migrate_qmp(from, uri, NULL);
+    migrate_at_128m(from, uri, 1);
     migrate_wait_status(from, "active", NULL);
 
     /* Until three rounds in a row have cleared nothing. */
@@ -595,9 +607,7 @@ static void test_dirty_limit_migrate(void)
     migrate_set_capability(from, "pause-before-switchover", true);
     migrate_set_parameter_int(from, "vcpu-dirty-limit", 20);
     migrate_set_parameter_int(from, "x-vcpu-dirty-limit-period", 500);
-    migrate_set_parameter_int(from, "max-bandwidth", 128 << 20);
-    migrate_set_parameter_int(from, "downtime-limit", 20);
-    migrate_qmp(from, uri, NULL);
+    migrate_at_128m(from, uri, 20);
 
     /* The limit comes after two periods over the threshold. */
     end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
@@ -643,12 +653,7 @@ static void test_dirty_limit_migrate(void)
         g_assert(qlist_empty(qdict_get_qlist(rsp, "return")));
         qobject_unref(rsp);
     }
-    migrate_wait_complete(to);
-    wait_runstate(to, "running");
-    mig_wait_serial_grows(mig_vm_serial(to),
-                          mig_serial_passes(mig_vm_serial(to)) + 2);
-    mig_check_guest_pattern(to);
-    migrate_end(from, to);
+    dst_guest_goes_on(from, to);
 }
 
 /* Wait for calc-dirty-rate's result, its calc-time in milliseconds. */
