@@ -475,14 +475,21 @@ static void test_dirty_rate(void)
                "[Please use 'info dirty_rate' to check results]\n");
     ret = wait_dirty_rate_measured(qts);
     g_assert_cmpint(qdict_get_int(ret, "dirty-rate"), ==, 0);
-    g_assert_cmpint(qdict_get_int(ret, "calc-time"), ==, 1);
+    /* The time measured, as QEMU: at least what was asked for. */
+    g_assert_cmpint(qdict_get_int(ret, "calc-time"), >=, 1);
     g_assert_cmpint(qdict_get_int(ret, "sample-pages"), ==, 512);
     g_assert_cmpstr(qdict_get_str(ret, "mode"), ==, "page-sampling");
-    qobject_unref(ret);
     out = hmp(qts, "info dirty_rate");
     g_assert(g_str_has_prefix(out, "Status: measured\nStart Time: "));
-    g_assert(strstr(out, "\nSample Pages: 512 (per GB)\nPeriod: 1 (sec)\n"
-                    "Mode: page-sampling\nDirty rate: 0 (MB/s)\n"));
+    {
+        g_autofree char *want = g_strdup_printf(
+            "\nSample Pages: 512 (per GB)\nPeriod: %" PRId64 " (sec)\n"
+            "Mode: page-sampling\nDirty rate: 0 (MB/s)\n",
+            qdict_get_int(ret, "calc-time"));
+
+        g_assert(strstr(out, want));
+    }
+    qobject_unref(ret);
     g_free(out);
 
     /*
@@ -507,7 +514,7 @@ static void test_dirty_rate(void)
                                " 'millisecond'}}");
 
         g_assert_cmpint(qdict_get_int(qdict_get_qdict(rsp, "return"),
-                                      "calc-time"), ==, 3000);
+                                      "calc-time"), >=, 3000);
         qobject_unref(rsp);
     }
     qtest_quit(qts);
