@@ -696,8 +696,8 @@ static void test_global_properties(void)
         obj = object_new(TYPE_MIGRATION);
         g_assert_false(migrate_options_check_initial(MIGRATION(obj), &err));
         g_assert_cmpstr(error_get_pretty(err), ==,
-                        "Capability 'dirty-limit' is not supported by "
-                        "Tern yet");
+                        "dirty-limit requires KVM with accelerator property "
+                        "'dirty-ring-size' set");
         error_free(err);
         err = NULL;
         object_unref(obj);
