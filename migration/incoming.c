@@ -21,6 +21,7 @@
 #include "migration/multifd.h"
 #include "migration/multifd-packet.h"
 #include "migration/options.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
@@ -336,6 +337,11 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
                               migration_incoming_classify, ioc, NULL);
         return;
     }
+    if (mis->from_src_file && migrate_postcopy_preempt()) {
+        /* QEMU sends no greeting: the second connection is preempt's. */
+        postcopy_preempt_incoming(ioc);
+        return;
+    }
     if (mis->from_src_file) {
         migration_incoming_extra_channel(mis);
         return;
@@ -352,7 +358,8 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
     MigrationIncomingState *mis = migration_incoming_get_current();
     g_autoptr(MigrationChannel) channel = NULL;
     MigrationListener listener;
-    int num = migrate_multifd() ? migrate_multifd_channels() + 1 : 1;
+    int num = migrate_multifd() ? migrate_multifd_channels() + 1 :
+              migrate_postcopy_preempt() ? 2 : 1;
 
     if (!migrate_channel_from_args(uri, has_channels ? channels : NULL,
                                    true, &channel, errp)) {
@@ -363,7 +370,7 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
                    MigrationStatus_str(mis->state));
         return;
     }
-    if (migrate_multifd() &&
+    if ((migrate_multifd() || migrate_postcopy_preempt()) &&
         !migrate_address_is_multi_channel(channel->addr)) {
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
         return;

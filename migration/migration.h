@@ -83,6 +83,8 @@ struct MigrationState {
     /* The stream to the destination; guarded by qemu_file_lock. */
     QemuMutex qemu_file_lock;
     QEMUFile *to_dst_file;
+    /* postcopy-preempt's channel (postcopy-preempt.c); same lock. */
+    QEMUFile *postcopy_qemufile_src;
     /* Host name from the URI, for TLS (NULL if none). */
     char *hostname;
     /* Counts migrate commands; a connect result names its own. */

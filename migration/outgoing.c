@@ -28,8 +28,10 @@
 #include "migration/options.h"
 #include "migration/postcopy-msg.h"
 #include "migration/postcopy-out.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/postcopy-queue.h"
 #include "migration/qemu-file.h"
+#include "migration/ram.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
 #include "migration/threadinfo.h"
@@ -190,7 +192,8 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
                    "transport (e.g. file)");
         return;
     }
-    if (!multifd_send_set_address(channel->addr, errp)) {
+    if (!multifd_send_set_address(channel->addr, errp) ||
+        !postcopy_preempt_set_address(channel->addr, errp)) {
         return;
     }
     trace_qmp_migrate(uri ? uri : "(channels)", channel->addr->transport);
@@ -273,6 +276,9 @@ void qmp_migrate_pause(Error **errp)
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
             if (s->to_dst_file) {
                 qemu_file_shutdown(s->to_dst_file);
+            }
+            if (s->postcopy_qemufile_src) {
+                qemu_file_shutdown(s->postcopy_qemufile_src);
             }
         }
         qemu_sem_post(&s->rate_limit_sem);
@@ -444,7 +450,7 @@ static void close_return_path_on_source(MigrationState *s)
 /* Main thread, BQL held: release everything, restore the source. */
 static void migration_cleanup(MigrationState *s)
 {
-    QEMUFile *f;
+    QEMUFile *f, *pf;
     int state;
 
     if (s->migration_thread_running) {
@@ -456,6 +462,8 @@ static void migration_cleanup(MigrationState *s)
     WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
         f = s->to_dst_file;
         s->to_dst_file = NULL;
+        pf = s->postcopy_qemufile_src;
+        s->postcopy_qemufile_src = NULL;
     }
     if (f) {
         /* Unblock a return-path reader waiting for the peer. */
@@ -464,6 +472,9 @@ static void migration_cleanup(MigrationState *s)
     close_return_path_on_source(s);
     if (f) {
         qemu_fclose(f);
+    }
+    if (pf) {
+        qemu_fclose(pf);
     }
     migration_yank_unregister();
     if (s->cleanup_bh) {
@@ -815,6 +826,44 @@ static bool migration_pass_end_helps(MigrationState *s)
 }
 
 /*
+ * Connect the postcopy-preempt channel.  The destination tells it from
+ * the main channel by order alone, so it must not be connected before
+ * the destination took the main one: the first PONG says it did.  A
+ * QEMU 7.2 destination (x-preempt-pre-7-2) reads nothing, PING
+ * included, before both channels are there: then connect at once, as
+ * 7.2 does (the listener accepts in connection order).
+ */
+static bool migration_preempt_channel_open(MigrationState *s, Error **errp)
+{
+    QEMUFile *pf;
+
+    if (s->rp_state.rp_thread_created && !migrate_preempt_pre_7_2()) {
+        qemu_fflush(s->to_dst_file);
+        while (qemu_sem_timedwait(&s->rp_state.rp_pong_acks, 100)) {
+            int state = qatomic_read(&s->state);
+
+            if (qatomic_read(&s->rp_state.error) ||
+                qemu_file_get_error(s->to_dst_file) ||
+                (state != MIGRATION_STATUS_SETUP &&
+                 state != MIGRATION_STATUS_ACTIVE)) {
+                error_setg(errp, "postcopy-preempt: the destination did "
+                           "not answer on the return path; no preempt "
+                           "channel");
+                return false;
+            }
+        }
+    }
+    pf = postcopy_preempt_connect(s->hostname, errp);
+    if (!pf) {
+        return false;
+    }
+    WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+        s->postcopy_qemufile_src = pf;
+    }
+    return true;
+}
+
+/*
  * Switch to postcopy: stop the VM, hand the destination the device state
  * and let it run; RAM follows, requested pages first.  Whatever fails
  * before the package is out restarts the source.
@@ -824,6 +873,18 @@ static void migration_postcopy_start(MigrationState *s)
     Error *err = NULL;
     int ret;
 
+    /*
+     * The preempt channel is made before the VM stops (QEMU 8.0+); with
+     * x-preempt-pre-7-2 it was made at the start, as QEMU 7.2 does.
+     */
+    if (migrate_postcopy_preempt() && !s->postcopy_qemufile_src &&
+        !migration_preempt_channel_open(s, &err)) {
+        migrate_set_error(s, err);
+        error_free(err);
+        migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
+                          MIGRATION_STATUS_FAILED);
+        return;
+    }
     bql_lock();
     migration_switchover_begin(s);
     migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
@@ -866,6 +927,12 @@ static void migration_postcopy_completion(MigrationState *s)
     bql_lock();
     ret = qemu_savevm_state_complete_postcopy(s->to_dst_file, &err);
     bql_unlock();
+    if (!ret && s->postcopy_qemufile_src && migrate_preempt_pre_7_2()) {
+        /* A QEMU 7.2 destination ends its preempt thread on an EOS. */
+        qemu_put_be64(s->postcopy_qemufile_src, RAM_SAVE_FLAG_EOS);
+        qemu_fflush(s->postcopy_qemufile_src);
+        ret = qemu_file_get_error_obj(s->postcopy_qemufile_src, &err);
+    }
     if (!ret && s->rp_state.rp_thread_created) {
         qemu_sem_wait(&s->rp_state.rp_sem);
         if (s->rp_state.error || !s->rp_state.received_shut ||
@@ -990,6 +1057,14 @@ static void *migration_thread(void *opaque)
     if (migrate_colo()) {
         /* The destination becomes the COLO secondary after the load. */
         qemu_savevm_send_colo_enable(s->to_dst_file);
+    }
+    if (migrate_postcopy_preempt() && migrate_preempt_pre_7_2() &&
+        !migration_preempt_channel_open(s, &err)) {
+        migrate_set_error(s, err);
+        error_free(err);
+        migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
+                          MIGRATION_STATUS_FAILED);
+        goto out;
     }
 
     bql_lock();

@@ -22,6 +22,7 @@
 #include "migration/options.h"
 #include "migration/postcopy-in.h"
 #include "migration/postcopy-msg.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/postcopy-ram.h"
 #include "migration/return-path.h"
 #include "migration/trace.h"
@@ -93,6 +94,7 @@ void postcopy_in_reset(void)
 
 void postcopy_in_start_load(void)
 {
+    postcopy_preempt_dst_reset();
     postcopy_in_reset();
     migration_incoming_get_current()->postcopy_advised = false;
     pc_in.bt_kept = false;
@@ -285,6 +287,8 @@ static void postcopy_in_finish(MigrationIncomingState *mis)
     p50 = postcopy_dest_fault_latency(pc_in.pd, 50, &faults);
     p99 = postcopy_dest_fault_latency(pc_in.pd, 99, &faults);
     trace_postcopy_in_fault_latency(faults, p50, p99);
+    /* Every page is here: the preempt channel has nothing more to say. */
+    postcopy_preempt_dst_stop();
     bql_lock();
     postcopy_in_keep_blocktime();
     postcopy_in_reset();
@@ -295,6 +299,21 @@ static void postcopy_in_finish(MigrationIncomingState *mis)
         mis->postcopy_load_done();
     }
     bql_unlock();
+}
+
+/*
+ * The preempt channel broke while the guest runs: break the main stream
+ * too, so that the listen thread ends the way a broken link does.
+ */
+static void postcopy_in_preempt_broken(Error *err)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    migrate_incoming_set_error(mis, err);
+    error_report_err(err);
+    if (mis->from_src_file) {
+        qemu_file_shutdown(mis->from_src_file);
+    }
 }
 
 static void *postcopy_listen_thread(void *opaque)
@@ -376,6 +395,9 @@ bool postcopy_in_handle_listen(QEMUFile *f, PostcopyLoadFn *load,
     pc_in.load = load;
     pc_in.load_cleanup = cleanup;
     pc_in.f = f;
+    if (migrate_postcopy_preempt()) {
+        postcopy_preempt_dst_start(postcopy_in_preempt_broken);
+    }
     migrate_set_state(&mis->state, MIGRATION_STATUS_ACTIVE,
                       MIGRATION_STATUS_POSTCOPY_ACTIVE);
     qemu_thread_create(&thread, "postcopy/listen", postcopy_listen_thread,

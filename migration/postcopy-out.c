@@ -103,7 +103,7 @@ bool postcopy_out_switch(MigrationState *s, QEMUFile *f, Error **errp)
     qemu_fclose(pkg);
     qemu_savevm_send_ping(f, 4);
     /* The first page after the switch names its block again. */
-    ram_postcopy_start();
+    ram_postcopy_start(s->postcopy_qemufile_src);
     ret = qemu_file_get_error_obj(f, errp);
     return ret == 0;
 }

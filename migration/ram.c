@@ -30,6 +30,7 @@
 #include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/postcopy-in.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/postcopy-queue.h"
 #include "migration/ram.h"
 #include "migration/forecast.h"
@@ -71,6 +72,12 @@ typedef struct RAMState {
     bool last_stage;
     /* After the postcopy switch: requested pages go first. */
     bool postcopy;
+    /*
+     * postcopy-preempt: the requested pages' own channel, and the block
+     * its last page named (each channel has its own CONTINUE chain).
+     */
+    QEMUFile *preempt_file;
+    RAMBlock *preempt_last_block;
 } RAMState;
 
 static RAMState *ram_state;
@@ -382,13 +389,16 @@ static void migration_bitmap_sync(RAMState *rs, bool last_stage)
 static void save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *block,
                              ram_addr_t offset, uint64_t flags)
 {
-    if (block == rs->last_sent_block) {
+    RAMBlock **last = f == rs->preempt_file ? &rs->preempt_last_block
+                                            : &rs->last_sent_block;
+
+    if (block == *last) {
         flags |= RAM_SAVE_FLAG_CONTINUE;
     }
     qemu_put_be64(f, offset | flags);
     if (!(flags & RAM_SAVE_FLAG_CONTINUE)) {
         qemu_put_counted_string(f, block->idstr);
-        rs->last_sent_block = block;
+        *last = block;
     }
 }
 
@@ -573,10 +583,13 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
     while (rs->postcopy && postcopy_queue_pop(&block, &req)) {
         page = req >> TARGET_PAGE_BITS;
         if (block->bmap && test_and_clear_bit(page, block->bmap)) {
+            /* With preempt, on its own channel, past the buffered ones. */
+            QEMUFile *uf = rs->preempt_file ? rs->preempt_file : f;
+
             qatomic_dec(&rs->migration_dirty_pages);
-            ram_save_page(rs, f, block, page);
+            ram_save_page(rs, uf, block, page);
             /* Out now, not behind a buffer of background pages. */
-            qemu_fflush(f);
+            qemu_fflush(uf);
             return 1;
         }
     }
@@ -863,11 +876,13 @@ void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque)
     qemu_mutex_unlock_ramlist();
 }
 
-void ram_postcopy_start(void)
+void ram_postcopy_start(QEMUFile *preempt)
 {
     if (ram_state) {
         ram_state->postcopy = true;
         ram_state->last_sent_block = NULL;
+        ram_state->preempt_file = preempt;
+        ram_state->preempt_last_block = NULL;
     }
 }
 
@@ -1054,13 +1069,9 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp);
 static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
                                   ram_addr_t addr, int kind, Error **errp)
 {
-    MigrationIncomingState *mis = migration_incoming_get_current();
     static __thread uint8_t *buf;
     int ch;
 
-    if (mis->ram_prefault) {
-        ram_prefault_stop(mis->ram_prefault);
-    }
     switch (kind) {
     case RAM_SAVE_FLAG_ZERO:
         ch = qemu_get_byte(f);
@@ -1081,6 +1092,64 @@ static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
     default:
         error_setg(errp, "XBZRLE pages cannot be received in postcopy");
         return -EINVAL;
+    }
+}
+
+/*
+ * The postcopy-preempt channel (its own thread): page records only,
+ * with their own CONTINUE chain, up to an EOS (QEMU 7.2 and
+ * x-preempt-pre-7-2 sources send one) or the channel's end.
+ */
+static int ram_load_preempt(QEMUFile *f, Error **errp)
+{
+    RAMBlock *last = NULL;
+    char id[256];
+
+    for (;;) {
+        uint64_t word = qemu_get_be64(f);
+        uint64_t addr = word & TARGET_PAGE_MASK;
+        int flags = word & ~TARGET_PAGE_MASK;
+        int kind = flags & ~RAM_SAVE_FLAG_CONTINUE;
+        RAMBlock *block = last;
+        int ret;
+
+        if (qemu_file_get_error(f)) {
+            return qemu_file_get_error_obj(f, errp) ?: -EIO;
+        }
+        if (kind == RAM_SAVE_FLAG_EOS) {
+            return 0;
+        }
+        if (kind != RAM_SAVE_FLAG_ZERO && kind != RAM_SAVE_FLAG_PAGE) {
+            error_setg(errp, "Unknown combination of migration flags: 0x%x",
+                       flags);
+            return -EINVAL;
+        }
+        if (!(flags & RAM_SAVE_FLAG_CONTINUE)) {
+            if (!qemu_get_counted_string(f, id)) {
+                error_setg(errp, "Bad or missing ramblock name in a page "
+                           "record");
+                return -EINVAL;
+            }
+            block = qemu_ram_block_by_name(id);
+            if (!block || ramblock_is_ignored(block)) {
+                error_setg(errp, "Can't find block %s", id);
+                return -EINVAL;
+            }
+            last = block;
+        } else if (!block) {
+            error_setg(errp, "Ack, bad migration stream! (CONTINUE before "
+                       "any block was named)");
+            return -EINVAL;
+        }
+        if (!offset_in_ramblock(block, addr)) {
+            error_setg(errp, "Illegal RAM offset " RAM_ADDR_FMT, addr);
+            return -EINVAL;
+        }
+        trace_ram_load_preempt(block->idstr, addr);
+        ret = ram_load_postcopy_page(f, block, addr, kind, errp);
+        if (ret < 0) {
+            return ret;
+        }
     }
 }
 
@@ -1180,6 +1249,10 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
         host = ram_load_redirect ? ram_load_redirect(block, addr)
                                  : block->host + addr;
         if (postcopy_in_placing()) {
+            /* The main stream's thread only: it owns the prefaulter. */
+            if (mis->ram_prefault) {
+                ram_prefault_stop(mis->ram_prefault);
+            }
             ret = ram_load_postcopy_page(f, block, addr, kind, errp);
             if (ret < 0) {
                 return ret;
@@ -1245,5 +1318,6 @@ static const SaveVMHandlers savevm_ram_handlers = {
 
 void ram_mig_init(void)
 {
+    postcopy_preempt_set_loader(ram_load_preempt);
     register_savevm_live("ram", 0, 4, &savevm_ram_handlers, NULL);
 }

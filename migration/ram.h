@@ -50,8 +50,11 @@ uint64_t ram_pagesize_summary(void);
 typedef void RAMDiscardFn(void *opaque, const char *block, uint64_t start,
                           uint64_t len);
 void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
-/* From now on the RAM stream is postcopy's (requests go first). */
-void ram_postcopy_start(void);
+/*
+ * From now on the RAM stream is postcopy's (requests go first, on
+ * @preempt if not NULL: the postcopy-preempt channel).
+ */
+void ram_postcopy_start(QEMUFile *preempt);
 
 /*
  * Background snapshot: while a tracker is set, the migration's RAM is

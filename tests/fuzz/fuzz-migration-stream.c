@@ -34,6 +34,7 @@
 #include "system/ram_addr.h"
 #include "migration/postcopy-in.h"
 #include "migration/postcopy-msg.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/postcopy-queue.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -117,6 +118,8 @@ bool postcopy_queue_pop(RAMBlock **block, ram_addr_t *offset)
     return false;
 }
 bool postcopy_queue_has_request(void) { return false; }
+/* postcopy-preempt.c: no preempt channel without postcopy. */
+void postcopy_preempt_set_loader(PostcopyPreemptLoadFn *fn) { }
 bool migrate_postcopy_ram(void) { return false; }
 bool migrate_release_ram(void) { return false; }
 int ram_block_discard_range(RAMBlock *rb, uint64_t start, size_t length)

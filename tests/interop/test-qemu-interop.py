@@ -867,7 +867,7 @@ def case_multifd(env):
     src.quit()
 
 
-def postcopy_migration(env, label, src, dst):
+def postcopy_migration(env, label, src, dst, preempt=False):
     """Start a slow precopy from SRC to DST (both with postcopy-ram),
     switch to postcopy after a while, and return once the destination is
     in postcopy-active with its guest started.  The background stream
@@ -875,7 +875,8 @@ def postcopy_migration(env, label, src, dst):
     the destination find pages missing."""
     sock = env.path(re.sub(r'\W', '_', label) + '.sock')
     for vm in (src, dst):
-        set_caps(vm, 'events', 'postcopy-ram')
+        set_caps(vm, 'events', 'postcopy-ram',
+                 *(['postcopy-preempt'] if preempt else []))
     src.qmp.ok('migrate-set-parameters', **{
         'max-bandwidth': 4 * MiB, 'max-postcopy-bandwidth': 4 * MiB,
         'downtime-limit': 1})
@@ -910,21 +911,44 @@ def postcopy_end(label, src, dst):
           s.get('ram', {}).get('postcopy-requests', 0) > 0, s)
 
 
+# QEMU 7.2 makes the preempt channel at the start and ends it with an
+# EOS; Tern as a source to it says so with x-preempt-pre-7-2.
+TERN_PREEMPT_72 = ['-global', 'migration.x-preempt-pre-7-2=on']
+
+
 def case_postcopy(env):
+    postcopy_both_ways(env, 'postcopy', False)
+
+
+def case_postcopy_preempt(env):
+    postcopy_both_ways(env, 'postcopy-preempt', True)
+
+
+def postcopy_both_ways(env, name, preempt):
     # QEMU 7.2 -> Tern: Tern's qtest reader touches pages that have not
     # arrived; each is requested from QEMU on the return path.
     ops = pattern_ops(5)
     want = image_of(ops)
     src = env.start('qemu', 'pc-q2t-src', qemu_args(
         ram=image_file(env, 'pc-q2t', want)))
+    trace = env.path(name + '-q2t.trace')
     dst = env.start('tern', 'pc-q2t-dst', tern_args() +
-                    ['-incoming', 'defer'], qtest=True)
-    postcopy_migration(env, 'postcopy qemu->tern', src, dst)
-    compare_ram('postcopy qemu->tern: RAM read during postcopy equal',
+                    ['-incoming', 'defer', '-trace',
+                     'enable=ram_load_preempt,file=' + trace], qtest=True)
+    postcopy_migration(env, name + ' qemu->tern', src, dst, preempt)
+    compare_ram(name + ' qemu->tern: RAM read during postcopy equal',
                 dst.qtest.read_ram(), want)
-    postcopy_end('postcopy qemu->tern', src, dst)
+    postcopy_end(name + ' qemu->tern', src, dst)
     st = dst.qmp.status()
-    check('postcopy qemu->tern: Tern ends running', st == 'running', st)
+    check(name + ' qemu->tern: Tern ends running', st == 'running', st)
+    try:
+        with open(trace) as f:
+            on_preempt = f.read().count('ram_load_preempt')
+    except OSError:
+        on_preempt = 0
+    check(name + ' qemu->tern: pages came on the preempt channel'
+          if preempt else name + ' qemu->tern: no preempt channel',
+          (on_preempt > 0) == preempt, on_preempt)
     src.quit()
     dst.quit()
 
@@ -933,16 +957,17 @@ def case_postcopy(env):
     # requests of pmemsave, which touches them all.
     ops = pattern_ops(6)
     want = image_of(ops)
-    src = env.start('tern', 'pc-t2q-src', tern_args(), qtest=True)
+    src = env.start('tern', 'pc-t2q-src', tern_args() +
+                    (TERN_PREEMPT_72 if preempt else []), qtest=True)
     src.qtest.apply(ops)
     dst = env.start('qemu', 'pc-t2q-dst', qemu_args() +
                     ['-incoming', 'defer'])
-    postcopy_migration(env, 'postcopy tern->qemu', src, dst)
-    compare_ram('postcopy tern->qemu: RAM read during postcopy equal '
+    postcopy_migration(env, name + ' tern->qemu', src, dst, preempt)
+    compare_ram(name + ' tern->qemu: RAM read during postcopy equal '
                 '(pmemsave)', read_qemu_ram(env, dst, 'pc-t2q'), want)
-    postcopy_end('postcopy tern->qemu', src, dst)
+    postcopy_end(name + ' tern->qemu', src, dst)
     st = src.qmp.status()
-    check('postcopy tern->qemu: Tern source ends in postmigrate',
+    check(name + ' tern->qemu: Tern source ends in postmigrate',
           st == 'postmigrate', st)
     src.quit()
     dst.quit()
@@ -950,6 +975,7 @@ def case_postcopy(env):
 
 CASES = {
     'postcopy': case_postcopy,
+    'postcopy-preempt': case_postcopy_preempt,
     'qemu-to-tern': case_qemu_to_tern,
     'xbzrle': case_xbzrle,
     'tern-to-qemu': case_tern_to_qemu,

@@ -34,18 +34,25 @@ static void wait_status(QTestState *who, const char *status)
  * slow (max-postcopy-bandwidth) so that the destination's reader finds
  * pages missing.
  */
-static void postcopy_start_snap(QTestState **from, QTestState **to,
+static void postcopy_start_full(QTestState **from, QTestState **to,
                                 const char *uri, const MigrateStart *args,
-                                bool release_ram, uint8_t **snapshot)
+                                bool release_ram, bool preempt,
+                                uint8_t **snapshot)
 {
     g_autoptr(GRand) rand = g_rand_new_with_seed(7);
 
-    migrate_start(from, to, uri, args);
+    /* postcopy-preempt must be set before the destination listens. */
+    migrate_start(from, to, preempt ? "defer" : uri, args);
     if (release_ram) {
         migrate_set_capability(*from, "release-ram", true);
     }
     migrate_set_capability(*from, "postcopy-ram", true);
     migrate_set_capability(*to, "postcopy-ram", true);
+    if (preempt) {
+        migrate_set_capability(*from, "postcopy-preempt", true);
+        migrate_set_capability(*to, "postcopy-preempt", true);
+        migrate_incoming_qmp(*to, uri, NULL);
+    }
     migrate_set_capability(*to, "postcopy-blocktime", true);
     mig_ram_fill(*from, 0, PC_SIZE, 0x9c0b, 16);
     migrate_ensure_non_converge(*from);
@@ -63,6 +70,13 @@ static void postcopy_start_snap(QTestState **from, QTestState **to,
     qmp_ok_fmt(*from, "{'execute': 'migrate-start-postcopy'}");
     wait_status(*from, "postcopy-active");
     wait_status(*to, "postcopy-active");
+}
+
+static void postcopy_start_snap(QTestState **from, QTestState **to,
+                                const char *uri, const MigrateStart *args,
+                                bool release_ram, uint8_t **snapshot)
+{
+    postcopy_start_full(from, to, uri, args, release_ram, false, snapshot);
 }
 
 static void postcopy_start_pair(QTestState **from, QTestState **to,
@@ -134,6 +148,63 @@ static void test_postcopy_plain(void)
     g_assert_cmpstr(se, ==, "setup active postcopy-active completed");
     g_assert_cmpstr(de, ==, "active postcopy-active completed");
     /* Written after the switch on the destination: still there. */
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    migrate_end(from, to);
+}
+
+/* Lines of @path that contain @what. */
+static int count_lines_with(const char *path, const char *what)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    int n = 0;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        return 0;
+    }
+    lines = g_strsplit(text, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        n += strstr(lines[i], what) != NULL;
+    }
+    return n;
+}
+
+/*
+ * postcopy-preempt: the requested pages travel on a second connection,
+ * which the destination's preempt thread reads (its trace point counts
+ * them); RAM read during postcopy is equal, the events are QEMU's.
+ */
+static void test_postcopy_preempt(void)
+{
+    g_autofree char *sock = tmp_path("pc-pre.sock");
+    g_autofree char *trace = tmp_path("pc-pre.trace");
+    g_autofree char *opts = g_strdup_printf("-trace enable=ram_load_preempt,"
+                                            "file=%s", trace);
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM, .events = true,
+                          .opts_target = opts };
+    QTestState *from, *to;
+    g_autofree char *se = NULL, *de = NULL;
+    int pages;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    postcopy_start_full(&from, &to, uri, &args, false, true, NULL);
+    wait_runstate(to, "running");
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    wait_runstate(from, "postmigrate");
+    se = migrate_collect_events(from);
+    de = migrate_collect_events(to);
+    g_assert_cmpstr(se, ==, "setup active postcopy-active completed");
+    /* Events on before migrate-incoming: the destination says setup. */
+    g_assert_cmpstr(de, ==, "setup active postcopy-active completed");
+    g_assert_cmpint(migrate_ram_stat(from, "postcopy-requests"), >, 0);
+    pages = count_lines_with(trace, "ram_load_preempt");
+    g_test_message("%d pages on the preempt channel", pages);
+    g_assert_cmpint(pages, >, 0);
     mig_ram_compare(from, to, 0, PC_SIZE);
     migrate_end(from, to);
 }
@@ -366,6 +437,7 @@ int main(int argc, char **argv)
                         test_postcopy_guest);
     qtest_add_data_func("/migration/postcopy/guest/tcg", "tcg",
                         test_postcopy_guest);
+    qtest_add_func("/migration/postcopy/preempt", test_postcopy_preempt);
     qtest_add_func("/migration/postcopy/release-ram",
                    test_postcopy_release_ram);
     qtest_add_func("/migration/postcopy/pause", test_postcopy_pause);

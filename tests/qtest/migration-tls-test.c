@@ -7,8 +7,10 @@
  * migration.  Successful
  * cases compare guest RAM page by page; failing ones check the reason
  * each side gives, that the source runs on with no socket left, and that
- * it can then migrate again.  Credentials come from certtool at test
- * time (tests/unit/crypto-tls-certs.c).
+ * it can then migrate again.  Postcopy with postcopy-preempt over TLS
+ * (x509, tcp: the URI's host is checked) wraps the preempt channel too.
+ * Credentials come from certtool at test time
+ * (tests/unit/crypto-tls-certs.c).
  */
 #include "qemu/osdep.h"
 #include <signal.h>
@@ -16,6 +18,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "migration/framework.h"
+#include "qapi/error.h"
+#include "qemu/userfaultfd.h"
 #include "qobject/qlist.h"
 #include "../unit/crypto-tls-certs.h"
 
@@ -530,6 +534,62 @@ static void test_multifd_bad_channel(const void *opaque)
     migrate_end(from, NULL);
 }
 
+/*
+ * Postcopy with postcopy-preempt under TLS (x509 over tcp, with the
+ * hostname check): the preempt channel is a second TLS client; the
+ * destination's qtest reader faults pages that come on it (the trace
+ * point counts them), and RAM is equal.
+ */
+static void test_tls_postcopy_preempt(void)
+{
+    g_autofree char *trace = g_strdup_printf("%s/tls-pre.trace",
+                                             mig_tmpdir());
+    g_autofree char *opts = g_strdup_printf("-trace enable=ram_load_preempt,"
+                                            "file=%s", trace);
+    MigrateStart args = { .mem = SMALL_MEM, .opts_target = opts };
+    g_autofree char *uri = NULL, *text = NULL;
+    QTestState *from, *to;
+    uint64_t features;
+    Error *err = NULL;
+
+    if (!certs) {
+        g_test_skip(skip_reason);
+        return;
+    }
+    if (!uffd_query_features(&features, &err)) {
+        g_test_skip(error_get_pretty(err));
+        error_free(err);
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    add_creds(from, false, "client", "client", false);
+    add_creds(to, false, "server", "server", false);
+    for (int i = 0; i < 2; i++) {
+        QTestState *who = i ? to : from;
+
+        migrate_set_capability(who, "postcopy-ram", true);
+        migrate_set_capability(who, "postcopy-preempt", true);
+    }
+    migrate_incoming_qmp(to, "tcp:127.0.0.1:0", NULL);
+    uri = migrate_get_listen_uri(to);
+    mig_ram_fill(from, 0, SMALL_SIZE, 0x7e3, 16);
+    migrate_ensure_non_converge(from);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth",
+                              4 * 1000 * 1000);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_passes(from, 1);
+    qmp_ok_fmt(from, "{'execute': 'migrate-start-postcopy'}");
+    migrate_wait_status(to, "postcopy-active", NULL);
+    wait_runstate(to, "running");
+    mig_ram_compare(from, to, 0, SMALL_SIZE);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    g_assert_true(g_file_get_contents(trace, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "ram_load_preempt"));
+    mig_ram_compare(from, to, 0, SMALL_SIZE);
+    migrate_end(from, to);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *tmp = NULL;
@@ -545,6 +605,8 @@ int main(int argc, char **argv)
         qtest_add_data_func(cases[i].path, &cases[i], test_tls);
     }
     qtest_add_func("/migration/tls/yank-hung", test_yank_hung);
+    qtest_add_func("/migration/tls/x509/postcopy-preempt",
+                   test_tls_postcopy_preempt);
     qtest_add_data_func("/migration/tls/multifd/bad-channel/source",
                         GINT_TO_POINTER(false), test_multifd_bad_channel);
     qtest_add_data_func("/migration/tls/multifd/bad-channel/destination",

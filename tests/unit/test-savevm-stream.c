@@ -22,6 +22,7 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/postcopy-preempt.h"
 #include "migration/ram.h"
 #include "migration/xbzrle.h"
 #include "migration/register.h"
@@ -59,6 +60,15 @@ bool migrate_colo(void) { return false; }
 /* Postcopy (postcopy-in.c): never advised here, so never reached. */
 bool migrate_postcopy_ram(void) { return false; }
 bool migrate_postcopy_blocktime(void) { return false; }
+bool migrate_postcopy_preempt(void) { return false; }
+/* postcopy-preempt.c: no preempt channel without postcopy. */
+void postcopy_preempt_set_loader(PostcopyPreemptLoadFn *fn) { }
+void postcopy_preempt_dst_start(void (*broken)(Error *err))
+{
+    g_assert_not_reached();
+}
+void postcopy_preempt_dst_stop(void) { }
+void postcopy_preempt_dst_reset(void) { }
 bool migrate_release_ram(void) { return false; }
 void migrate_set_state(int *state, int old_state, int new_state)
 {
