@@ -48,6 +48,8 @@ static void migration_instance_init(Object *obj)
     qemu_sem_init(&s->pause_sem, 0);
     qemu_sem_init(&s->rp_state.rp_sem, 0);
     qemu_sem_init(&s->rp_state.rp_pong_acks, 0);
+    qemu_sem_init(&s->postcopy_pause_sem, 0);
+    qemu_sem_init(&s->postcopy_resume_sem, 0);
     /* Property defaults filled the rest; has_* for query are set later. */
 }
 
@@ -62,6 +64,8 @@ static void migration_instance_finalize(Object *obj)
     qemu_sem_destroy(&s->pause_sem);
     qemu_sem_destroy(&s->rp_state.rp_sem);
     qemu_sem_destroy(&s->rp_state.rp_pong_acks);
+    qemu_sem_destroy(&s->postcopy_pause_sem);
+    qemu_sem_destroy(&s->postcopy_resume_sem);
     g_free(s->hostname);
     error_free(s->error);
     /* The strings are owned by the string properties (freed there). */

@@ -21,6 +21,7 @@
 #include "migration/multifd.h"
 #include "migration/multifd-packet.h"
 #include "migration/options.h"
+#include "migration/postcopy-in.h"
 #include "migration/postcopy-preempt.h"
 #include "migration/qemu-file.h"
 #include "migration/return-path.h"
@@ -337,6 +338,12 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
                               migration_incoming_classify, ioc, NULL);
         return;
     }
+    if (qatomic_read(&mis->state) == MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP &&
+        !mis->from_src_file) {
+        /* migrate-recover's channel: the paused listen thread takes it. */
+        postcopy_in_recover_channel(qemu_file_new_input(ioc));
+        return;
+    }
     if (mis->from_src_file && migrate_postcopy_preempt()) {
         /* QEMU sends no greeting: the second connection is preempt's. */
         postcopy_preempt_incoming(ioc);
@@ -419,6 +426,48 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
         return;
     }
     once = false;
+}
+
+/*
+ * Postcopy recovery, destination side: listen again (the old listener
+ * goes); the channel that comes wakes the paused listen thread.
+ */
+void qmp_migrate_recover(const char *uri, Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    g_autoptr(MigrationChannel) channel = NULL;
+    MigrationListener listener;
+
+    if (qatomic_read(&mis->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        error_setg(errp, "Migrate recover can only be run when postcopy "
+                   "is paused.");
+        return;
+    }
+    if (!migrate_channel_from_args(uri, NULL, true, &channel, errp)) {
+        return;
+    }
+    if (migrate_postcopy_preempt() &&
+        !migrate_address_is_multi_channel(channel->addr)) {
+        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
+        return;
+    }
+    migration_incoming_transport_cleanup(mis);
+    migrate_set_state(&mis->state, MIGRATION_STATUS_POSTCOPY_PAUSED,
+                      MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP);
+    if (!migration_transport_start_incoming(channel->addr,
+                                            migrate_postcopy_preempt() ? 2
+                                                                       : 1,
+                                            migration_channel_accept, mis,
+                                            &listener, errp)) {
+        migrate_set_state(&mis->state,
+                          MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+        return;
+    }
+    mis->transport_cleanup = listener.cleanup;
+    mis->transport_data = listener.data;
+    qapi_free_SocketAddressList(mis->socket_address_list);
+    mis->socket_address_list = listener.addresses;
 }
 
 /* No network devices exist in Tern yet, so nothing can announce. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The migration.json commands whose feature Tern does not have yet
- * (postcopy, Xen, snapshots, device-state-only
+ * (Xen, snapshots, device-state-only
  * saves).  The generated marshallers reference every command of the
  * schema, so each must exist; here each one fails with a GenericError
  * that names the command and the missing feature, never a silent no-op.
@@ -12,21 +12,6 @@
 #include "qapi/qapi-commands-migration.h"
 #include "qemu/atomic.h"
 #include "migration/migration.h"
-
-/* ------------------------------------------------------------ postcopy */
-
-void qmp_migrate_recover(const char *uri, Error **errp)
-{
-    MigrationIncomingState *mis = migration_incoming_get_current();
-
-    if (qatomic_read(&mis->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
-        error_setg(errp, "Migrate recover can only be run when postcopy "
-                   "is paused.");
-        return;
-    }
-    error_setg(errp, "migrate-recover: postcopy recovery is not supported "
-               "by Tern yet");
-}
 
 /* ----------------------------------------------------------------- Xen */
 

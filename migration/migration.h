@@ -148,6 +148,10 @@ struct MigrationState {
     bool switchover_done;
     /* migrate-start-postcopy was issued (atomic). */
     bool start_postcopy;
+    /* Postcopy-paused thread: posted when a resume has its channel. */
+    QemuSemaphore postcopy_pause_sem;
+    /* Recovery: each received bitmap loaded, and RESUME_ACK (rp thread). */
+    QemuSemaphore postcopy_resume_sem;
 
     /* The first error of this migration (error-desc); error_mutex. */
     QemuMutex error_mutex;

@@ -53,9 +53,7 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
             error_setg(errp, "Cannot resume if there is no paused migration");
             return false;
         }
-        error_setg(errp, "migrate resume=true: postcopy recovery is not "
-                   "supported by Tern yet");
-        return false;
+        return true;
     }
     /*
      * A failed migration's thread sets 'failed' before its cleanup has
@@ -171,6 +169,7 @@ typedef struct MigrationConnectAttempt {
 
 static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
                                       Error *error, void *opaque);
+static void migration_resume_connect(MigrationState *s, Error *error_in);
 
 void qmp_migrate(const char *uri, MigrationChannelList *channels,
                  bool has_detach, bool detach, bool has_resume, bool resume,
@@ -197,6 +196,23 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     trace_qmp_migrate(uri ? uri : "(channels)", channel->addr->transport);
+    if (has_resume && resume) {
+        /* The paused thread and the RAM state wait: a new channel only. */
+        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_PAUSED,
+                          MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP);
+        attempt = g_new0(MigrationConnectAttempt, 1);
+        attempt->s = s;
+        attempt->id = ++s->connect_attempt;
+        if (!migration_transport_start_outgoing(channel->addr,
+                                                migration_channel_connect,
+                                                attempt, errp)) {
+            g_free(attempt);
+            migrate_set_state(&s->state,
+                              MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                              MIGRATION_STATUS_POSTCOPY_PAUSED);
+        }
+        return;
+    }
 
     migrate_init(s);
     if (!migration_yank_register(&local_err) ||
@@ -373,8 +389,34 @@ static void *source_return_path_thread(void *opaque)
             qemu_sem_post(&s->rate_limit_sem);
             break;
         }
+        case MIG_RP_MSG_RECV_BITMAP: {
+            char block[256];
+
+            if (qatomic_read(&s->state) !=
+                MIGRATION_STATUS_POSTCOPY_RECOVER) {
+                error_setg(&err, "RP: RECV_BITMAP outside a postcopy "
+                           "recovery");
+                goto out;
+            }
+            if (!postcopy_block_name_decode(msg.payload, msg.len,
+                                            "RP: RECV_BITMAP", block, &err) ||
+                !ram_postcopy_bitmap_reload(rp, block, &err)) {
+                goto out;
+            }
+            qemu_sem_post(&s->postcopy_resume_sem);
+            break;
+        }
+        case MIG_RP_MSG_RESUME_ACK:
+            if (qatomic_read(&s->state) !=
+                MIGRATION_STATUS_POSTCOPY_RECOVER) {
+                error_setg(&err, "RP: RESUME_ACK outside a postcopy "
+                           "recovery");
+                goto out;
+            }
+            qemu_sem_post(&s->postcopy_resume_sem);
+            break;
         default:
-            /* Postcopy and switchover-ack messages: features not here. */
+            /* Switchover-ack messages: a feature not here. */
             error_setg(&err, "Return path message '%s' is not supported "
                        "by Tern yet", migration_rp_message_name(msg.type));
             goto out;
@@ -447,17 +489,13 @@ static void close_return_path_on_source(MigrationState *s)
 
 /* ------------------------------------------------------------- cleanup */
 
-/* Main thread, BQL held: release everything, restore the source. */
-static void migration_cleanup(MigrationState *s)
+/*
+ * Close the channels (main, return path, preempt).  In a postcopy pause
+ * only these go: the RAM state and the stopped VM stay.
+ */
+static void migration_drop_channels(MigrationState *s)
 {
     QEMUFile *f, *pf;
-    int state;
-
-    if (s->migration_thread_running) {
-        qemu_thread_join(&s->thread);
-        s->migration_thread_running = false;
-    }
-    qemu_savevm_state_cleanup();
 
     WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
         f = s->to_dst_file;
@@ -466,7 +504,7 @@ static void migration_cleanup(MigrationState *s)
         s->postcopy_qemufile_src = NULL;
     }
     if (f) {
-        /* Unblock a return-path reader waiting for the peer. */
+        /* The return-path thread reads the same socket: unblock it. */
         qemu_file_shutdown(f);
     }
     close_return_path_on_source(s);
@@ -476,6 +514,19 @@ static void migration_cleanup(MigrationState *s)
     if (pf) {
         qemu_fclose(pf);
     }
+}
+
+/* Main thread, BQL held: release everything, restore the source. */
+static void migration_cleanup(MigrationState *s)
+{
+    int state;
+
+    if (s->migration_thread_running) {
+        qemu_thread_join(&s->thread);
+        s->migration_thread_running = false;
+    }
+    qemu_savevm_state_cleanup();
+    migration_drop_channels(s);
     migration_yank_unregister();
     if (s->cleanup_bh) {
         qemu_bh_delete(s->cleanup_bh);
@@ -557,6 +608,8 @@ void migration_shutdown(void)
     if (!s->migration_thread_running) {
         return;
     }
+    /* A thread paused in postcopy waits for a resume: not any more. */
+    qemu_sem_post(&s->postcopy_pause_sem);
     /* The thread takes the BQL to stop the VM and to end. */
     bql_unlock();
     qemu_thread_join(&s->thread);
@@ -833,11 +886,13 @@ static bool migration_pass_end_helps(MigrationState *s)
  * included, before both channels are there: then connect at once, as
  * 7.2 does (the listener accepts in connection order).
  */
-static bool migration_preempt_channel_open(MigrationState *s, Error **errp)
+static bool migration_preempt_channel_open(MigrationState *s, bool wait_main,
+                                           Error **errp)
 {
     QEMUFile *pf;
 
-    if (s->rp_state.rp_thread_created && !migrate_preempt_pre_7_2()) {
+    if (wait_main && s->rp_state.rp_thread_created &&
+        !migrate_preempt_pre_7_2()) {
         qemu_fflush(s->to_dst_file);
         while (qemu_sem_timedwait(&s->rp_state.rp_pong_acks, 100)) {
             int state = qatomic_read(&s->state);
@@ -878,7 +933,7 @@ static void migration_postcopy_start(MigrationState *s)
      * x-preempt-pre-7-2 it was made at the start, as QEMU 7.2 does.
      */
     if (migrate_postcopy_preempt() && !s->postcopy_qemufile_src &&
-        !migration_preempt_channel_open(s, &err)) {
+        !migration_preempt_channel_open(s, true, &err)) {
         migrate_set_error(s, err);
         error_free(err);
         migrate_set_state(&s->state, MIGRATION_STATUS_ACTIVE,
@@ -962,6 +1017,95 @@ static void migration_postcopy_completion(MigrationState *s)
     stat64_set(&mig_stats.remaining, 0);
     migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
                       MIGRATION_STATUS_COMPLETED);
+}
+
+/* Wait for a recovery event (a bitmap loaded, RESUME_ACK), bounded. */
+static bool migration_resume_wait(MigrationState *s, const char *what,
+                                  Error **errp)
+{
+    for (int i = 0; i < 600; i++) {
+        if (!qemu_sem_timedwait(&s->postcopy_resume_sem, 100)) {
+            return true;
+        }
+        if (qatomic_read(&s->rp_state.error) ||
+            qemu_file_get_error(s->to_dst_file)) {
+            break;
+        }
+    }
+    error_setg(errp, "Postcopy recovery: no %s from the destination", what);
+    return false;
+}
+
+/*
+ * The resume handshake on the new channel (QEMU's): RECV_BITMAP per RAM
+ * block, each answered with the destination's received bitmap (what it
+ * lacks becomes dirty), then POSTCOPY_RESUME, answered by RESUME_ACK.
+ */
+static bool migration_postcopy_resume(MigrationState *s, Error **errp)
+{
+    int n;
+
+    migration_sem_drain(&s->postcopy_resume_sem);
+    migration_sem_drain(&s->rp_state.rp_sem);
+    postcopy_queue_reset();
+    /* The first page on each channel names its block again. */
+    ram_postcopy_start(NULL);
+    n = postcopy_out_send_recv_bitmaps(s->to_dst_file);
+    for (int i = 0; i < n; i++) {
+        if (!migration_resume_wait(s, "received bitmap", errp)) {
+            return false;
+        }
+    }
+    qemu_savevm_command_send(s->to_dst_file, MIG_CMD_POSTCOPY_RESUME, 0,
+                             NULL);
+    qemu_fflush(s->to_dst_file);
+    if (!migration_resume_wait(s, "RESUME_ACK", errp)) {
+        return false;
+    }
+    /* The destination has the main channel: the preempt one may come. */
+    if (migrate_postcopy_preempt()) {
+        if (!migration_preempt_channel_open(s, false, errp)) {
+            return false;
+        }
+        ram_postcopy_start(s->postcopy_qemufile_src);
+    }
+    migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_RECOVER,
+                      MIGRATION_STATUS_POSTCOPY_ACTIVE);
+    return true;
+}
+
+/*
+ * Postcopy-paused (a broken link, migrate-pause, yank): the guest lives
+ * on the destination, so nothing is cleaned up; wait for migrate
+ * resume=true and resume.  A recovery that fails pauses again.  False
+ * when the process quits instead (migration_shutdown()).
+ */
+static bool migration_postcopy_pause(MigrationState *s)
+{
+    Error *err = NULL;
+
+    for (;;) {
+        migration_drop_channels(s);
+        trace_postcopy_out_pause();
+        do {
+            qemu_sem_wait(&s->postcopy_pause_sem);
+            if (qatomic_read(&s->state) == MIGRATION_STATUS_CANCELLING) {
+                return false;
+            }
+        } while (qatomic_read(&s->state) !=
+                 MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP || !s->to_dst_file);
+        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                          MIGRATION_STATUS_POSTCOPY_RECOVER);
+        if (migration_postcopy_resume(s, &err)) {
+            return true;
+        }
+        migrate_set_error(s, err);
+        error_report_err(err);
+        err = NULL;
+        error_report("Detected IO failure for postcopy. Migration paused.");
+        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_RECOVER,
+                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+    }
 }
 
 static MigIterateState migration_iteration_run(MigrationState *s)
@@ -1059,7 +1203,7 @@ static void *migration_thread(void *opaque)
         qemu_savevm_send_colo_enable(s->to_dst_file);
     }
     if (migrate_postcopy_preempt() && migrate_preempt_pre_7_2() &&
-        !migration_preempt_channel_open(s, &err)) {
+        !migration_preempt_channel_open(s, true, &err)) {
         migrate_set_error(s, err);
         error_free(err);
         migrate_set_state(&s->state, MIGRATION_STATUS_SETUP,
@@ -1087,10 +1231,15 @@ static void *migration_thread(void *opaque)
 
     while (qatomic_read(&s->state) == MIGRATION_STATUS_ACTIVE ||
            qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
-        if (migration_detect_error(s)) {
-            break;
-        }
-        if (migration_iteration_run(s) == MIG_ITERATE_BREAK) {
+        if (migration_detect_error(s) ||
+            migration_iteration_run(s) == MIG_ITERATE_BREAK) {
+            if (qatomic_read(&s->state) ==
+                MIGRATION_STATUS_POSTCOPY_PAUSED) {
+                /* Waits for migrate resume=true: postcopy-active again. */
+                if (migration_postcopy_pause(s)) {
+                    continue;
+                }
+            }
             break;
         }
         migration_rate_limit(s);
@@ -1112,6 +1261,10 @@ static void migration_connect(MigrationState *s, Error *error_in)
 {
     Error *err = NULL;
 
+    if (qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP) {
+        migration_resume_connect(s, error_in);
+        return;
+    }
     if (error_in) {
         migrate_fd_error(s, error_in);
         error_free(error_in);
@@ -1150,6 +1303,33 @@ static void migration_connect(MigrationState *s, Error *error_in)
                        migrate_background_snapshot() ? bg_migration_thread :
                                                        migration_thread,
                        s, QEMU_THREAD_JOINABLE);
+}
+
+/*
+ * migrate resume=true connected (or not): hand the channel and a new
+ * return path to the paused migration thread.  On failure it stays
+ * postcopy-paused, as QEMU.
+ */
+static void migration_resume_connect(MigrationState *s, Error *error_in)
+{
+    Error *err = error_in;
+
+    /* The new return path starts with a clean slate. */
+    s->rp_state.error = false;
+    if (!err && !open_return_path_on_source(s, &err)) {
+        WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
+            qemu_fclose(s->to_dst_file);
+            s->to_dst_file = NULL;
+        }
+    }
+    if (err) {
+        migrate_set_error(s, err);
+        error_report_err(err);
+        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+        return;
+    }
+    qemu_sem_post(&s->postcopy_pause_sem);
 }
 
 /* The main channel's TLS handshake ended (main loop). */
@@ -1211,6 +1391,8 @@ static void migration_channel_connect(QIOChannel *ioc, const char *hostname,
     if (!error) {
         QEMUFile *f = qemu_file_new_output(ioc);
 
+        /* yank shuts it down (a no-op where it is registered already). */
+        migration_ioc_register_yank(ioc);
         migration_set_hostname(s, hostname);
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
             s->to_dst_file = f;

@@ -15,6 +15,7 @@
 #include "qapi/qapi-builtin-types.h"
 #include "qemu/atomic.h"
 #include "qemu/error-report.h"
+#include "qemu/lockable.h"
 #include "qemu/main-loop.h"
 #include "qemu/thread.h"
 #include "system/runstate.h"
@@ -53,7 +54,17 @@ static struct {
     PostcopyLoadFn *load;
     PostcopyLoadCleanupFn *load_cleanup;
     QEMUFile *f;
+    /* Recovery: the listen thread waits here for the new channel. */
+    QemuSemaphore resume_sem;
+    /* Serializes requests (fault thread, re-requests after recovery). */
+    QemuMutex req_lock;
 } pc_in;
+
+static void __attribute__((constructor)) postcopy_in_init(void)
+{
+    qemu_sem_init(&pc_in.resume_sem, 0);
+    qemu_mutex_init(&pc_in.req_lock);
+}
 
 static int ps_get(void)
 {
@@ -107,15 +118,19 @@ static void postcopy_in_request(void *opaque, int region, uint64_t offset,
     MigrationIncomingState *mis = migration_incoming_get_current();
     RAMBlock *rb = g_ptr_array_index(pc_in.blocks, region);
     uint8_t buf[POSTCOPY_REQ_PAGES_MAX_LEN];
-    bool same = rb == pc_in.last_rb;
+    bool same;
     size_t len;
 
+    QEMU_LOCK_GUARD(&pc_in.req_lock);
+    same = rb == pc_in.last_rb;
     len = postcopy_req_pages_encode(buf, same ? NULL : rb->idstr, offset,
                                     rb->page_size);
-    pc_in.last_rb = rb;
     trace_postcopy_in_request(rb->idstr, offset, tid);
-    migrate_send_rp_message(mis, same ? MIG_RP_MSG_REQ_PAGES :
-                            MIG_RP_MSG_REQ_PAGES_ID, len, buf);
+    /* Lost while paused: re-requested after the recovery. */
+    if (!migrate_send_rp_message(mis, same ? MIG_RP_MSG_REQ_PAGES :
+                                 MIG_RP_MSG_REQ_PAGES_ID, len, buf)) {
+        pc_in.last_rb = rb;
+    }
 }
 
 static int postcopy_in_discard_pages(void *opaque, int region,
@@ -316,6 +331,128 @@ static void postcopy_in_preempt_broken(Error *err)
     }
 }
 
+/*
+ * The link broke while the guest runs here (postcopy-paused): drop the
+ * channels, keep everything else, and wait for migrate-recover's new
+ * channel.  Listen thread.
+ */
+static void postcopy_in_pause(MigrationIncomingState *mis)
+{
+    QEMUFile *from, *to;
+
+    postcopy_preempt_dst_reset();
+    bql_lock();
+    from = mis->from_src_file;
+    mis->from_src_file = NULL;
+    WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
+        to = mis->to_src_file;
+        mis->to_src_file = NULL;
+    }
+    bql_unlock();
+    if (to) {
+        qemu_fclose(to);
+    }
+    if (from) {
+        qemu_fclose(from);
+    }
+    migrate_set_state(&mis->state, qatomic_read(&mis->state),
+                      MIGRATION_STATUS_POSTCOPY_PAUSED);
+    trace_postcopy_in_pause();
+    do {
+        qemu_sem_wait(&pc_in.resume_sem);
+    } while (qatomic_read(&mis->state) != MIGRATION_STATUS_POSTCOPY_RECOVER);
+    pc_in.f = mis->from_src_file;
+    trace_postcopy_in_pause_continued();
+}
+
+void postcopy_in_recover_channel(QEMUFile *f)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    /* The listen thread reads it with blocking reads. */
+    qio_channel_set_blocking(qemu_file_get_ioc(f), true, NULL);
+    mis->from_src_file = f;
+    WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
+        mis->to_src_file = qemu_file_get_return_path(f);
+    }
+    migrate_set_state(&mis->state, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                      MIGRATION_STATUS_POSTCOPY_RECOVER);
+    qemu_sem_post(&pc_in.resume_sem);
+}
+
+typedef struct BitmapPut {
+    const unsigned long *bitmap;
+    uint64_t nbits;
+} BitmapPut;
+
+static void postcopy_in_put_bitmap(QEMUFile *f, void *opaque)
+{
+    BitmapPut *b = opaque;
+
+    postcopy_recv_bitmap_put(f, b->bitmap, b->nbits);
+}
+
+bool postcopy_in_handle_recv_bitmap(const uint8_t *buf, unsigned len,
+                                    Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    uint8_t payload[1 + 255];
+    char block[256];
+    BitmapPut b;
+    int region;
+    int state = qatomic_read(&mis->state);
+
+    if (!postcopy_block_name_decode(buf, len, "CMD_RECV_BITMAP", block,
+                                    errp)) {
+        return false;
+    }
+    if (state != MIGRATION_STATUS_POSTCOPY_RECOVER) {
+        error_setg(errp, "loadvm_handle_recv_bitmap: incorrect state %s",
+                   MigrationStatus_str(state));
+        return false;
+    }
+    region = pc_in.pd ? postcopy_dest_find(pc_in.pd, block) : -1;
+    if (region < 0) {
+        error_setg(errp, "loadvm_handle_recv_bitmap: block '%s' not found",
+                   block);
+        return false;
+    }
+    b.bitmap = postcopy_dest_received_bitmap(pc_in.pd, region, &b.nbits);
+    len = postcopy_block_name_encode(payload, block);
+    if (migrate_send_rp_message_with(mis, MIG_RP_MSG_RECV_BITMAP, len,
+                                     payload, postcopy_in_put_bitmap,
+                                     &b)) {
+        error_setg(errp, "Postcopy recovery: cannot send the received "
+                   "bitmap of '%s' on the return path", block);
+        return false;
+    }
+    return true;
+}
+
+bool postcopy_in_handle_resume(Error **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (qatomic_read(&mis->state) != MIGRATION_STATUS_POSTCOPY_RECOVER) {
+        /* QEMU only logs it. */
+        error_report("loadvm_postcopy_handle_resume: illegal resume "
+                     "received");
+        return true;
+    }
+    migrate_set_state(&mis->state, MIGRATION_STATUS_POSTCOPY_RECOVER,
+                      MIGRATION_STATUS_POSTCOPY_ACTIVE);
+    if (migrate_postcopy_preempt()) {
+        postcopy_preempt_dst_start(postcopy_in_preempt_broken);
+    }
+    migrate_send_rp_resume_ack(mis, 1);
+    /* The source forgot the last block, and the requests in flight. */
+    WITH_QEMU_LOCK_GUARD(&pc_in.req_lock) {
+        pc_in.last_rb = NULL;
+    }
+    postcopy_dest_rerequest(pc_in.pd);
+    return true;
+}
+
 static void *postcopy_listen_thread(void *opaque)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
@@ -327,9 +464,25 @@ static void *postcopy_listen_thread(void *opaque)
      * share the section table, and it is a few ms.
      */
     qemu_sem_wait(&pc_in.main_done);
-    trace_postcopy_in_listen_thread(1);
-    ret = pc_in.load(pc_in.f, &err);
-    trace_postcopy_in_listen_thread(ret);
+    for (;;) {
+        trace_postcopy_in_listen_thread(1);
+        ret = pc_in.load(pc_in.f, &err);
+        trace_postcopy_in_listen_thread(ret);
+        if (ret >= 0 || ps_get() != POSTCOPY_INCOMING_RUNNING) {
+            break;
+        }
+        /*
+         * The guest runs here and its missing pages are only on the
+         * source: keep it (blocked on them), never exit; wait for a
+         * recovery.
+         */
+        error_prepend(&err, "load of migration failed: ");
+        migrate_incoming_set_error(mis, err);
+        error_report_err(err);
+        err = NULL;
+        error_report("Detected IO failure for postcopy. Migration paused.");
+        postcopy_in_pause(mis);
+    }
     if (pc_in.load_cleanup) {
         bql_lock();
         pc_in.load_cleanup();
@@ -341,18 +494,6 @@ static void *postcopy_listen_thread(void *opaque)
     }
     error_prepend(&err, "load of migration failed: ");
     migrate_incoming_set_error(mis, err);
-    if (ps_get() == POSTCOPY_INCOMING_RUNNING) {
-        /*
-         * The guest runs here and its missing pages are only on the
-         * source: keep it (blocked on them), never exit.
-         */
-        error_report("%s", error_get_pretty(err));
-        error_report("Detected IO failure for postcopy. Migration paused.");
-        migrate_set_state(&mis->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
-                          MIGRATION_STATUS_POSTCOPY_PAUSED);
-        error_free(err);
-        return NULL;
-    }
     migrate_set_state(&mis->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
                       MIGRATION_STATUS_FAILED);
     error_report_err(err);

@@ -33,6 +33,17 @@ bool postcopy_in_handle_listen(QEMUFile *f, PostcopyLoadFn *load,
                                PostcopyLoadCleanupFn *cleanup,
                                Error **errp);
 bool postcopy_in_handle_run(Error **errp);
+/*
+ * Recovery: the new main channel migrate-recover listened for (main
+ * loop); it wakes the paused listen thread.  Then the commands
+ * RECV_BITMAP (answered with the received bitmap on the return path)
+ * and POSTCOPY_RESUME (back to postcopy-active, RESUME_ACK, the waiting
+ * faults asked again).
+ */
+void postcopy_in_recover_channel(QEMUFile *f);
+bool postcopy_in_handle_recv_bitmap(const uint8_t *buf, unsigned len,
+                                    Error **errp);
+bool postcopy_in_handle_resume(Error **errp);
 /* The main stream's loader is done (the listen thread may finish). */
 void postcopy_in_main_load_done(void);
 

@@ -11,6 +11,7 @@
 #include "migration/ram.h"
 #include "migration/savevm.h"
 #include "migration/trace.h"
+#include "system/ramblock.h"
 
 void postcopy_out_send_advise(QEMUFile *f)
 {
@@ -18,6 +19,23 @@ void postcopy_out_send_advise(QEMUFile *f)
 
     postcopy_advise_encode(buf, ram_pagesize_summary(), TARGET_PAGE_SIZE);
     qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_ADVISE, sizeof(buf), buf);
+}
+
+int postcopy_out_send_recv_bitmaps(QEMUFile *f)
+{
+    uint8_t buf[1 + 255];
+    RAMBlock *rb;
+    int n = 0;
+
+    RAMBLOCK_FOREACH_MIGRATABLE(rb) {
+        size_t len = postcopy_block_name_encode(buf, rb->idstr);
+
+        qemu_savevm_command_send(f, MIG_CMD_RECV_BITMAP, len, buf);
+        n++;
+    }
+    qemu_fflush(f);
+    trace_postcopy_out_resume(n);
+    return n;
 }
 
 /* Batches discard ranges of one block into commands of up to 12. */

@@ -20,4 +20,10 @@ void postcopy_out_send_advise(QEMUFile *f);
  */
 bool postcopy_out_switch(MigrationState *s, QEMUFile *f, Error **errp);
 
+/*
+ * Recovery: a RECV_BITMAP command per RAM block, flushed; returns how
+ * many (each is answered by a RECV_BITMAP on the return path).
+ */
+int postcopy_out_send_recv_bitmaps(QEMUFile *f);
+
 #endif /* MIGRATION_POSTCOPY_OUT_H */

@@ -30,6 +30,7 @@
 #include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/postcopy-in.h"
+#include "migration/postcopy-msg.h"
 #include "migration/postcopy-preempt.h"
 #include "migration/postcopy-queue.h"
 #include "migration/ram.h"
@@ -884,6 +885,35 @@ void ram_postcopy_start(QEMUFile *preempt)
         ram_state->preempt_file = preempt;
         ram_state->preempt_last_block = NULL;
     }
+}
+
+bool ram_postcopy_bitmap_reload(QEMUFile *rp, const char *name,
+                                Error **errp)
+{
+    RAMBlock *block = qemu_ram_block_by_name(name);
+    g_autofree unsigned long *recv = NULL;
+    uint64_t dirty = 0;
+    unsigned long nbits;
+
+    if (!ram_state || !block || ramblock_is_ignored(block) || !block->bmap) {
+        error_setg(errp, "RP: RECV_BITMAP for unknown RAM block '%s'", name);
+        return false;
+    }
+    nbits = block_pages(block);
+    recv = bitmap_new(nbits);
+    if (!postcopy_recv_bitmap_get(rp, name, recv, nbits, errp)) {
+        return false;
+    }
+    /* What the destination has not received is what is left to send. */
+    bitmap_complement(block->bmap, recv, nbits);
+    RAMBLOCK_FOREACH_NOT_IGNORED(block) {
+        if (block->bmap) {
+            dirty += bitmap_count_one(block->bmap, block_pages(block));
+        }
+    }
+    qatomic_set(&ram_state->migration_dirty_pages, dirty);
+    trace_ram_postcopy_bitmap_reload(name, dirty);
+    return true;
 }
 
 static bool ram_has_postcopy(void *opaque)

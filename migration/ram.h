@@ -55,6 +55,14 @@ void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
  * @preempt if not NULL: the postcopy-preempt channel).
  */
 void ram_postcopy_start(QEMUFile *preempt);
+/*
+ * Recovery: read the destination's received bitmap of block @name from
+ * the return path @rp (after its RECV_BITMAP message); every page it
+ * lacks is dirty again.  Return-path thread, the migration thread
+ * waiting.
+ */
+bool ram_postcopy_bitmap_reload(QEMUFile *rp, const char *name,
+                                Error **errp);
 
 /*
  * Background snapshot: while a tracker is set, the migration's RAM is

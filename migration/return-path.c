@@ -91,17 +91,7 @@ int migrate_send_rp_message(MigrationIncomingState *mis,
                             enum mig_rp_message_type type,
                             uint16_t len, const void *data)
 {
-    QEMU_LOCK_GUARD(&mis->rp_mutex);
-
-    trace_migrate_send_rp_message(type, len);
-    if (!mis->to_src_file) {
-        return -EIO;
-    }
-    qemu_put_be16(mis->to_src_file, type);
-    qemu_put_be16(mis->to_src_file, len);
-    qemu_put_buffer(mis->to_src_file, data, len);
-    qemu_fflush(mis->to_src_file);
-    return qemu_file_get_error(mis->to_src_file);
+    return migrate_send_rp_message_with(mis, type, len, data, NULL, NULL);
 }
 
 static void migrate_send_rp_u32(MigrationIncomingState *mis,
@@ -122,4 +112,31 @@ void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value)
 void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value)
 {
     migrate_send_rp_u32(mis, MIG_RP_MSG_PONG, value);
+}
+
+void migrate_send_rp_resume_ack(MigrationIncomingState *mis, uint32_t value)
+{
+    migrate_send_rp_u32(mis, MIG_RP_MSG_RESUME_ACK, value);
+}
+
+int migrate_send_rp_message_with(MigrationIncomingState *mis,
+                                 enum mig_rp_message_type type,
+                                 uint16_t len, const void *data,
+                                 void (*put)(QEMUFile *f, void *opaque),
+                                 void *opaque)
+{
+    QEMU_LOCK_GUARD(&mis->rp_mutex);
+
+    trace_migrate_send_rp_message(type, len);
+    if (!mis->to_src_file) {
+        return -EIO;
+    }
+    qemu_put_be16(mis->to_src_file, type);
+    qemu_put_be16(mis->to_src_file, len);
+    qemu_put_buffer(mis->to_src_file, data, len);
+    if (put) {
+        put(mis->to_src_file, opaque);
+    }
+    qemu_fflush(mis->to_src_file);
+    return qemu_file_get_error(mis->to_src_file);
 }

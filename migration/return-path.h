@@ -61,5 +61,15 @@ int migrate_send_rp_message(MigrationIncomingState *mis,
                             uint16_t len, const void *data);
 void migrate_send_rp_shut(MigrationIncomingState *mis, uint32_t value);
 void migrate_send_rp_pong(MigrationIncomingState *mis, uint32_t value);
+void migrate_send_rp_resume_ack(MigrationIncomingState *mis, uint32_t value);
+/*
+ * A message followed, under the same lock, by what @put (if not NULL)
+ * writes outside it (RECV_BITMAP's bitmap).  Returns 0 or a negative errno.
+ */
+int migrate_send_rp_message_with(MigrationIncomingState *mis,
+                                 enum mig_rp_message_type type,
+                                 uint16_t len, const void *data,
+                                 void (*put)(QEMUFile *f, void *opaque),
+                                 void *opaque);
 
 #endif /* MIGRATION_RETURN_PATH_H */

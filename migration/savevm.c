@@ -1142,14 +1142,13 @@ static int loadvm_postcopy_command(QEMUFile *f, LoadState *ls, uint16_t cmd,
     case MIG_CMD_POSTCOPY_RUN:
         return postcopy_in_handle_run(errp) ? LOADVM_QUIT : -EINVAL;
     case MIG_CMD_POSTCOPY_RESUME:
-        /* Outside recovery QEMU only logs it. */
-        error_report("loadvm_postcopy_handle_resume: illegal resume "
-                     "received");
-        return 0;
+        ok = postcopy_in_handle_resume(errp);
+        break;
+    case MIG_CMD_RECV_BITMAP:
+        ok = postcopy_in_handle_recv_bitmap(buf, len, errp);
+        break;
     default:
-        error_setg(errp, "%s: postcopy recovery is not supported by Tern "
-                   "yet", mig_cmd_args[cmd].name);
-        return -ENOTSUP;
+        g_assert_not_reached();
     }
     return ok ? 0 : -EINVAL;
 }

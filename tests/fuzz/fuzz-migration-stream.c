@@ -104,6 +104,23 @@ bool postcopy_in_handle_run(Error **errp)
     error_setg(errp, "CMD_POSTCOPY_RUN in wrong postcopy state (0)");
     return false;
 }
+/* Recovery's commands outside a recovery, as postcopy-in.c answers. */
+bool postcopy_in_handle_recv_bitmap(const uint8_t *buf, unsigned len,
+                                    Error **errp)
+{
+    char block[256];
+
+    if (!postcopy_block_name_decode(buf, len, "CMD_RECV_BITMAP", block,
+                                    errp)) {
+        return false;
+    }
+    error_setg(errp, "loadvm_handle_recv_bitmap: incorrect state active");
+    return false;
+}
+bool postcopy_in_handle_resume(Error **errp)
+{
+    return true;
+}
 void postcopy_in_main_load_done(void) { }
 void postcopy_in_start_load(void) { }
 bool postcopy_in_advised(void) { return false; }

@@ -973,9 +973,87 @@ def postcopy_both_ways(env, name, preempt):
     dst.quit()
 
 
+def postcopy_recover(env, label, src, dst):
+    """Break a running postcopy with migrate-pause on the source, check
+    both ends paused, then migrate-recover / migrate resume=true."""
+    src.qmp.ok('migrate-pause')
+    s = src.qmp.wait_migration(done=('postcopy-paused', 'failed',
+                                     'completed'))
+    d = dst.qmp.wait_migration(done=('postcopy-paused', 'failed',
+                                     'completed'))
+    check('%s: both ends postcopy-paused' % label,
+          s.get('status') == 'postcopy-paused' and
+          d.get('status') == 'postcopy-paused',
+          (s, d, src.stderr()[-400:], dst.stderr()[-400:]))
+    sock = env.path(re.sub(r'\W', '_', label) + '-rec.sock')
+    dst.qmp.ok('migrate-recover', uri='unix:' + sock)
+    wait_path(sock, dst)
+    src.qmp.ok('migrate', uri='unix:' + sock, resume=True)
+    s = src.qmp.wait_migration(done=('postcopy-active', 'completed',
+                                     'failed'))
+    check('%s: the source resumed' % label,
+          s.get('status') in ('postcopy-active', 'completed'),
+          (s, src.stderr()[-400:], dst.stderr()[-400:]))
+
+
+def recovered_end(label, src, dst, tern):
+    """TERN: the Tern end (src or dst), which goes through QEMU 10.0's
+    states; QEMU 7.2 has no postcopy-recover-setup (its destination says
+    'setup' there)."""
+    s = src.qmp.wait_migration()
+    d = dst.qmp.wait_migration()
+    check('%s: migration completed on both ends' % label,
+          s.get('status') == 'completed' and d.get('status') == 'completed',
+          (s, d, dst.stderr()[-400:], src.stderr()[-400:]))
+    want = ['postcopy-active', 'postcopy-paused', 'postcopy-recover-setup',
+            'postcopy-recover', 'postcopy-active', 'completed']
+    other = dst if tern is src else src
+    te, oe = tern.qmp.migration_events(), other.qmp.migration_events()
+    check('%s: Tern went through QEMU 10.0\'s recovery states' % label,
+          te[-len(want):] == want, te)
+    check('%s: QEMU 7.2 recovered too' % label,
+          'postcopy-paused' in oe and
+          oe[-3:] == ['postcopy-recover', 'postcopy-active', 'completed'], oe)
+
+
+def case_postcopy_recovery(env):
+    # QEMU 7.2 -> Tern, paused and recovered before Tern reads its RAM.
+    label = 'postcopy-recovery qemu->tern'
+    ops = pattern_ops(7)
+    want = image_of(ops)
+    src = env.start('qemu', 'pr-q2t-src', qemu_args(
+        ram=image_file(env, 'pr-q2t', want)))
+    dst = env.start('tern', 'pr-q2t-dst', tern_args() +
+                    ['-incoming', 'defer'], qtest=True)
+    postcopy_migration(env, label, src, dst)
+    postcopy_recover(env, label, src, dst)
+    compare_ram(label + ': RAM read after the recovery equal',
+                dst.qtest.read_ram(), want)
+    recovered_end(label, src, dst, dst)
+    src.quit()
+    dst.quit()
+
+    # Tern -> QEMU 7.2.
+    label = 'postcopy-recovery tern->qemu'
+    ops = pattern_ops(8)
+    want = image_of(ops)
+    src = env.start('tern', 'pr-t2q-src', tern_args(), qtest=True)
+    src.qtest.apply(ops)
+    dst = env.start('qemu', 'pr-t2q-dst', qemu_args() +
+                    ['-incoming', 'defer'])
+    postcopy_migration(env, label, src, dst)
+    postcopy_recover(env, label, src, dst)
+    compare_ram(label + ': RAM read after the recovery equal (pmemsave)',
+                read_qemu_ram(env, dst, 'pr-t2q'), want)
+    recovered_end(label, src, dst, src)
+    src.quit()
+    dst.quit()
+
+
 CASES = {
     'postcopy': case_postcopy,
     'postcopy-preempt': case_postcopy_preempt,
+    'postcopy-recovery': case_postcopy_recovery,
     'qemu-to-tern': case_qemu_to_tern,
     'xbzrle': case_xbzrle,
     'tern-to-qemu': case_tern_to_qemu,

@@ -246,8 +246,8 @@ static void test_postcopy_release_ram(void)
 
 /*
  * The destination dies during postcopy: the guest only lived there, so
- * the source must not run it again; it says postcopy-paused (as QEMU)
- * and refuses a cancel and a resume.
+ * the source must not run it again; it says postcopy-paused (as QEMU),
+ * refuses a cancel, and a resume to the dead address leaves it paused.
  */
 static void test_postcopy_dest_killed(void)
 {
@@ -269,10 +269,11 @@ static void test_postcopy_dest_killed(void)
     e1 = qmp_expect_error(from, "{'execute': 'migrate_cancel'}");
     g_assert_cmpstr(e1, ==, "Postcopy migration in progress, cannot "
                     "cancel.");
-    e2 = qmp_expect_error(from, "{'execute': 'migrate', 'arguments': "
-                          "{'uri': %s, 'resume': true}}", uri);
-    g_assert_cmpstr(e2, ==, "migrate resume=true: postcopy recovery is "
-                    "not supported by Tern yet");
+    /* Nobody listens any more: the resume fails, still paused. */
+    qmp_ok_fmt(from, "{'execute': 'migrate', 'arguments': "
+               "{'uri': %s, 'resume': true}}", uri);
+    e2 = migrate_query_error(from);
+    migrate_wait_status(from, "postcopy-paused", NULL);
     st = migrate_query_status(from);
     g_assert_cmpstr(st, ==, "postcopy-paused");
     g_free(rs);
@@ -350,50 +351,126 @@ static void test_postcopy_guest(const void *data)
     migrate_end(from, to);
 }
 
-/*
- * migrate-pause breaks the link on purpose: both ends go to
- * postcopy-paused, the source stays stopped, the destination keeps the
- * guest running (a page it lacks would block its toucher, so nothing
- * reads it here); recovery is refused, naming what is missing.
- */
-static void test_postcopy_pause(void)
+/* Break the postcopy link as @how says; both ends go postcopy-paused. */
+static void postcopy_break(QTestState *from, QTestState *to,
+                           const char *how)
 {
-    g_autofree char *sock = tmp_path("pc-pause.sock");
-    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    MigrateStart args = { .mem = PC_MEM, .events = true };
-    QTestState *from, *to;
-    g_autofree char *rs = NULL, *rd = NULL, *e1 = NULL, *e2 = NULL;
-    g_autofree char *se = NULL, *de = NULL;
+    g_autofree char *rs = NULL, *rd = NULL, *e1 = NULL;
 
-    if (!uffd_ok()) {
-        return;
+    if (g_str_equal(how, "yank")) {
+        qmp_ok_fmt(from, "{'execute': 'yank', 'arguments': {'instances':"
+                   " [{'type': 'migration'}]}}");
+    } else if (g_str_equal(how, "pause-dst")) {
+        qmp_ok_fmt(to, "{'execute': 'migrate-pause'}");
+    } else {
+        qmp_ok_fmt(from, "{'execute': 'migrate-pause'}");
     }
-    postcopy_start_pair(&from, &to, uri, &args);
-    wait_runstate(to, "running");
-    qmp_ok_fmt(from, "{'execute': 'migrate-pause'}");
     migrate_wait_status(from, "postcopy-paused", NULL);
     migrate_wait_status(to, "postcopy-paused", NULL);
     rs = query_runstate(from);
     g_assert_cmpstr(rs, !=, "running");
+    /* The guest stays on the destination, running. */
     rd = query_runstate(to);
     g_assert_cmpstr(rd, ==, "running");
-    se = migrate_collect_events(from);
-    de = migrate_collect_events(to);
-    g_assert_cmpstr(se, ==, "setup active postcopy-active postcopy-paused");
-    g_assert_cmpstr(de, ==, "active postcopy-active postcopy-paused");
     /* Paused already: nothing to pause. */
     e1 = qmp_expect_error(from, "{'execute': 'migrate-pause'}");
     g_assert_cmpstr(e1, ==, "migrate-pause is currently only supported "
                     "during postcopy-active or postcopy-recover state");
-    e2 = qmp_expect_error(to, "{'execute': 'migrate-recover', "
+}
+
+/* migrate-recover on the destination, migrate resume=true on the source. */
+static void postcopy_recover(QTestState *from, QTestState *to, int n)
+{
+    g_autofree char *name = g_strdup_printf("pc-rec%d.sock", n);
+    g_autofree char *sock = tmp_path(name);
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+
+    qmp_ok_fmt(to, "{'execute': 'migrate-recover', 'arguments': "
+               "{'uri': %s}}", uri);
+    migrate_wait_status(to, "postcopy-recover-setup", NULL);
+    qmp_ok_fmt(from, "{'execute': 'migrate', 'arguments': "
+               "{'uri': %s, 'resume': true}}", uri);
+}
+
+/*
+ * Recovery (QEMU's postcopy recovery): the link is broken on purpose
+ * (migrate-pause on either side, or yank of the 'migration' instance),
+ * both ends go postcopy-paused with the guest running on the
+ * destination; migrate-recover and migrate resume=true continue from the
+ * destination's received bitmaps.  @data "double": two breaks, and a
+ * resume to an address nobody listens on in between, which leaves both
+ * paused; "preempt": with postcopy-preempt, whose channel is made
+ * again after the resume.  At the end every page read on the destination equals the
+ * source (the missing ones are asked for after the recovery).
+ */
+static void test_postcopy_recovery(const void *data)
+{
+    const char *how = data;
+    bool dbl = g_str_equal(how, "double");
+    bool preempt = g_str_equal(how, "preempt");
+    g_autofree char *sock = tmp_path("pc-pause.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *nowhere = g_strdup_printf("unix:%s/none.sock",
+                                               mig_tmpdir());
+    MigrateStart args = { .mem = PC_MEM, .events = true };
+    QTestState *from, *to;
+    g_autofree char *se = NULL, *de = NULL, *e1 = NULL;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    postcopy_start_full(&from, &to, uri, &args, false, preempt, NULL);
+    wait_runstate(to, "running");
+    e1 = qmp_expect_error(to, "{'execute': 'migrate-recover', "
                           "'arguments': {'uri': %s}}", uri);
-    g_assert_cmpstr(e2, ==, "migrate-recover: postcopy recovery is not "
-                    "supported by Tern yet");
-    /* The destination never exits on its own: the guest is there. */
-    g_usleep(200 * 1000);
-    g_free(rd);
-    rd = query_runstate(to);
-    g_assert_cmpstr(rd, ==, "running");
+    g_assert_cmpstr(e1, ==, "Migrate recover can only be run when "
+                    "postcopy is paused.");
+    postcopy_break(from, to, dbl || preempt ? "pause" : how);
+    if (dbl) {
+        /* Nobody there: the source stays paused and can try again. */
+        qmp_ok_fmt(from, "{'execute': 'migrate', 'arguments': "
+                   "{'uri': %s, 'resume': true}}", nowhere);
+        migrate_wait_status(from, "postcopy-paused", NULL);
+    }
+    postcopy_recover(from, to, 1);
+    migrate_wait_status(from, "postcopy-active", NULL);
+    migrate_wait_status(to, "postcopy-active", NULL);
+    if (dbl) {
+        postcopy_break(from, to, "yank");
+        postcopy_recover(from, to, 2);
+    }
+    /* Every page, most still on the source: asked for after recovery. */
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    wait_runstate(from, "postmigrate");
+    mig_ram_compare(from, to, 0, PC_SIZE);
+    se = migrate_collect_events(from);
+    de = migrate_collect_events(to);
+    g_test_message("source: %s", se);
+    g_test_message("destination: %s", de);
+    if (dbl) {
+        g_assert_cmpstr(se, ==, "setup active postcopy-active "
+                        "postcopy-paused postcopy-recover-setup "
+                        "postcopy-paused postcopy-recover-setup "
+                        "postcopy-recover postcopy-active postcopy-paused "
+                        "postcopy-recover-setup postcopy-recover "
+                        "postcopy-active completed");
+        g_assert_cmpstr(de, ==, "active postcopy-active postcopy-paused "
+                        "postcopy-recover-setup postcopy-recover "
+                        "postcopy-active postcopy-paused "
+                        "postcopy-recover-setup postcopy-recover "
+                        "postcopy-active completed");
+    } else {
+        g_assert_cmpstr(se, ==, "setup active postcopy-active "
+                        "postcopy-paused postcopy-recover-setup "
+                        "postcopy-recover postcopy-active completed");
+        /* With preempt the destination listened later: "setup" too. */
+        g_assert_cmpstr(de + (preempt ? strlen("setup ") : 0), ==,
+                        "active postcopy-active postcopy-paused "
+                        "postcopy-recover-setup postcopy-recover "
+                        "postcopy-active completed");
+    }
     migrate_end(from, to);
 }
 
@@ -440,7 +517,16 @@ int main(int argc, char **argv)
     qtest_add_func("/migration/postcopy/preempt", test_postcopy_preempt);
     qtest_add_func("/migration/postcopy/release-ram",
                    test_postcopy_release_ram);
-    qtest_add_func("/migration/postcopy/pause", test_postcopy_pause);
+    qtest_add_data_func("/migration/postcopy/recovery/pause", "pause",
+                        test_postcopy_recovery);
+    qtest_add_data_func("/migration/postcopy/recovery/pause-dst",
+                        "pause-dst", test_postcopy_recovery);
+    qtest_add_data_func("/migration/postcopy/recovery/yank", "yank",
+                        test_postcopy_recovery);
+    qtest_add_data_func("/migration/postcopy/recovery/preempt", "preempt",
+                        test_postcopy_recovery);
+    qtest_add_data_func("/migration/postcopy/recovery/double-failure",
+                        "double", test_postcopy_recovery);
     qtest_add_func("/migration/postcopy/failure/dest-killed",
                    test_postcopy_dest_killed);
     return g_test_run();
