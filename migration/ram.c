@@ -591,6 +591,12 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
             ram_save_page(rs, uf, block, page);
             /* Out now, not behind a buffer of background pages. */
             qemu_fflush(uf);
+            /*
+             * The background goes on from here, as QEMU's does: a guest
+             * touching memory in order finds the next pages on the way.
+             */
+            rs->last_seen_block = block;
+            rs->last_page = page + 1;
             return 1;
         }
     }
