@@ -204,13 +204,29 @@ static void migration_incoming_fail_early(Error *err)
 static void migration_tls_accepted(QIOChannel *tls_ioc, Error *err,
                                    void *opaque)
 {
+    MigrationIncomingState *mis = opaque;
+
+    if (err && mis->from_src_file) {
+        /* A preempt channel's: the main stream goes on without it. */
+        error_report_err(err);
+        return;
+    }
     if (err) {
         migration_incoming_fail_early(err);
         return;
     }
-    trace_migration_incoming_channel("main (tls)");
     migration_ioc_register_yank(tls_ioc);
-    migration_fd_process_incoming(qemu_file_new_input(tls_ioc));
+    if (qatomic_read(&mis->state) == MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP &&
+        !mis->from_src_file) {
+        trace_migration_incoming_channel("postcopy recovery (tls)");
+        postcopy_in_recover_channel(qemu_file_new_input(tls_ioc));
+    } else if (mis->from_src_file && migrate_postcopy_preempt()) {
+        trace_migration_incoming_channel("postcopy-preempt (tls)");
+        postcopy_preempt_incoming(tls_ioc);
+    } else {
+        trace_migration_incoming_channel("main (tls)");
+        migration_fd_process_incoming(qemu_file_new_input(tls_ioc));
+    }
     object_unref(tls_ioc);
 }
 
@@ -305,22 +321,29 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
     migration_ioc_register_yank(ioc);
     if (migrate_channel_requires_tls_upgrade(ioc)) {
         Error *err = NULL;
+        bool recovery = qatomic_read(&mis->state) ==
+                        MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP &&
+                        !mis->from_src_file;
 
         /*
          * Ciphertext says nothing of what a channel is.  As in QEMU, the
          * first connection is the main channel (a source opens its
          * multifd channels only after that handshake); the others are
-         * multifd channels, whose threads run their own handshakes.
+         * multifd channels, whose threads run their own handshakes, or
+         * the postcopy-preempt channel, handshaken here and then taken
+         * as below (as is a postcopy recovery's new main channel).
          */
-        if (mis->tls_main_seen) {
+        if (mis->tls_main_seen && !recovery) {
             if (migrate_multifd()) {
                 trace_migration_incoming_channel("multifd (tls)");
                 multifd_recv_new_channel(ioc,
                                          migration_incoming_channel_failed);
-            } else {
-                migration_incoming_extra_channel(mis);
+                return;
             }
-            return;
+            if (!migrate_postcopy_preempt()) {
+                migration_incoming_extra_channel(mis);
+                return;
+            }
         }
         mis->tls_main_seen = true;
         /* Nothing of the stream is read before the handshake is done. */
