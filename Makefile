@@ -5,7 +5,7 @@
 BUILD_DIR ?= build
 MESON_TEST_ARGS ?=
 
-.PHONY: all deps check check-unit demo clean distclean bench
+.PHONY: all deps check check-unit check-asan demo clean distclean bench
 
 all: $(BUILD_DIR)/build.ninja
 	ninja -C $(BUILD_DIR)
@@ -22,6 +22,23 @@ check: deps
 	@rc=0; meson test -C $(BUILD_DIR) --print-errorlogs $(MESON_TEST_ARGS) \
 	    || rc=$$?; \
 	python3 scripts/meson-totals.py $(BUILD_DIR)/meson-logs/testlog.json; \
+	exit $$rc
+
+# The unit and qtest suites again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in a second build directory.  The tests that
+# ask for an impossible allocation expect NULL back, hence
+# allocator_may_return_null.
+ASAN_BUILD_DIR ?= build-asan
+check-asan: deps
+	@[ -f $(ASAN_BUILD_DIR)/build.ninja ] || \
+	    ./configure --builddir=$(ASAN_BUILD_DIR) --enable-sanitizers
+	ninja -C $(ASAN_BUILD_DIR)
+	@rc=0; \
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	meson test -C $(ASAN_BUILD_DIR) --print-errorlogs --suite unit \
+	    --suite qtest --timeout-multiplier 3 $(MESON_TEST_ARGS) || rc=$$?; \
+	python3 scripts/meson-totals.py $(ASAN_BUILD_DIR)/meson-logs/testlog.json; \
 	exit $$rc
 
 demo: deps

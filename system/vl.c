@@ -178,12 +178,11 @@ static void G_GNUC_PRINTF(1, 2) G_NORETURN opt_failf(const char *fmt, ...)
 {
     Error *err = NULL;
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    /* opt_fail() does not return, so nothing may be left to free. */
+    error_vsetg_internal(&err, __FILE__, __LINE__, __func__, fmt, ap);
     va_end(ap);
-    error_setg(&err, "%s", msg);
     opt_fail(err);
 }
 

@@ -516,6 +516,7 @@ static void test_x509_creds_errors(void)
 {
     Error *err = NULL;
     g_autofree char *secret_msg = NULL;
+    g_autofree char *suites = NULL;
 
     if (!need_certs()) {
         return;
@@ -590,9 +591,10 @@ static void test_x509_creds_errors(void)
     g_assert_nonnull(creds_new("tls-cipher-suites", "cs", NULL, "client",
                                &error_abort, "priority",
                                "NORMAL:-VERS-ALL:+VERS-TLS1.2", NULL));
-    g_assert_nonnull(strstr(object_property_get_str(
+    suites = object_property_get_str(
         object_resolve_path_component(object_get_objects_root(), "cs"),
-        "suites", &error_abort), "0x"));
+        "suites", &error_abort);
+    g_assert_nonnull(strstr(suites, "0x"));
     del("cs");
     g_assert_null(creds_new("tls-cipher-suites", "cs", NULL, "client", &err,
                             "priority", "NONSENSE-PRIORITY", NULL));
@@ -839,6 +841,7 @@ static void test_psk_file(void)
     g_assert_true(qcrypto_psk_file_lookup(text, strlen(text), "f", "carol",
                                           &key, &len, &error_abort));
     g_assert(len == 2 && key[0] == 0x0a && key[1] == 0x0b);
+    g_clear_pointer(&key, g_free);
     g_assert_false(qcrypto_psk_file_lookup(text, strlen(text), "f", "bob",
                                            &key, &len, &err));
     assert_error_has(err, "Key of user bob in PSK file f is not hexadecimal");

@@ -91,6 +91,8 @@ static void test_discard(void)
     g_assert_cmpuint(n, ==, 1);
     g_assert_cmphex(s[0], ==, start);
     g_assert_cmphex(l[0], ==, len);
+    g_clear_pointer(&s, g_free);
+    g_clear_pointer(&l, g_free);
 
     g_assert_false(postcopy_discard_decode(buf, 19, block, &s, &l, &n,
                                            &err));
