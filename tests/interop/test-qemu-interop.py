@@ -867,6 +867,13 @@ def case_multifd(env):
     src.quit()
 
 
+def wait_both(src, dst, state):
+    """Both ends' query-migrate once each has reached @state or ended."""
+    done = (state, 'completed', 'failed')
+    return (src.qmp.wait_migration(done=done),
+            dst.qmp.wait_migration(done=done))
+
+
 def postcopy_migration(env, label, src, dst, preempt=False):
     """Start a slow precopy from SRC to DST (both with postcopy-ram),
     switch to postcopy after a while, and return once the destination is
@@ -886,10 +893,7 @@ def postcopy_migration(env, label, src, dst, preempt=False):
     # At once: the switch comes after the first bandwidth window, with
     # most of the RAM still to send.
     src.qmp.ok('migrate-start-postcopy')
-    s = src.qmp.wait_migration(done=('postcopy-active', 'completed',
-                                     'failed'))
-    d = dst.qmp.wait_migration(done=('postcopy-active', 'completed',
-                                     'failed'))
+    s, d = wait_both(src, dst, 'postcopy-active')
     check('%s: both ends reach postcopy' % label,
           s.get('status') == 'postcopy-active' and
           d.get('status') in ('postcopy-active', 'completed'),
@@ -977,10 +981,7 @@ def postcopy_recover(env, label, src, dst):
     """Break a running postcopy with migrate-pause on the source, check
     both ends paused, then migrate-recover / migrate resume=true."""
     src.qmp.ok('migrate-pause')
-    s = src.qmp.wait_migration(done=('postcopy-paused', 'failed',
-                                     'completed'))
-    d = dst.qmp.wait_migration(done=('postcopy-paused', 'failed',
-                                     'completed'))
+    s, d = wait_both(src, dst, 'postcopy-paused')
     check('%s: both ends postcopy-paused' % label,
           s.get('status') == 'postcopy-paused' and
           d.get('status') == 'postcopy-paused',

@@ -308,23 +308,33 @@ static void init_packet(uint8_t *buf, uint32_t magic, uint32_t version,
 }
 
 /*
+ * A destination expecting 2 multifd channels on unix socket @name, kept
+ * alive by a failed load; returns a connection to it.
+ */
+static int bad_target(QTestState **to, const char *name)
+{
+    MigrateStart args = { .mem = MEM, .only_target = true };
+    g_autofree char *sock = tmp_path(name);
+    g_autofree char *listen = g_strdup_printf("unix:%s", sock);
+    QTestState *unused = NULL;
+
+    migrate_start(&unused, to, "defer", &args);
+    set_multifd(*to, 2, "none", NULL);
+    qmp_ok_fmt(*to, "{'execute': 'migrate-incoming', 'arguments':"
+               " {'uri': %s, 'exit-on-error': false}}", listen);
+    return mig_unix_connect(sock);
+}
+
+/*
  * A destination with 2 multifd channels gets a connection sending @len
  * bytes of @data: its incoming migration fails, naming @cause.
  */
 static void bad_connection(const void *data, size_t len, const char *cause)
 {
-    MigrateStart args = { .mem = MEM, .only_target = true };
-    g_autofree char *sock = tmp_path("bad.sock");
-    g_autofree char *listen = g_strdup_printf("unix:%s", sock);
     g_autofree char *err = NULL;
-    QTestState *to, *unused = NULL;
-    int fd;
+    QTestState *to;
+    int fd = bad_target(&to, "bad.sock");
 
-    migrate_start(&unused, &to, "defer", &args);
-    set_multifd(to, 2, "none", NULL);
-    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
-               " {'uri': %s, 'exit-on-error': false}}", listen);
-    fd = mig_unix_connect(sock);
     g_assert_cmpint(write(fd, data, len), ==, len);
     shutdown(fd, SHUT_WR);
     err = migrate_wait_failed(to);
@@ -359,20 +369,12 @@ static void test_bad_handshakes(void)
 /* A packet header that is wrong fails the load, naming the channel. */
 static void test_bad_packet(void)
 {
-    MigrateStart args = { .mem = MEM, .only_target = true };
-    g_autofree char *sock = tmp_path("badpkt.sock");
-    g_autofree char *listen = g_strdup_printf("unix:%s", sock);
     g_autofree char *err = NULL;
-    QTestState *to, *unused = NULL;
+    QTestState *to;
     uint8_t init[64];
     g_autofree uint8_t *pkt = g_malloc0(1344);
-    int fd;
+    int fd = bad_target(&to, "badpkt.sock");
 
-    migrate_start(&unused, &to, "defer", &args);
-    set_multifd(to, 2, "none", NULL);
-    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments':"
-               " {'uri': %s, 'exit-on-error': false}}", listen);
-    fd = mig_unix_connect(sock);
     init_packet(init, 0x11223344, 1, 0, 1);
     g_assert_cmpint(write(fd, init, 64), ==, 64);
     stl_be_p(pkt, 0x11223344);
