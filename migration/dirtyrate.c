@@ -333,6 +333,8 @@ void qmp_calc_dirty_rate(int64_t calc_time, bool has_calc_time_unit,
     if (mode == DIRTY_RATE_MEASURE_MODE_PAGE_SAMPLING) {
         dirtyrate_sample_blocks();
     } else if (!dirtyrate_log_begin(mode, errp)) {
+        /* The old results are gone: nothing was measured. */
+        dr.status = DIRTY_RATE_STATUS_UNSTARTED;
         return;
     }
     dr.status = DIRTY_RATE_STATUS_MEASURING;

@@ -71,4 +71,14 @@ typedef struct MultiFDMethods {
     bool (*recv)(MultiFDRecvParams *p, Error **errp);
 } MultiFDMethods;
 
+/*
+ * The compressed payload buffer of a zlib or zstd channel: twice a
+ * packet's pages, far above either library's worst case.
+ */
+static inline uint32_t multifd_compress_buf_len(uint32_t page_count,
+                                                uint32_t page_size)
+{
+    return page_count * page_size * 2;
+}
+
 #endif /* MIGRATION_MULTIFD_METHODS_H */

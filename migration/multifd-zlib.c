@@ -22,12 +22,6 @@ typedef struct ZlibData {
     uint8_t *page;          /* a stable copy of the page being deflated */
 } ZlibData;
 
-/* Twice a packet's worth: deflate's worst case is far below. */
-static uint32_t zlib_buf_len(uint32_t page_count, uint32_t page_size)
-{
-    return page_count * page_size * 2;
-}
-
 static bool zlib_send_setup(MultiFDSendParams *p, Error **errp)
 {
     ZlibData *z = g_new0(ZlibData, 1);
@@ -38,7 +32,7 @@ static bool zlib_send_setup(MultiFDSendParams *p, Error **errp)
         g_free(z);
         return false;
     }
-    z->zbuff_len = zlib_buf_len(p->page_count, p->page_size);
+    z->zbuff_len = multifd_compress_buf_len(p->page_count, p->page_size);
     z->zbuff = g_malloc(z->zbuff_len);
     z->page = g_malloc(p->page_size);
     p->compress = z;
@@ -112,7 +106,7 @@ static bool zlib_recv_setup(MultiFDRecvParams *p, Error **errp)
         g_free(z);
         return false;
     }
-    z->zbuff_len = zlib_buf_len(p->page_count, p->page_size);
+    z->zbuff_len = multifd_compress_buf_len(p->page_count, p->page_size);
     z->zbuff = g_malloc(z->zbuff_len);
     p->compress = z;
     return true;

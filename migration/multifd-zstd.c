@@ -21,11 +21,6 @@ typedef struct ZstdData {
     uint32_t zbuff_len;
 } ZstdData;
 
-static uint32_t zstd_buf_len(uint32_t page_count, uint32_t page_size)
-{
-    return page_count * page_size * 2;
-}
-
 static bool zstd_send_setup(MultiFDSendParams *p, Error **errp)
 {
     ZstdData *z = g_new0(ZstdData, 1);
@@ -45,7 +40,7 @@ static bool zstd_send_setup(MultiFDSendParams *p, Error **errp)
         g_free(z);
         return false;
     }
-    z->zbuff_len = zstd_buf_len(p->page_count, p->page_size);
+    z->zbuff_len = multifd_compress_buf_len(p->page_count, p->page_size);
     z->zbuff = g_malloc(z->zbuff_len);
     p->compress = z;
     return true;
@@ -123,7 +118,7 @@ static bool zstd_recv_setup(MultiFDRecvParams *p, Error **errp)
         g_free(z);
         return false;
     }
-    z->zbuff_len = zstd_buf_len(p->page_count, p->page_size);
+    z->zbuff_len = multifd_compress_buf_len(p->page_count, p->page_size);
     z->zbuff = g_malloc(z->zbuff_len);
     p->compress = z;
     return true;

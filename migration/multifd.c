@@ -76,6 +76,7 @@ static uint32_t multifd_page_count(void)
 
 typedef struct MultiFDSendChannel {
     MultiFDSendParams p;
+    struct MultiFDSendState *st;    /* its owner (send_state may be gone) */
     char *name;
     QemuThread thread;
     bool thread_created;
@@ -110,6 +111,12 @@ typedef struct MultiFDSendState {
 } MultiFDSendState;
 
 static MultiFDSendState *send_state;
+/*
+ * The return-path thread may shut the channels down while the main
+ * thread's cleanup frees them: it takes send_state under this lock, and
+ * cleanup takes it away under it first.  (Static, so no init needed.)
+ */
+static GMutex send_state_lock;
 static SocketAddress *send_addr;
 
 bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
@@ -245,7 +252,7 @@ static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
 static void *multifd_send_thread(void *opaque)
 {
     MultiFDSendChannel *ch = opaque;
-    MultiFDSendState *st = send_state;
+    MultiFDSendState *st = ch->st;
     MigrationThread *info = migration_threads_add(ch->name,
                                                   qemu_get_thread_id());
     QIOChannelSocket *sioc = qio_channel_socket_new();
@@ -391,6 +398,7 @@ bool multifd_send_setup(Error **errp)
         ch->packet_len = multifd_packet_len(page_count);
         ch->packet = g_malloc0(ch->packet_len);
         ch->name = g_strdup_printf(MIGRATION_THREAD_SRC_MULTIFD, i);
+        ch->st = st;
     }
     trace_multifd_send_setup(st->count, ops->name);
     /* Complete before a cancel on the main thread can see it. */
@@ -406,21 +414,27 @@ bool multifd_send_setup(Error **errp)
 
 void multifd_send_shutdown(void)
 {
-    MultiFDSendState *st = qatomic_load_acquire(&send_state);
+    MultiFDSendState *st;
 
-    if (!st) {
-        return;
+    g_mutex_lock(&send_state_lock);
+    st = qatomic_load_acquire(&send_state);
+    if (st) {
+        qemu_mutex_lock(&st->lock);
+        multifd_send_stop_locked(st);
+        qemu_mutex_unlock(&st->lock);
     }
-    qemu_mutex_lock(&st->lock);
-    multifd_send_stop_locked(st);
-    qemu_mutex_unlock(&st->lock);
+    g_mutex_unlock(&send_state_lock);
 }
 
 void multifd_send_cleanup(void)
 {
-    MultiFDSendState *st = send_state;
+    MultiFDSendState *st;
     g_autofree bool *idle = NULL;
 
+    g_mutex_lock(&send_state_lock);
+    st = send_state;
+    qatomic_set(&send_state, NULL);
+    g_mutex_unlock(&send_state_lock);
     if (!st) {
         return;
     }
@@ -481,7 +495,6 @@ void multifd_send_cleanup(void)
     g_free(st->offset);
     g_free(st->ch);
     g_free(st);
-    send_state = NULL;
 }
 
 /* Migration thread: hand the batch to the next free channel. */
@@ -741,11 +754,6 @@ static bool multifd_recv_packet(MultiFDRecvState *st, MultiFDRecvChannel *ch,
         return false;
     }
     multifd_recv_zero_page_process(p);
-    /* A tcg vCPU may hold code decoded from the old bytes. */
-    for (uint32_t i = 0; block && i < p->normal_num + p->zero_num; i++) {
-        cpu_physical_memory_code_written(block->offset + p->offset[i],
-                                         p->page_size);
-    }
     return true;
 }
 

@@ -372,6 +372,13 @@ void postcopy_in_recover_channel(QEMUFile *f)
     /* The listen thread reads it with blocking reads. */
     qio_channel_set_blocking(qemu_file_get_ioc(f), true, NULL);
     mis->from_src_file = f;
+    /*
+     * The source forgot the last block: the first request on the new
+     * return path (a fault during the bitmap exchange included) names it.
+     */
+    WITH_QEMU_LOCK_GUARD(&pc_in.req_lock) {
+        pc_in.last_rb = NULL;
+    }
     WITH_QEMU_LOCK_GUARD(&mis->rp_mutex) {
         mis->to_src_file = qemu_file_get_return_path(f);
     }
@@ -445,10 +452,7 @@ bool postcopy_in_handle_resume(Error **errp)
         postcopy_preempt_dst_start(postcopy_in_preempt_broken);
     }
     migrate_send_rp_resume_ack(mis, 1);
-    /* The source forgot the last block, and the requests in flight. */
-    WITH_QEMU_LOCK_GUARD(&pc_in.req_lock) {
-        pc_in.last_rb = NULL;
-    }
+    /* The source forgot the requests in flight. */
     postcopy_dest_rerequest(pc_in.pd);
     return true;
 }

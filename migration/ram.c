@@ -1189,6 +1189,19 @@ static int ram_load_preempt(QEMUFile *f, Error **errp)
     }
 }
 
+/*
+ * A multifd sync point on the destination: the channels wrote guest pages
+ * behind the page-residency cache's back, so it is read afresh.
+ */
+static bool ram_load_multifd_sync(Error **errp)
+{
+    if (!multifd_recv_sync(errp)) {
+        return false;
+    }
+    ram_pagemap_invalidate();
+    return true;
+}
+
 static int ram_load(QEMUFile *f, void *opaque, int version_id, Error **errp)
 {
     uint64_t records = 0;
@@ -1226,7 +1239,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             /* In QEMU 7.2's stream every EOS is a multifd sync point. */
             if (migrate_multifd() &&
                 migrate_multifd_flush_after_each_section() &&
-                !multifd_recv_sync(errp)) {
+                !ram_load_multifd_sync(errp)) {
                 return -EIO;
             }
             return 0;
@@ -1239,7 +1252,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
                            "the same on both sides");
                 return -EINVAL;
             }
-            if (!multifd_recv_sync(errp)) {
+            if (!ram_load_multifd_sync(errp)) {
                 return -EIO;
             }
             continue;
@@ -1304,9 +1317,14 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
                 error_setg(errp, "Found a zero page with value %d", ch);
                 return -EINVAL;
             }
-            /* Skip the write when already zero: keeps untouched memory
-             * unallocated on the destination. */
-            if ((ram_load_redirect ||
+            /*
+             * Skip the write when already zero: keeps untouched memory
+             * unallocated on the destination.  Not once postcopy is
+             * advised: a page left unmapped would fault after LISTEN,
+             * and the source does not resend a page it thinks arrived.
+             * Reading it maps the zero page.
+             */
+            if ((ram_load_redirect || postcopy_in_advised() ||
                  !ram_page_untouched(block, addr >> TARGET_PAGE_BITS)) &&
                 !buffer_is_zero(host, TARGET_PAGE_SIZE)) {
                 memset(host, 0, TARGET_PAGE_SIZE);
@@ -1333,9 +1351,6 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             }
             break;
         }
-        /* A tcg vCPU may hold code decoded from the old bytes. */
-        cpu_physical_memory_code_written(block->offset + addr,
-                                         TARGET_PAGE_SIZE);
     }
 }
 

@@ -26,7 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, 'qmp'))
 
 from tern_qmp import QMPError, QMPConnectionError, kvm_usable  # noqa: E402
-from tern_vm import VM, VMError, wait_migration, wait_dest_done  # noqa: E402
+from tern_vm import (VM, VMError, guest_passes as passes,  # noqa: E402
+                     wait_migration, wait_dest_done)
 
 PAGE = 4096
 GUEST_START = 1 << 20
@@ -292,14 +293,6 @@ class Demo:
                        '4 MiB chunks differ)'
                        % (mib(self.region[1] - self.region[0]), bad,
                           len(d1)))
-
-
-def passes(path):
-    try:
-        with open(path, 'rb') as f:
-            return f.read().count(b'B')
-    except OSError:
-        return 0
 
 
 def main():

@@ -194,9 +194,9 @@ void cpu_physical_memory_code_written(ram_addr_t start, ram_addr_t length)
         return;
     }
     /*
-     * Under the lock, a writer that finds the bit already set knows the
-     * one that set it has told the vCPUs: no writer returns before the
-     * vCPUs were told of its bytes.
+     * The lock makes "set the bit, notify" one step per page, so one
+     * writer notifies; a writer that saw the bit set above may return
+     * while the one that set it is still notifying.
      */
     qemu_mutex_lock(&code_lock);
     for (ram_addr_t a = start & TARGET_PAGE_MASK; a < start + length;
@@ -675,7 +675,7 @@ static RAMBlock *ram_block_add(RAMBlock *nb, Error **errp)
     dirty_range_foreach(DIRTY_MEMORY_CODE, nb->offset, nb->used_length,
                         op_set, NULL);
     cpu_physical_memory_set_dirty_range(nb->offset, nb->used_length,
-                                        DIRTY_CLIENTS_ALL);
+                                        DIRTY_CLIENTS_NOCODE);
     ram_block_insert(nb);
     return nb;
 

@@ -108,7 +108,7 @@ uint64_t cpu_physical_memory_sync_dirty_bitmap(RAMBlock *rb,
  * page; before it decodes from a page it clears the page's
  * DIRTY_MEMORY_CODE bit (cpu_physical_memory_test_and_clear_dirty()).
  * A write by anybody but that vCPU (devices and qtest through the memory
- * API, migration loading RAM) calls cpu_physical_memory_code_written(),
+ * API) calls cpu_physical_memory_code_written(),
  * which sets the bit again and calls the accelerator's @fn once for
  * each page that was clear, before it returns.  Without a notifier
  * (KVM) nothing is looked at.

@@ -174,10 +174,6 @@ uint64_t cpu_physical_memory_sync_dirty_bitmap(RAMBlock *rb,
     return 0;
 }
 
-void cpu_physical_memory_code_written(ram_addr_t start, ram_addr_t length)
-{
-}
-
 bool memory_global_dirty_log_start(unsigned int flags, Error **errp)
 {
     return true;

@@ -384,6 +384,7 @@ static void test_tcg_code_write(void)
     g_autofree gchar *data = NULL;
     g_autofree char *s = NULL;
     uint64_t imm;
+    const char *at;
     gsize len;
     GuestVM *vm;
 
@@ -391,9 +392,9 @@ static void test_tcg_code_write(void)
         return;
     }
     g_assert(g_file_get_contents(img, &data, &len, NULL));
-    imm = (const char *)memmem(data, len, out_b, sizeof(out_b)) - data;
-    g_assert_cmpuint(imm, <, len);
-    imm += 0x7c00 + 1;
+    at = memmem(data, len, out_b, sizeof(out_b));
+    g_assert_nonnull(at);
+    imm = at - data + 0x7c00 + 1;
 
     vm = guest_start("guest.img", true, "tcg", NULL);
     g_free(wait_serial(vm, 2));
