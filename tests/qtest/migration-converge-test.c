@@ -260,34 +260,32 @@ static void test_xbzrle_cache_size_checks(void)
 /*
  * The guest rewrites ~31 MiB of pages in a loop.  At 128 MiB/s and a
  * 5 ms downtime limit (640 KB) it never converges; throttled, it runs
- * so little per pass that a pass ends with few pages dirty.
+ * so little per pass that a pass ends with few pages dirty.  Records the
+ * first and last throttle seen; leaves both VMs running.
  */
-static void test_auto_converge(const void *data)
+static void auto_converge_once(const char *accel, QTestState **from,
+                               QTestState **to, int64_t *first,
+                               int64_t *last)
 {
-    const char *accel = data;
     g_autofree char *uri = tmp_uri("ac.sock");
-    QTestState *from, *to;
-    int64_t first = 0, last = 0;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
 
-    if (!conv_guest_ok(accel, true)) {
-        return;
-    }
-    guest_pair(&from, &to, uri, false, accel);
-    migrate_set_capability(from, "auto-converge", true);
-    migrate_set_parameter_int(from, "cpu-throttle-initial", 30);
-    migrate_set_parameter_int(from, "cpu-throttle-increment", 20);
-    migrate_at_128m(from, uri, 5);
+    *first = *last = 0;
+    guest_pair(from, to, uri, false, accel);
+    migrate_set_capability(*from, "auto-converge", true);
+    migrate_set_parameter_int(*from, "cpu-throttle-initial", 30);
+    migrate_set_parameter_int(*from, "cpu-throttle-increment", 20);
+    migrate_at_128m(*from, uri, 5);
 
     /* The throttle appears, then rises, until the migration ends. */
     for (;;) {
-        g_autoptr(QDict) info = migrate_query(from);
+        g_autoptr(QDict) info = migrate_query(*from);
         const char *status = qdict_get_str(info, "status");
 
         if (qdict_haskey(info, "cpu-throttle-percentage")) {
-            last = qdict_get_int(info, "cpu-throttle-percentage");
-            if (!first) {
-                first = last;
+            *last = qdict_get_int(info, "cpu-throttle-percentage");
+            if (!*first) {
+                *first = *last;
             }
         }
         if (!strcmp(status, "completed")) {
@@ -300,7 +298,31 @@ static void test_auto_converge(const void *data)
         g_usleep(50 * 1000);
     }
     g_test_message("throttle %" PRId64 "%% first, %" PRId64 "%% last",
-                   first, last);
+                   *first, *last);
+}
+
+static void test_auto_converge(const void *data)
+{
+    const char *accel = data;
+    QTestState *from, *to;
+    int64_t first, last;
+
+    if (!conv_guest_ok(accel, true)) {
+        return;
+    }
+    /*
+     * A guest that stalls for a whole pass on a loaded host (seen once
+     * under tcg) lets the migration converge before the throttle starts:
+     * that run shows nothing about auto-converge, so it is run again, at
+     * most twice.
+     */
+    for (int tries = 0;; tries++) {
+        auto_converge_once(accel, &from, &to, &first, &last);
+        if (first || tries == 2) {
+            break;
+        }
+        migrate_end(from, to);
+    }
     g_assert_cmpint(first, ==, 30);
     g_assert_cmpint(last, >, first);
     dst_guest_goes_on(from, to);
