@@ -23,6 +23,7 @@
 #include "qemu/queue.h"
 #include "qobject/json-writer.h"
 #include "qom/object.h"
+#include "hw/qdev-core.h"
 #include "system/memory.h"
 #include "system/ramblock.h"
 
@@ -166,11 +167,12 @@ void unregister_savevm(Object *obj, const char *idstr, void *opaque)
     }
 }
 
-int vmstate_register_with_alias_id(Object *obj, uint32_t instance_id,
-                                   const VMStateDescription *vmsd,
-                                   void *opaque, int alias_id,
-                                   int required_for_version,
-                                   Error **errp)
+/* @dev_path: the device's bus address that prefixes the idstr, or NULL. */
+static int vmstate_register_at(Object *obj, const char *dev_path,
+                               uint32_t instance_id,
+                               const VMStateDescription *vmsd,
+                               void *opaque, int alias_id,
+                               int required_for_version, Error **errp)
 {
     SaveStateEntry *se;
 
@@ -188,15 +190,35 @@ int vmstate_register_with_alias_id(Object *obj, uint32_t instance_id,
     se->vmsd = vmsd;
     se->alias_id = alias_id;
     /*
-     * QEMU prefixes the idstr with the device's bus path ("0000:00:02.0/
-     * vga").  Tern's devices sit on no bus, so none has a path yet.
+     * As QEMU, a device on a bus prefixes the idstr with its bus path
+     * ("0000:00:03.0/e1000"); bus-less devices keep the plain name.
      */
-    pstrcpy(se->idstr, sizeof(se->idstr), vmsd->name);
+    if (dev_path) {
+        if (strlen(dev_path) + 1 + strlen(vmsd->name) >= sizeof(se->idstr)) {
+            error_setg(errp, "VMState id '%s/%s' is too long", dev_path,
+                       vmsd->name);
+            g_free(se);
+            return -EINVAL;
+        }
+        pstrcpy(se->idstr, sizeof(se->idstr), dev_path);
+        pstrcat(se->idstr, sizeof(se->idstr), "/");
+    }
+    pstrcat(se->idstr, sizeof(se->idstr), vmsd->name);
     se->instance_id = instance_id == (uint32_t)VMSTATE_INSTANCE_ID_ANY ?
                       calculate_new_instance_id(se->idstr) : instance_id;
     savevm_state_handler_insert(se);
     trace_vmstate_register(se->idstr, se->instance_id, se->section_id);
     return 0;
+}
+
+int vmstate_register_with_alias_id(Object *obj, uint32_t instance_id,
+                                   const VMStateDescription *vmsd,
+                                   void *opaque, int alias_id,
+                                   int required_for_version,
+                                   Error **errp)
+{
+    return vmstate_register_at(obj, NULL, instance_id, vmsd, opaque,
+                               alias_id, required_for_version, errp);
 }
 
 void vmstate_unregister(Object *obj, const VMStateDescription *vmsd,
@@ -234,11 +256,13 @@ static bool savevm_qdev_register(DeviceState *dev,
                                  const VMStateDescription *vmsd,
                                  Error **errp)
 {
-    return vmstate_register_with_alias_id(OBJECT(dev),
-                                          VMSTATE_INSTANCE_ID_ANY, vmsd, dev,
-                                          dev->instance_id_alias,
-                                          dev->alias_required_for_version,
-                                          errp) == 0;
+    g_autofree char *dev_path = qdev_get_dev_path(dev);
+
+    return vmstate_register_at(OBJECT(dev), dev_path,
+                               VMSTATE_INSTANCE_ID_ANY, vmsd, dev,
+                               dev->instance_id_alias,
+                               dev->alias_required_for_version,
+                               errp) == 0;
 }
 
 static void savevm_qdev_unregister(DeviceState *dev,

@@ -4,10 +4,11 @@
  * qdev_device_add), and their help texts; the QMP and HMP device
  * commands: device-list-properties, device_add and device_del.
  *
- * Tern has no buses and no hotplug controllers: a device is hot-plugged
- * when its class says it is hotpluggable, realized at once, and
- * unplugged synchronously (unparented) by device_del, which then emits
- * DEVICE_DELETED.
+ * Tern has no hotplug controllers: a device is hot-plugged when its
+ * class says it is hotpluggable and its bus (if it has one) allows it,
+ * realized at once, and unplugged synchronously (unparented) by
+ * device_del, which then emits DEVICE_DELETED.  A device whose class
+ * names a bus type goes on bus= or on the first bus of that type.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -71,6 +72,7 @@ static DeviceState *device_add_opts(QemuOpts *opts, bool hotplug,
     const char *id = qemu_opts_id(opts);
     DeviceClass *dc;
     DeviceState *dev;
+    BusState *bus = NULL;
 
     if (!driver) {
         error_setg(errp, "Parameter '%s' is missing", "driver");
@@ -80,9 +82,20 @@ static DeviceState *device_add_opts(QemuOpts *opts, bool hotplug,
     if (!dc) {
         return NULL;
     }
-    if (qemu_opt_get(opts, "bus")) {
-        error_setg(errp, "Bus '%s' not found: Tern models no buses",
-                   qemu_opt_get(opts, "bus"));
+    if (dc->bus_type) {
+        bus = qbus_find(qemu_opt_get(opts, "bus"), dc->bus_type, driver,
+                        errp);
+        if (!bus) {
+            return NULL;
+        }
+        if (hotplug && !bus->hotpluggable) {
+            error_setg(errp, "Bus '%s' does not support hotplugging",
+                       bus->name);
+            return NULL;
+        }
+    } else if (qemu_opt_get(opts, "bus")) {
+        error_setg(errp, "Bus '%s' not found: device '%s' does not go on "
+                   "a bus", qemu_opt_get(opts, "bus"), driver);
         return NULL;
     }
     if (hotplug) {
@@ -102,7 +115,7 @@ static DeviceState *device_add_opts(QemuOpts *opts, bool hotplug,
         return NULL;
     }
     if (qemu_opt_foreach(opts, set_device_prop, dev, errp) ||
-        !qdev_realize(dev, NULL, errp)) {
+        !qdev_realize(dev, bus, errp)) {
         object_unparent(OBJECT(dev));
         object_unref(dev);
         return NULL;
@@ -196,6 +209,11 @@ void qmp_device_del(const char *id, Error **errp)
     if (!DEVICE_GET_CLASS(dev)->hotpluggable) {
         error_setg(errp, "Device '%s' does not support hotplugging",
                    object_get_typename(OBJECT(dev)));
+        return;
+    }
+    if (dev->parent_bus && !dev->parent_bus->hotpluggable) {
+        error_setg(errp, "Bus '%s' does not support hotplugging",
+                   dev->parent_bus->name);
         return;
     }
     if (migration_is_running() && !dev->allow_unplug_during_migration) {

@@ -80,13 +80,27 @@ const char *qdev_set_id(DeviceState *dev, char *id, Error **errp)
 
 bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
 {
+    DeviceClass *dc = DEVICE_GET_CLASS(dev);
+
     assert(!dev->realized && !dev->parent_bus);
-    if (bus) {
-        error_setg(errp, "cannot plug device '%s' into a bus: buses are "
-                   "not supported", object_get_typename(OBJECT(dev)));
+    if (bus && (!dc->bus_type ||
+                !object_dynamic_cast(OBJECT(bus), dc->bus_type))) {
+        error_setg(errp, "Device '%s' can't go on %s bus",
+                   object_get_typename(OBJECT(dev)),
+                   object_get_typename(OBJECT(bus)));
         return false;
     }
-    return object_property_set_bool(OBJECT(dev), "realized", true, errp);
+    if (!bus && dc->bus_type) {
+        error_setg(errp, "Device '%s' needs a %s bus",
+                   object_get_typename(OBJECT(dev)), dc->bus_type);
+        return false;
+    }
+    dev->parent_bus = bus;
+    if (!object_property_set_bool(OBJECT(dev), "realized", true, errp)) {
+        dev->parent_bus = NULL;
+        return false;
+    }
+    return true;
 }
 
 bool qdev_realize_and_unref(DeviceState *dev, BusState *bus, Error **errp)

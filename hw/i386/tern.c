@@ -5,7 +5,7 @@
  * in-kernel PIC/IOAPIC/PIT state devices when kernel-irqchip=on (under
  * tcg the userspace isa-i8259 pair and isa-pit), a
  * 16550 at 0x3f8 / IRQ 4 on -serial, isa-debugcon at 0xe9, port 0x92,
- * and -bios images ending at 1 MiB.  A reset puts the boot vCPU in real
+ * the PCI host bridge (0xcf8/0xcfc, bus "pci.0"), and -bios images ending at 1 MiB.  A reset puts the boot vCPU in real
  * mode at the reset vector f000:fff0, or where a loader asked.
  *
  * Machine types are versioned ("tern-1.0"); "tern" is an alias of the
@@ -22,6 +22,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic-state.h"
+#include "hw/pci-host/tern-pcihost.h"
 #include "hw/timer/i8254.h"
 #include "system/kvm.h"
 #include "system/tcg.h"
@@ -182,6 +183,7 @@ static void tern_init(MachineState *ms)
     tern_create_serial();
     tern_create_device(TYPE_ISA_DEBUGCON, NULL);
     tern_create_device(TYPE_PORT92, NULL);
+    tern_create_device(TYPE_TERN_PCIHOST, NULL);
     tern_load_bios(tms);
 }
 

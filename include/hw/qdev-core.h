@@ -8,13 +8,17 @@
  * writes after realize.  Global properties (-global, machine compat) are
  * applied to each new device after its instance_init hooks ran.
  *
- * Buses are not modelled: qdev_realize() takes a BusState for QEMU's
- * signature but only accepts NULL.
+ * A bus (TYPE_BUS, hw/core/bus.c) is a QOM object named like QEMU's
+ * ("pci.0") that devices of its type plug into: qdev_realize(dev, bus)
+ * records it in DeviceState.parent_bus before the device's realize,
+ * which does the bus-specific placement.  Most devices (ISA-style ones
+ * here) have no bus.
  */
 #ifndef HW_QDEV_CORE_H
 #define HW_QDEV_CORE_H
 
 #include "qom/object.h"
+#include "qemu/queue.h"
 
 typedef struct BusState BusState;
 typedef struct Property Property;
@@ -68,7 +72,7 @@ struct DeviceClass {
     /* The device's migration state, registered when it is realized. */
     const VMStateDescription *vmsd;
 
-    /* Buses are not modelled: unused, kept for QEMU's shape. */
+    /* The type of bus the device plugs into (QEMU's TYPE_PCI_BUS...). */
     const char *bus_type;
 };
 
@@ -83,7 +87,7 @@ struct DeviceState {
     bool pending_deleted_event;
     int hotplugged;
     bool allow_unplug_during_migration;
-    /* Always NULL: no buses here. */
+    /* The bus the device is plugged into, or NULL. */
     BusState *parent_bus;
     /* VMState registration details (see migration's vmstate_register). */
     int instance_id_alias;
@@ -96,7 +100,8 @@ DeviceState *qdev_new(const char *name);
 DeviceState *qdev_try_new(const char *name);
 
 /*
- * Realize @dev.  @bus must be NULL (no buses).  A device without a parent
+ * Realize @dev on @bus (NULL for a bus-less device; a device whose class
+ * names a bus_type needs a bus of that type).  A device without a parent
  * is first put under /machine/unattached.
  */
 bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
@@ -145,6 +150,45 @@ typedef struct QdevVMStateHooks {
                             const VMStateDescription *vmsd);
 } QdevVMStateHooks;
 void qdev_set_vmstate_hooks(const QdevVMStateHooks *hooks);
+
+/* --- buses --- */
+
+#define TYPE_BUS "bus"
+OBJECT_DECLARE_TYPE(BusState, BusClass, BUS)
+
+struct BusClass {
+    ObjectClass parent_class;
+
+    /* The device's address on the bus ("0000:00:03.0"), for migration. */
+    char *(*get_dev_path)(DeviceState *dev);
+};
+
+struct BusState {
+    Object obj;
+
+    DeviceState *parent;
+    char *name;
+    /* Can device_add/device_del plug devices here? */
+    bool hotpluggable;
+    QTAILQ_ENTRY(BusState) next;
+};
+
+/*
+ * Initialize the bus object at @bus (of @size bytes and type @typename)
+ * as child @name of @parent and make it known to qbus_find().
+ */
+void qbus_init(void *bus, size_t size, const char *typename,
+               DeviceState *parent, const char *name);
+/* Forget @bus (the owner's unrealize). */
+void qbus_remove(BusState *bus);
+/*
+ * The bus called @name (QEMU's -device bus=), or without @name the first
+ * bus of @bus_type; the error names what is missing in QEMU's words.
+ */
+BusState *qbus_find(const char *name, const char *bus_type,
+                    const char *driver, Error **errp);
+/* @dev's path on its bus (freed by the caller), or NULL without a bus. */
+char *qdev_get_dev_path(DeviceState *dev);
 
 /* --- global properties (-global) --- */
 

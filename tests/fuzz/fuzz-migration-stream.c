@@ -198,6 +198,7 @@ static Object *fuzz_machine;
 
 Object *qdev_get_machine(void) { return fuzz_machine; }
 void qdev_set_vmstate_hooks(const QdevVMStateHooks *hooks) { }
+char *qdev_get_dev_path(DeviceState *dev) { return NULL; }
 
 TimersState timers_state;
 int64_t qemu_clock_get_ns(QEMUClockType type) { return 0; }
