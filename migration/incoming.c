@@ -61,6 +61,8 @@ static void process_incoming_migration_bh(void *opaque)
 {
     MigrationIncomingState *mis = opaque;
 
+    /* The NICs announce their new home (net/announce.c), as in QEMU. */
+    migration_call_notifiers(MIG_EVENT_INCOMING_DONE, NULL);
     if (!global_state_received() ||
         runstate_is_live(global_state_get_runstate())) {
         if (autostart) {
@@ -491,11 +493,4 @@ void qmp_migrate_recover(const char *uri, Error **errp)
     mis->transport_data = listener.data;
     qapi_free_SocketAddressList(mis->socket_address_list);
     mis->socket_address_list = listener.addresses;
-}
-
-/* No network devices exist in Tern yet, so nothing can announce. */
-void qmp_announce_self(AnnounceParameters *params, Error **errp)
-{
-    error_setg(errp, "announce-self is not available yet: Tern has no "
-               "network devices");
 }

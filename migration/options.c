@@ -15,6 +15,7 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/misc.h"
 #include "migration/postcopy-ram.h"
 #include "migration/ram-wp.h"
 #include "migration/ram-xbzrle.h"
@@ -644,6 +645,15 @@ void qmp_migrate_set_capabilities(MigrationCapabilityStatusList *params,
 static MigrationParameters *migrate_params(void)
 {
     return &migrate_get_current()->parameters;
+}
+
+void migrate_announce_params(AnnounceParameters *ap)
+{
+    memset(ap, 0, sizeof(*ap));
+    ap->initial = migrate_announce_initial();
+    ap->max = migrate_announce_max();
+    ap->rounds = migrate_announce_rounds();
+    ap->step = migrate_announce_step();
 }
 
 uint64_t migrate_announce_initial(void)

@@ -8,6 +8,7 @@
  * one line naming the option.
  */
 #include "qemu/osdep.h"
+#include "net/net.h"
 #include <sys/file.h>
 #include "qapi/error.h"
 #include "qapi/qapi-commands-migration.h"
@@ -71,6 +72,8 @@ static struct {
     bool nographic;
     bool machine_help;
     GPtrArray *objects;         /* -object strings */
+    GPtrArray *netdevs;         /* -netdev strings */
+    GPtrArray *nics;            /* -nic strings */
     GArray *monitors;           /* MonitorArg */
     const char *serials[MAX_SERIAL_PORTS];
     int nb_serials;
@@ -358,6 +361,16 @@ static void opt_device(const char *arg)
     }
 }
 
+static void opt_netdev(const char *arg)
+{
+    g_ptr_array_add(cl.netdevs, (gpointer)arg);
+}
+
+static void opt_nic(const char *arg)
+{
+    g_ptr_array_add(cl.nics, (gpointer)arg);
+}
+
 static void opt_global(const char *arg)
 {
     Error *err = NULL;
@@ -535,6 +548,7 @@ static const OptionDef options[] = {
     { "smp", true, opt_smp }, { "name", true, opt_name },
     { "uuid", true, opt_uuid }, { "object", true, opt_object },
     { "device", true, opt_device }, { "global", true, opt_global },
+    { "netdev", true, opt_netdev }, { "nic", true, opt_nic },
     { "chardev", true, opt_chardev }, { "qmp", true, opt_qmp },
     { "qmp-pretty", true, opt_qmp_pretty },
     { "monitor", true, opt_monitor }, { "mon", true, opt_mon },
@@ -806,6 +820,30 @@ static void resolve_machine_memdev(MachineState *ms)
     if (ms->maxram_size < size) {
         ms->maxram_size = size;
     }
+}
+
+/* Before -object: filters attach to netdevs when they are completed. */
+static void create_netdevs(void)
+{
+    for (guint i = 0; i < cl.netdevs->len; i++) {
+        Error *err = NULL;
+
+        cl.opt = "netdev";
+        cl.optarg = g_ptr_array_index(cl.netdevs, i);
+        if (!net_client_init_str(cl.optarg, true, &err)) {
+            opt_fail(err);
+        }
+    }
+    for (guint i = 0; i < cl.nics->len; i++) {
+        Error *err = NULL;
+
+        cl.opt = "nic";
+        cl.optarg = g_ptr_array_index(cl.nics, i);
+        if (!net_nic_init_str(cl.optarg, &err)) {
+            opt_fail(err);
+        }
+    }
+    cl.opt = cl.optarg = NULL;
 }
 
 static void create_objects(void)
@@ -1093,6 +1131,8 @@ static void create_board_and_devices(MachineState *ms)
     fail_if(!machine_run_board_init(ms, &err), "machine", &err);
     fail_if(qemu_opts_foreach(&qemu_device_opts, device_init_func, NULL,
                               &err), "-device", &err);
+    net_create_pending_nics(&err);
+    fail_if(err != NULL, "-nic", &err);
     fail_if(!accel_setup_post(ms, &err), "accelerator", &err);
     /* Power-on state for CPUs and devices (loaders place the start). */
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
@@ -1231,6 +1271,8 @@ void qemu_init(int argc, char **argv)
     g_set_prgname("tern-system-x86_64");
     module_call_init(MODULE_INIT_QOM);
     cl.objects = g_ptr_array_new();
+    cl.netdevs = g_ptr_array_new();
+    cl.nics = g_ptr_array_new();
     cl.monitors = g_array_new(false, false, sizeof(MonitorArg));
     parse_args(argc, argv);
     if (cl.machine_help) {
@@ -1256,6 +1298,7 @@ void qemu_init(int argc, char **argv)
     configure_memory(ms);
     configure_smp(ms);
     create_chardevs();
+    create_netdevs();
     create_objects();
     resolve_machine_memdev(ms);
     nographic_defaults(MACHINE_GET_CLASS(ms));

@@ -205,8 +205,6 @@ static void tern_host_bridge_class_init(ObjectClass *oc, const void *data)
     pc->vendor_id = PCI_VENDOR_ID_REDHAT;
     pc->device_id = PCI_DEVICE_ID_REDHAT_PCIE_HOST;
     pc->class_id = PCI_CLASS_BRIDGE_HOST;
-    pc->subsystem_vendor_id = PCI_VENDOR_ID_REDHAT;
-    pc->subsystem_id = 0x1100;
     dc->vmsd = &vmstate_tern_host_bridge;
     dc->desc = "Tern host bridge";
     dc->user_creatable = false;

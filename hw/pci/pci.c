@@ -414,9 +414,15 @@ static void pci_config_init(PCIDevice *dev)
     pci_set_word(dev->config + PCI_DEVICE_ID, pc->device_id);
     dev->config[PCI_REVISION_ID] = pc->revision;
     pci_set_word(dev->config + PCI_CLASS_DEVICE, pc->class_id);
-    pci_set_word(dev->config + PCI_SUBSYSTEM_VENDOR_ID,
-                 pc->subsystem_vendor_id);
-    pci_set_word(dev->config + PCI_SUBSYSTEM_ID, pc->subsystem_id);
+    if (pc->subsystem_vendor_id || pc->subsystem_id) {
+        pci_set_word(dev->config + PCI_SUBSYSTEM_VENDOR_ID,
+                     pc->subsystem_vendor_id);
+        pci_set_word(dev->config + PCI_SUBSYSTEM_ID, pc->subsystem_id);
+    } else {
+        /* QEMU's default subsystem: Red Hat / Qumranet, QEMU. */
+        pci_set_word(dev->config + PCI_SUBSYSTEM_VENDOR_ID, 0x1af4);
+        pci_set_word(dev->config + PCI_SUBSYSTEM_ID, 0x1100);
+    }
     dev->config[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
     /* QEMU's writable bits of a type 0 header. */
     pci_set_word(dev->wmask + PCI_COMMAND,
@@ -470,6 +476,8 @@ static void pci_qdev_realize(DeviceState *qdev, Error **errp)
     }
     dev->devfn = devfn;
     dev->bus = bus;
+    /* Bounds the incoming "version_id" (QEMU's current PCIDevice: 2). */
+    dev->version_id = 2;
     pci_config_init(dev);
     for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         dev->io_regions[i].addr = PCI_BAR_UNMAPPED;

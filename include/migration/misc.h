@@ -8,6 +8,7 @@
 #define MIGRATION_MISC_H
 
 #include "qapi/qapi-types-migration.h"
+#include "qapi/qapi-types-net.h"
 #include "qemu/notify.h"
 
 /* ------------------------------------------------------------ start-up */
@@ -84,6 +85,8 @@ typedef enum MigrationEventType {
     MIG_EVENT_PRECOPY_SETUP,
     MIG_EVENT_PRECOPY_DONE,
     MIG_EVENT_PRECOPY_FAILED,
+    /* Destination: the state is loaded, the guest is about to run. */
+    MIG_EVENT_INCOMING_DONE,
     MIG_EVENT_MAX
 } MigrationEventType;
 
@@ -104,6 +107,9 @@ void migration_add_notifier(NotifierWithReturn *notify,
 void migration_remove_notifier(NotifierWithReturn *notify);
 
 /* --------------------------------------------------------------- misc */
+
+/* The announce-* migration parameters, as announce-self takes them. */
+void migrate_announce_params(AnnounceParameters *ap);
 
 /* HMP "info migrate" preamble (globals); @mon may be NULL (stdout). */
 void migration_global_dump(Monitor *mon);

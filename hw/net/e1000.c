@@ -1,0 +1,1145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * "e1000": the Intel 82540EM gigabit Ethernet controller on PCI, the NIC
+ * QEMU gives -nic user by default.  BAR 0 is the register file (128 KiB
+ * of memory), BAR 1 the I/O window (IOADDR/IODATA).  The MAC address is
+ * in the EEPROM (Microwire bit-banging through EECD, or EERD) and in
+ * receive address 0.  Transmit and receive use the legacy and extended
+ * descriptor rings in guest memory through bus-master DMA; transmission
+ * runs at once when the guest moves TDT, so a descriptor is marked done
+ * only after its frame went to the netdev.  Checksum offload and TCP
+ * segmentation follow the context descriptors.  Interrupts are ICR
+ * causes masked by IMS on INTA, with no mitigation delays.  The PHY
+ * (M88E1011) completes auto-negotiation at once.
+ *
+ * Not modelled: VLAN filtering and tag stripping on receive, flow
+ * control, wake-up, the interrupt throttling timers (ITR, RDTR, RADV,
+ * TIDV, TADV are stored but do not delay anything).
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qemu/bswap.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "hw/pci/pci.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "net/net.h"
+#include "e1000_regs.h"
+#include "hw/net/trace.h"
+
+#define TYPE_E1000 "e1000"
+OBJECT_DECLARE_SIMPLE_TYPE(E1000State, E1000)
+
+#define E1000_DEVID      0x100E     /* 82540EM */
+#define E1000_PHY_ID2    0x0C20
+#define E1000_NREGS      (E1000_REGS_END >> 2)
+#define E1000_TX_MAX     0x10000
+#define E1000_HDR_MAX    256
+#define MIN_FRAME        60
+
+#define REG(s, r) ((s)->mac_reg[(r) >> 2])
+
+typedef struct E1000TxState {
+    uint8_t header[E1000_HDR_MAX];
+    uint8_t data[E1000_TX_MAX];
+    int32_t size;
+    uint16_t tso_frames;
+    uint8_t sum_needed;         /* POPTS of the current packet */
+    bool tse;                   /* segmenting the current packet */
+    bool vlan_needed;
+    uint16_t vlan_special;
+    /* The last context descriptor (checksum and TSO setup). */
+    uint8_t ipcss, ipcso, tucss, tucso;
+    uint16_t ipcse, tucse;
+    uint8_t hdr_len;
+    uint16_t mss;
+    uint32_t paylen;
+    bool ip;                    /* IPv4 (else IPv6) */
+    bool tcp;                   /* TCP (else UDP) */
+} E1000TxState;
+
+typedef struct E1000EecdState {
+    uint16_t bitnum_in;
+    uint16_t bitnum_out;
+    uint32_t val_in;
+    uint32_t old_eecd;
+    bool reading;
+} E1000EecdState;
+
+struct E1000State {
+    PCIDevice parent_obj;
+
+    NICState *nic;
+    NICConf conf;
+    char *netdev_id;
+    char *mac_str;
+
+    MemoryRegion mmio;
+    MemoryRegion io;
+    uint32_t ioaddr;            /* the I/O window's address register */
+
+    uint32_t mac_reg[E1000_NREGS];
+    uint16_t phy_reg[0x20];
+    uint16_t eeprom_data[64];
+    E1000EecdState eecd;
+    E1000TxState tx;
+    uint32_t rxbuf_size;
+    uint32_t rxbuf_min_shift;
+};
+
+static const uint16_t e1000_eeprom_template[64] = {
+    0x0000, 0x0000, 0x0000, 0x0000, 0xffff, 0x0000, 0x0000, 0x0000,
+    0x3000, 0x1000, 0x6403, E1000_DEVID, 0x8086, E1000_DEVID, 0x8086, 0x3040,
+    0x0008, 0x2000, 0x7e14, 0x0048, 0x1000, 0x00d8, 0x0000, 0x2700,
+    0x6cc9, 0x3150, 0x0722, 0x040b, 0x0984, 0x0000, 0xc000, 0x0706,
+    0x1008, 0x0000, 0x0f04, 0x7fff, 0x4d01, 0xffff, 0xffff, 0xffff,
+    0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
+    0x0100, 0x4000, 0x121c, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
+    0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0x0000,
+};
+
+/* PHY register reset values (M88E1011 after auto-negotiation). */
+static const uint16_t e1000_phy_init[0x20] = {
+    [PHY_CTRL] = 0x1140,
+    [PHY_STATUS] = 0x796d,
+    [PHY_ID1] = 0x0141,
+    [PHY_ID2] = E1000_PHY_ID2,
+    [PHY_AUTONEG_ADV] = 0x0de1,
+    [PHY_LP_ABILITY] = 0x07e0,
+    [PHY_1000T_CTRL] = 0x0e00,
+    [PHY_1000T_STATUS] = 0x3c00,
+    [M88E1000_PHY_SPEC_CTRL] = 0x0360,
+    [M88E1000_PHY_SPEC_STATUS] = 0xac00,
+    [M88E1000_EXT_PHY_SPEC_CTRL] = 0x0d60,
+};
+
+/* Which PHY registers the guest may read and write. */
+static const uint8_t phy_writable[0x20] = {
+    [PHY_CTRL] = 1, [PHY_AUTONEG_ADV] = 1, [PHY_1000T_CTRL] = 1,
+    [M88E1000_PHY_SPEC_CTRL] = 1, [M88E1000_EXT_PHY_SPEC_CTRL] = 1,
+};
+
+/* ------------------------------------------------------------------ */
+/* Interrupts and link                                                 */
+
+static void e1000_update_irq(E1000State *s)
+{
+    pci_set_irq(PCI_DEVICE(s), !!(REG(s, E1000_ICR) & REG(s, E1000_IMS)));
+}
+
+static void e1000_set_ics(E1000State *s, uint32_t cause)
+{
+    REG(s, E1000_ICR) |= cause;
+    REG(s, E1000_ICS) = REG(s, E1000_ICR);
+    trace_e1000_irq(REG(s, E1000_ICR), REG(s, E1000_IMS));
+    e1000_update_irq(s);
+}
+
+static bool e1000_link_up(E1000State *s)
+{
+    return REG(s, E1000_STATUS) & E1000_STATUS_LU;
+}
+
+static void e1000_set_link(E1000State *s, bool up)
+{
+    if (up) {
+        REG(s, E1000_STATUS) |= E1000_STATUS_LU;
+        s->phy_reg[PHY_STATUS] |= MII_SR_LINK_STATUS |
+                                  MII_SR_AUTONEG_COMPLETE;
+    } else {
+        REG(s, E1000_STATUS) &= ~E1000_STATUS_LU;
+        s->phy_reg[PHY_STATUS] &= ~(MII_SR_LINK_STATUS |
+                                    MII_SR_AUTONEG_COMPLETE);
+    }
+}
+
+static void e1000_link_status_changed(NetClientState *nc)
+{
+    E1000State *s = qemu_get_nic_opaque(nc);
+    bool up = !nc->link_down;
+
+    if (up == e1000_link_up(s)) {
+        return;
+    }
+    trace_e1000_link(up);
+    e1000_set_link(s, up);
+    e1000_set_ics(s, E1000_ICR_LSC);
+    if (up) {
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Reset                                                               */
+
+static void e1000_set_rx_control(E1000State *s, uint32_t val);
+
+static void e1000_reset(E1000State *s)
+{
+    const uint8_t *mac = s->conf.macaddr.a;
+
+    memset(s->mac_reg, 0, sizeof(s->mac_reg));
+    memcpy(s->phy_reg, e1000_phy_init, sizeof(s->phy_reg));
+    memset(&s->eecd, 0, sizeof(s->eecd));
+    memset(&s->tx, 0, sizeof(s->tx));
+    s->ioaddr = 0;
+    REG(s, E1000_PBA) = 0x00100030;
+    REG(s, E1000_LEDCTL) = 0x602;
+    REG(s, E1000_CTRL) = E1000_CTRL_SWDPIN2 | E1000_CTRL_SWDPIN0 |
+                         E1000_CTRL_SPD_1000 | E1000_CTRL_SLU;
+    REG(s, E1000_STATUS) = E1000_STATUS_ASDV | E1000_STATUS_MTXCKOK |
+                           E1000_STATUS_SPEED_1000 | E1000_STATUS_FD |
+                           E1000_STATUS_LU;
+    REG(s, E1000_MANC) = 0x00080000;    /* SMBus disabled, ARP to host */
+    /* Receive address 0 is the EEPROM's MAC. */
+    REG(s, E1000_RA) = mac[0] | mac[1] << 8 | mac[2] << 16 |
+                       (uint32_t)mac[3] << 24;
+    REG(s, E1000_RA + 4) = mac[4] | mac[5] << 8 | E1000_RAH_AV;
+    e1000_set_rx_control(s, 0);
+    if (s->nic && qemu_get_queue(s->nic)->link_down) {
+        e1000_set_link(s, false);
+    }
+    e1000_update_irq(s);
+}
+
+static void e1000_qdev_reset(DeviceState *dev)
+{
+    e1000_reset(E1000(dev));
+}
+
+/* ------------------------------------------------------------------ */
+/* EEPROM and PHY                                                      */
+
+static uint32_t e1000_get_eecd(E1000State *s)
+{
+    uint32_t ret = E1000_EECD_PRES | E1000_EECD_GNT | s->eecd.old_eecd;
+    uint16_t bit = s->eecd.bitnum_out;
+
+    /* DO carries the addressed word, MSB first, while reading. */
+    if (!s->eecd.reading ||
+        ((s->eeprom_data[(bit >> 4) & 0x3f] >> ((bit & 0xf) ^ 0xf)) & 1)) {
+        ret |= E1000_EECD_DO;
+    }
+    return ret;
+}
+
+static void e1000_set_eecd(E1000State *s, uint32_t val)
+{
+    uint32_t old = s->eecd.old_eecd;
+
+    s->eecd.old_eecd = val & (E1000_EECD_SK | E1000_EECD_CS |
+                              E1000_EECD_DI | E1000_EECD_FWE_MASK |
+                              E1000_EECD_REQ);
+    if (!(val & E1000_EECD_CS)) {
+        return;                         /* not selected */
+    }
+    if ((val ^ old) & E1000_EECD_CS) {
+        /* Chip select rises: a new command starts. */
+        s->eecd.val_in = 0;
+        s->eecd.bitnum_in = 0;
+        s->eecd.bitnum_out = 0;
+        s->eecd.reading = false;
+    }
+    if (!((val ^ old) & E1000_EECD_SK)) {
+        return;                         /* no clock edge */
+    }
+    if (!(val & E1000_EECD_SK)) {
+        s->eecd.bitnum_out++;           /* falling edge: next output bit */
+        return;
+    }
+    /* Rising edge: shift in DI; after 3 opcode + 6 address bits, decode. */
+    s->eecd.val_in = (s->eecd.val_in << 1) | !!(val & E1000_EECD_DI);
+    if (++s->eecd.bitnum_in == 9 && !s->eecd.reading) {
+        s->eecd.bitnum_out = ((s->eecd.val_in & 0x3f) << 4) - 1;
+        s->eecd.reading = ((s->eecd.val_in >> 6) & 7) ==
+                          EEPROM_READ_OPCODE_MICROWIRE;
+    }
+}
+
+static uint32_t e1000_get_eerd(E1000State *s)
+{
+    uint32_t eerd = REG(s, E1000_EERD);
+    unsigned idx = (eerd >> E1000_EEPROM_RW_ADDR_SHIFT) & 0xff;
+
+    if (!(eerd & E1000_EEPROM_RW_REG_START)) {
+        return eerd;
+    }
+    if (idx > EEPROM_CHECKSUM_REG) {
+        return 0;
+    }
+    return ((uint32_t)s->eeprom_data[idx] << E1000_EEPROM_RW_REG_DATA) |
+           E1000_EEPROM_RW_REG_DONE | (eerd & 0xffff);
+}
+
+static void e1000_set_mdic(E1000State *s, uint32_t val)
+{
+    uint32_t data = val & E1000_MDIC_DATA_MASK;
+    uint32_t addr = (val >> E1000_MDIC_REG_SHIFT) & 0x1f;
+
+    if (((val >> E1000_MDIC_PHY_SHIFT) & 0x1f) != 1) {
+        val |= E1000_MDIC_ERROR;        /* only PHY address 1 answers */
+    } else if (val & E1000_MDIC_OP_READ) {
+        val = (val & ~E1000_MDIC_DATA_MASK) | s->phy_reg[addr];
+    } else if (val & E1000_MDIC_OP_WRITE) {
+        if (!phy_writable[addr]) {
+            val |= E1000_MDIC_ERROR;
+        } else if (addr == PHY_CTRL) {
+            /* Reset and restart-autoneg complete at once. */
+            s->phy_reg[PHY_CTRL] = data & ~(MII_CR_RESET |
+                                            MII_CR_RESTART_AUTO_NEG);
+        } else {
+            s->phy_reg[addr] = data;
+        }
+    }
+    REG(s, E1000_MDIC) = val | E1000_MDIC_READY;
+    if (val & E1000_MDIC_INT_EN) {
+        e1000_set_ics(s, E1000_ICR_MDAC);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Transmit                                                            */
+
+static uint64_t tx_ring_base(E1000State *s)
+{
+    return ((uint64_t)REG(s, E1000_TDBAH) << 32) | REG(s, E1000_TDBAL);
+}
+
+static uint64_t rx_ring_base(E1000State *s)
+{
+    return ((uint64_t)REG(s, E1000_RDBAH) << 32) | REG(s, E1000_RDBAL);
+}
+
+/* One's complement sum of @data[css..end] stored at @sloc (big-endian). */
+static void e1000_putsum(uint8_t *data, uint32_t n, uint32_t sloc,
+                         uint32_t css, uint32_t cse)
+{
+    uint32_t sum = 0;
+
+    if (cse && cse < n) {
+        n = cse + 1;
+    }
+    if (sloc + 1 >= n || css >= n) {
+        return;
+    }
+    for (uint32_t i = css; i < n; i += 2) {
+        sum += data[i] << 8 | (i + 1 < n ? data[i + 1] : 0);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    sum = ~sum & 0xffff;
+    stw_be_p(data + sloc, sum ? sum : 0xffff);
+}
+
+static void e1000_count_tx(E1000State *s, const uint8_t *buf, size_t size)
+{
+    uint64_t tot = ((uint64_t)REG(s, E1000_TOTH) << 32) | REG(s, E1000_TOTL);
+
+    tot += size + 4;
+    REG(s, E1000_TOTL) = tot;
+    REG(s, E1000_TOTH) = tot >> 32;
+    REG(s, E1000_GOTCL) = REG(s, E1000_TOTL);
+    REG(s, E1000_GOTCH) = REG(s, E1000_TOTH);
+    REG(s, E1000_TPT)++;
+    REG(s, E1000_GPTC)++;
+    if (!memcmp(buf, "\xff\xff\xff\xff\xff\xff", 6)) {
+        REG(s, E1000_BPTC)++;
+    } else if (buf[0] & 1) {
+        REG(s, E1000_MPTC)++;
+    }
+}
+
+static void e1000_send(E1000State *s, uint8_t *buf, size_t size)
+{
+    E1000TxState *tp = &s->tx;
+    g_autofree uint8_t *tagged = NULL;
+
+    if (tp->vlan_needed && size >= 12) {
+        /* Insert the 802.1Q tag after the two MAC addresses. */
+        tagged = g_malloc(size + 4);
+        memcpy(tagged, buf, 12);
+        stw_be_p(tagged + 12, REG(s, E1000_VET) & 0xffff);
+        stw_be_p(tagged + 14, tp->vlan_special);
+        memcpy(tagged + 16, buf + 12, size - 12);
+        buf = tagged;
+        size += 4;
+    }
+    trace_e1000_tx(size);
+    e1000_count_tx(s, buf, size);
+    qemu_send_packet(qemu_get_queue(s->nic), buf, size);
+}
+
+/* Finish one frame (or one TSO segment) of the current packet. */
+static void e1000_xmit_seg(E1000State *s)
+{
+    E1000TxState *tp = &s->tx;
+    uint32_t css = tp->ipcss;
+    uint32_t len = tp->size;
+
+    if (tp->tse) {
+        uint32_t sofar = tp->tso_frames * tp->mss;
+
+        if (tp->ip) {
+            /* IPv4: total length and a fresh identification. */
+            stw_be_p(tp->data + css + 2, len - css);
+            stw_be_p(tp->data + css + 4,
+                     lduw_be_p(tp->data + css + 4) + tp->tso_frames);
+        } else {
+            stw_be_p(tp->data + css + 4, len - css - 40);
+        }
+        css = tp->tucss;
+        if (tp->tcp) {
+            stl_be_p(tp->data + css + 4, ldl_be_p(tp->data + css + 4) +
+                     sofar);
+            if (tp->paylen - sofar > tp->mss) {
+                tp->data[css + 13] &= ~0x09;    /* PSH and FIN: last only */
+            }
+        } else {
+            stw_be_p(tp->data + css + 4, len - css);
+        }
+        if (tp->sum_needed & E1000_TXD_POPTS_TXSM) {
+            /* The driver's pseudo-header sum lacks the segment length. */
+            uint32_t phsum = lduw_be_p(tp->data + tp->tucso) + len - css;
+
+            phsum = (phsum >> 16) + (phsum & 0xffff);
+            stw_be_p(tp->data + tp->tucso, phsum);
+        }
+        tp->tso_frames++;
+    }
+    if (tp->sum_needed & E1000_TXD_POPTS_TXSM) {
+        e1000_putsum(tp->data, tp->size, tp->tucso, tp->tucss, tp->tucse);
+    }
+    if (tp->sum_needed & E1000_TXD_POPTS_IXSM) {
+        e1000_putsum(tp->data, tp->size, tp->ipcso, tp->ipcss, tp->ipcse);
+    }
+    e1000_send(s, tp->data, tp->size);
+}
+
+static void e1000_context_desc(E1000State *s, const uint8_t *d)
+{
+    E1000TxState *tp = &s->tx;
+    uint32_t cmd_len = ldl_le_p(d + 8);
+
+    tp->ipcss = d[0];
+    tp->ipcso = d[1];
+    tp->ipcse = lduw_le_p(d + 2);
+    tp->tucss = d[4];
+    tp->tucso = d[5];
+    tp->tucse = lduw_le_p(d + 6);
+    tp->paylen = cmd_len & 0xfffff;
+    tp->ip = !!(cmd_len & E1000_TXD_CMD_IP);
+    tp->tcp = !!(cmd_len & E1000_TXD_CMD_TCP);
+    tp->hdr_len = d[13];
+    tp->mss = lduw_le_p(d + 14);
+    if (cmd_len & E1000_TXD_CMD_TSE) {
+        tp->tso_frames = 0;
+    }
+}
+
+/* Append @len bytes at guest @addr to the packet, cutting TSO segments. */
+static void e1000_tx_data(E1000State *s, uint64_t addr, uint32_t len,
+                          bool eop)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    E1000TxState *tp = &s->tx;
+
+    if (tp->tse && tp->hdr_len && tp->mss) {
+        uint32_t seg_end = MIN(tp->hdr_len + tp->mss, E1000_TX_MAX);
+
+        while (len) {
+            uint32_t bytes = MIN(len, seg_end - tp->size);
+
+            pci_dma_read(d, addr, tp->data + tp->size, bytes);
+            tp->size += bytes;
+            addr += bytes;
+            len -= bytes;
+            if (tp->size >= tp->hdr_len && tp->size - bytes < tp->hdr_len) {
+                memcpy(tp->header, tp->data,
+                       MIN(tp->hdr_len, E1000_HDR_MAX));
+            }
+            if (tp->size == seg_end) {
+                e1000_xmit_seg(s);
+                memcpy(tp->data, tp->header, tp->hdr_len);
+                tp->size = tp->hdr_len;
+            }
+        }
+        if (eop && tp->size > tp->hdr_len) {
+            e1000_xmit_seg(s);
+        }
+        return;
+    }
+    if (tp->size + len > E1000_TX_MAX) {
+        qemu_log_mask(LOG_GUEST_ERROR, "e1000: packet over %d bytes "
+                      "truncated\n", E1000_TX_MAX);
+        len = E1000_TX_MAX - tp->size;
+    }
+    pci_dma_read(d, addr, tp->data + tp->size, len);
+    tp->size += len;
+    if (eop) {
+        e1000_xmit_seg(s);
+    }
+}
+
+/* Handle one descriptor; returns the interrupt causes it raises. */
+static uint32_t e1000_process_tx_desc(E1000State *s, uint8_t *desc)
+{
+    E1000TxState *tp = &s->tx;
+    uint64_t addr = ldq_le_p(desc);
+    uint32_t lower = ldl_le_p(desc + 8);
+    uint32_t upper = ldl_le_p(desc + 12);
+    bool ext = lower & E1000_TXD_CMD_DEXT;
+    uint32_t len;
+
+    if (ext && !(lower & E1000_TXD_DTYP_D)) {
+        e1000_context_desc(s, desc);
+        goto done;
+    }
+    if (ext) {
+        /* Data descriptor: options of the first one hold for the packet. */
+        if (tp->size == 0) {
+            tp->sum_needed = (upper >> 8) & 0xff;
+            tp->tse = !!(lower & E1000_TXD_CMD_TSE);
+            if (tp->tse) {
+                tp->tso_frames = 0;
+            }
+        }
+        len = lower & 0xfffff;
+    } else {
+        /* Legacy: an optional checksum at cso, summed from css. */
+        if (tp->size == 0) {
+            tp->tse = false;
+            tp->sum_needed = 0;
+            if (lower & E1000_TXD_CMD_IC) {
+                tp->sum_needed = E1000_TXD_POPTS_TXSM;
+                tp->tucso = (lower >> 16) & 0xff;
+                tp->tucss = (upper >> 8) & 0xff;
+                tp->tucse = 0;
+            }
+        }
+        len = lower & 0xffff;
+    }
+    if (tp->size == 0) {
+        tp->vlan_needed = (lower & E1000_TXD_CMD_VLE) &&
+                          (REG(s, E1000_CTRL) & E1000_CTRL_VME);
+        tp->vlan_special = upper >> 16;
+    }
+    e1000_tx_data(s, addr, len, lower & E1000_TXD_CMD_EOP);
+    if (lower & E1000_TXD_CMD_EOP) {
+        tp->size = 0;
+        tp->tse = false;
+        tp->tso_frames = 0;
+    }
+
+done:
+    if (!(lower & (E1000_TXD_CMD_RS | E1000_TXD_CMD_RPS))) {
+        return 0;
+    }
+    /* Report the descriptor done (DD) in its status byte. */
+    desc[12] |= E1000_TXD_STAT_DD;
+    return E1000_ICR_TXDW;
+}
+
+static void e1000_start_xmit(E1000State *s)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    uint32_t n = REG(s, E1000_TDLEN) / 16;
+    uint32_t cause = E1000_ICR_TXQE;
+    uint32_t start = REG(s, E1000_TDH);
+
+    if (!(REG(s, E1000_TCTL) & E1000_TCTL_EN)) {
+        return;
+    }
+    while (n && REG(s, E1000_TDH) != REG(s, E1000_TDT)) {
+        uint64_t a = tx_ring_base(s) + 16ULL * REG(s, E1000_TDH);
+        uint8_t desc[16];
+        uint32_t c;
+
+        if (pci_dma_read(d, a, desc, 16)) {
+            break;
+        }
+        trace_e1000_tx_desc(REG(s, E1000_TDH), ldl_le_p(desc + 8));
+        c = e1000_process_tx_desc(s, desc);
+        if (c) {
+            pci_dma_write(d, a + 12, desc + 12, 1);
+            cause |= c;
+        }
+        if (++REG(s, E1000_TDH) * 16 >= REG(s, E1000_TDLEN)) {
+            REG(s, E1000_TDH) = 0;
+        }
+        /* A TDT beyond the ring would loop for ever: stop after a lap. */
+        if (REG(s, E1000_TDH) == start) {
+            qemu_log_mask(LOG_GUEST_ERROR, "e1000: TDH wrapped: TDT %u "
+                          "outside the ring\n", REG(s, E1000_TDT));
+            break;
+        }
+    }
+    e1000_set_ics(s, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive                                                             */
+
+static void e1000_set_rx_control(E1000State *s, uint32_t val)
+{
+    static const uint32_t sizes[4] = { 2048, 1024, 512, 256 };
+    static const uint32_t ext_sizes[4] = { 2048, 16384, 8192, 4096 };
+    unsigned sz = (val >> E1000_RCTL_SZ_SHIFT) & 3;
+
+    REG(s, E1000_RCTL) = val;
+    s->rxbuf_size = (val & E1000_RCTL_BSEX) ? ext_sizes[sz] : sizes[sz];
+    s->rxbuf_min_shift = ((val >> E1000_RCTL_RDMTS_SHIFT) & 3) + 1;
+}
+
+static uint32_t e1000_rx_free_descs(E1000State *s)
+{
+    uint32_t n = REG(s, E1000_RDLEN) / 16;
+    uint32_t h = REG(s, E1000_RDH), t = REG(s, E1000_RDT);
+
+    if (!n || h >= n || t >= n || h == t) {
+        return 0;
+    }
+    return t > h ? t - h : n + t - h;
+}
+
+static bool e1000_rx_ready(E1000State *s)
+{
+    return (REG(s, E1000_RCTL) & E1000_RCTL_EN) && e1000_link_up(s) &&
+           (pci_get_word(PCI_DEVICE(s)->config + PCI_COMMAND) &
+            PCI_COMMAND_MASTER);
+}
+
+static bool e1000_can_receive(NetClientState *nc)
+{
+    E1000State *s = qemu_get_nic_opaque(nc);
+
+    return e1000_rx_ready(s) && e1000_rx_free_descs(s) > 0;
+}
+
+static bool e1000_rx_filter(E1000State *s, const uint8_t *buf, size_t size)
+{
+    static const int mta_shift[] = { 4, 3, 2, 0 };
+    uint32_t rctl = REG(s, E1000_RCTL);
+    bool multicast = buf[0] & 1;
+    unsigned f;
+
+    if (!multicast && (rctl & E1000_RCTL_UPE)) {
+        return true;
+    }
+    if (multicast && (rctl & E1000_RCTL_MPE)) {
+        return true;
+    }
+    if (!memcmp(buf, "\xff\xff\xff\xff\xff\xff", 6)) {
+        return rctl & E1000_RCTL_BAM;
+    }
+    for (int i = 0; i < 16; i++) {
+        uint32_t ral = REG(s, E1000_RA + 8 * i);
+        uint32_t rah = REG(s, E1000_RA + 8 * i + 4);
+        uint8_t ra[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah,
+                          rah >> 8 };
+
+        if ((rah & E1000_RAH_AV) && !memcmp(buf, ra, 6)) {
+            return true;
+        }
+    }
+    if (multicast) {
+        f = mta_shift[(rctl >> E1000_RCTL_MO_SHIFT) & 3];
+        f = (((buf[5] << 8) | buf[4]) >> f) & 0xfff;
+        return REG(s, E1000_MTA + 4 * (f >> 5)) & (1u << (f & 0x1f));
+    }
+    return false;
+}
+
+static void e1000_count_rx(E1000State *s, const uint8_t *buf, size_t size)
+{
+    uint64_t tot = ((uint64_t)REG(s, E1000_TORH) << 32) | REG(s, E1000_TORL);
+
+    tot += size;
+    REG(s, E1000_TORL) = tot;
+    REG(s, E1000_TORH) = tot >> 32;
+    REG(s, E1000_GORCL) = REG(s, E1000_TORL);
+    REG(s, E1000_GORCH) = REG(s, E1000_TORH);
+    REG(s, E1000_TPR)++;
+    REG(s, E1000_GPRC)++;
+    if (!memcmp(buf, "\xff\xff\xff\xff\xff\xff", 6)) {
+        REG(s, E1000_BPRC)++;
+    } else if (buf[0] & 1) {
+        REG(s, E1000_MPRC)++;
+    }
+}
+
+static ssize_t e1000_receive(NetClientState *nc, const uint8_t *data,
+                             size_t size)
+{
+    E1000State *s = qemu_get_nic_opaque(nc);
+    PCIDevice *d = PCI_DEVICE(s);
+    uint8_t min_buf[MIN_FRAME];
+    const uint8_t *buf = data;
+    size_t total, copied = 0;
+    uint32_t n = REG(s, E1000_RDLEN) / 16;
+    uint32_t cause = E1000_ICR_RXT0;
+    uint32_t free;
+
+    if (!e1000_rx_ready(s)) {
+        return size;                /* off or link down: dropped */
+    }
+    if (size < MIN_FRAME) {
+        /* Pad short frames to the Ethernet minimum, as hardware does. */
+        memcpy(min_buf, data, size);
+        memset(min_buf + size, 0, MIN_FRAME - size);
+        buf = min_buf;
+        size = MIN_FRAME;
+    }
+    if (size > 1522 && !(REG(s, E1000_RCTL) & E1000_RCTL_LPE)) {
+        return size;                /* too long without long packets */
+    }
+    if (!e1000_rx_filter(s, buf, size)) {
+        trace_e1000_rx_filtered(size);
+        return size;
+    }
+    total = size + ((REG(s, E1000_RCTL) & E1000_RCTL_SECRC) ? 0 : 4);
+    free = e1000_rx_free_descs(s);
+    if (free == 0) {
+        return 0;                   /* queued until the guest adds room */
+    }
+    if ((uint64_t)free * s->rxbuf_size < total) {
+        /* Would not fit: dropped, as the hardware does (overrun). */
+        REG(s, E1000_MPC)++;
+        REG(s, E1000_RNBC)++;
+        e1000_set_ics(s, E1000_ICR_RXO);
+        return size;
+    }
+    trace_e1000_rx(size, REG(s, E1000_RDH));
+    while (copied < total) {
+        uint64_t a = rx_ring_base(s) + 16ULL * REG(s, E1000_RDH);
+        uint8_t desc[16];
+        size_t chunk = MIN(total - copied, s->rxbuf_size);
+        size_t data_len = copied < size ? MIN(chunk, size - copied) : 0;
+        uint64_t buf_addr;
+
+        pci_dma_read(d, a, desc, 16);
+        buf_addr = ldq_le_p(desc);
+        if (buf_addr && data_len) {
+            pci_dma_write(d, buf_addr, buf + copied, data_len);
+        }
+        copied += chunk;
+        stw_le_p(desc + 8, chunk);
+        stw_le_p(desc + 10, 0);             /* checksum */
+        desc[12] = E1000_RXD_STAT_DD | E1000_RXD_STAT_IXSM |
+                   (copied >= total ? E1000_RXD_STAT_EOP : 0);
+        desc[13] = 0;                       /* errors */
+        stw_le_p(desc + 14, 0);             /* special */
+        pci_dma_write(d, a + 8, desc + 8, 8);
+        if (++REG(s, E1000_RDH) >= n) {
+            REG(s, E1000_RDH) = 0;
+        }
+    }
+    e1000_count_rx(s, buf, size);
+    free = e1000_rx_free_descs(s);
+    if ((uint64_t)free * 16 <= (REG(s, E1000_RDLEN) >> s->rxbuf_min_shift)) {
+        cause |= E1000_ICR_RXDMT0;
+    }
+    e1000_set_ics(s, cause);
+    return size;
+}
+
+/* ------------------------------------------------------------------ */
+/* Registers                                                           */
+
+static bool e1000_is_stat(hwaddr off)
+{
+    return off >= E1000_STATS && off < E1000_STATS_END;
+}
+
+static uint32_t e1000_reg_read(E1000State *s, hwaddr off)
+{
+    uint32_t val;
+
+    if (off >= E1000_REGS_END) {
+        return 0;
+    }
+    switch (off) {
+    case E1000_EECD:
+        return e1000_get_eecd(s);
+    case E1000_EERD:
+        return e1000_get_eerd(s);
+    case E1000_ICR:
+        /* Reading ICR acknowledges every cause. */
+        val = REG(s, E1000_ICR);
+        REG(s, E1000_ICR) = 0;
+        e1000_update_irq(s);
+        return val;
+    case E1000_ICS:
+        return REG(s, E1000_ICR);
+    case E1000_IMC:
+        return 0;
+    }
+    val = REG(s, off);
+    if (e1000_is_stat(off)) {
+        REG(s, off) = 0;            /* statistics clear on read */
+    }
+    return val;
+}
+
+static void e1000_reg_write(E1000State *s, hwaddr off, uint32_t val)
+{
+    if (off >= E1000_REGS_END || e1000_is_stat(off)) {
+        return;
+    }
+    switch (off) {
+    case E1000_CTRL:
+        if (val & E1000_CTRL_RST) {
+            e1000_reset(s);
+            return;
+        }
+        REG(s, off) = val & ~(E1000_CTRL_RST | E1000_CTRL_PHY_RST);
+        return;
+    case E1000_STATUS:
+        return;                     /* read-only */
+    case E1000_EECD:
+        e1000_set_eecd(s, val);
+        return;
+    case E1000_MDIC:
+        e1000_set_mdic(s, val);
+        return;
+    case E1000_ICR:
+        REG(s, E1000_ICR) &= ~val;
+        e1000_update_irq(s);
+        return;
+    case E1000_ICS:
+        e1000_set_ics(s, val);
+        return;
+    case E1000_IMS:
+        REG(s, E1000_IMS) |= val;
+        e1000_update_irq(s);
+        return;
+    case E1000_IMC:
+        REG(s, E1000_IMS) &= ~val;
+        e1000_update_irq(s);
+        return;
+    case E1000_RCTL:
+        e1000_set_rx_control(s, val);
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+        return;
+    case E1000_TDLEN:
+    case E1000_RDLEN:
+        REG(s, off) = val & 0xfff80;
+        return;
+    case E1000_TDBAL:
+    case E1000_RDBAL:
+        REG(s, off) = val & ~0xf;
+        return;
+    case E1000_TDH:
+    case E1000_RDH:
+        REG(s, off) = val & 0xffff;
+        return;
+    case E1000_TDT:
+        REG(s, off) = val & 0xffff;
+        e1000_start_xmit(s);
+        return;
+    case E1000_TCTL:
+        REG(s, off) = val;
+        e1000_start_xmit(s);
+        return;
+    case E1000_RDT:
+        REG(s, off) = val & 0xffff;
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+        return;
+    }
+    REG(s, off) = val;
+}
+
+static uint64_t e1000_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    E1000State *s = opaque;
+    uint32_t val = e1000_reg_read(s, addr & ~3);
+
+    trace_e1000_mmio_read(addr, val);
+    return val;
+}
+
+static void e1000_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                             unsigned size)
+{
+    E1000State *s = opaque;
+
+    trace_e1000_mmio_write(addr, val);
+    e1000_reg_write(s, addr & ~3, val);
+}
+
+static const MemoryRegionOps e1000_mmio_ops = {
+    .read = e1000_mmio_read,
+    .write = e1000_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* The I/O window: IOADDR at 0 selects a register, IODATA at 4 reaches it. */
+static uint64_t e1000_io_read(void *opaque, hwaddr addr, unsigned size)
+{
+    E1000State *s = opaque;
+
+    if (addr == 0) {
+        return s->ioaddr;
+    }
+    return e1000_reg_read(s, s->ioaddr & 0x1fffc);
+}
+
+static void e1000_io_write(void *opaque, hwaddr addr, uint64_t val,
+                           unsigned size)
+{
+    E1000State *s = opaque;
+
+    if (addr == 0) {
+        s->ioaddr = val;
+        return;
+    }
+    e1000_reg_write(s, s->ioaddr & 0x1fffc, val);
+}
+
+static const MemoryRegionOps e1000_io_ops = {
+    .read = e1000_io_read,
+    .write = e1000_io_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* ------------------------------------------------------------------ */
+/* Migration                                                           */
+
+static int e1000_pre_save(void *opaque)
+{
+    E1000State *s = opaque;
+
+    /* The link is the netdev's: send what the guest sees. */
+    if (s->nic && qemu_get_queue(s->nic)->link_down) {
+        e1000_set_link(s, false);
+    }
+    return 0;
+}
+
+static bool e1000_post_load(void *opaque, int version_id, Error **errp)
+{
+    E1000State *s = opaque;
+    NetClientState *nc = qemu_get_queue(s->nic);
+
+    if (s->tx.size < 0 || s->tx.size > E1000_TX_MAX) {
+        error_setg(errp, "e1000: transmit state out of range (size %d)",
+                   s->tx.size);
+        return false;
+    }
+    s->rxbuf_size = 0;
+    e1000_set_rx_control(s, REG(s, E1000_RCTL));
+    /* The destination's netdev decides the link. */
+    if (nc->link_down != !e1000_link_up(s)) {
+        e1000_set_link(s, !nc->link_down);
+        e1000_set_ics(s, E1000_ICR_LSC);
+    }
+    e1000_update_irq(s);
+    qemu_flush_queued_packets(nc);
+    return true;
+}
+
+static const VMStateDescription vmstate_e1000_tx = {
+    .name = "e1000/tx",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_INT32(size, E1000TxState),
+        VMSTATE_PARTIAL_VBUFFER(data, E1000TxState, size),
+        VMSTATE_UINT8_ARRAY(header, E1000TxState, E1000_HDR_MAX),
+        VMSTATE_UINT16(tso_frames, E1000TxState),
+        VMSTATE_UINT8(sum_needed, E1000TxState),
+        VMSTATE_BOOL(tse, E1000TxState),
+        VMSTATE_BOOL(vlan_needed, E1000TxState),
+        VMSTATE_UINT16(vlan_special, E1000TxState),
+        VMSTATE_UINT8(ipcss, E1000TxState),
+        VMSTATE_UINT8(ipcso, E1000TxState),
+        VMSTATE_UINT16(ipcse, E1000TxState),
+        VMSTATE_UINT8(tucss, E1000TxState),
+        VMSTATE_UINT8(tucso, E1000TxState),
+        VMSTATE_UINT16(tucse, E1000TxState),
+        VMSTATE_UINT8(hdr_len, E1000TxState),
+        VMSTATE_UINT16(mss, E1000TxState),
+        VMSTATE_UINT32(paylen, E1000TxState),
+        VMSTATE_BOOL(ip, E1000TxState),
+        VMSTATE_BOOL(tcp, E1000TxState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_e1000_eecd = {
+    .name = "e1000/eecd",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(bitnum_in, E1000EecdState),
+        VMSTATE_UINT16(bitnum_out, E1000EecdState),
+        VMSTATE_UINT32(val_in, E1000EecdState),
+        VMSTATE_UINT32(old_eecd, E1000EecdState),
+        VMSTATE_BOOL(reading, E1000EecdState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * Tern's own layout (QEMU's "e1000" lists registers one by one): the PCI
+ * function, the EEPROM interface, the whole register file including the
+ * ring bases, heads and tails, the PHY, the EEPROM and the packet being
+ * assembled from transmit descriptors.
+ */
+static const VMStateDescription vmstate_e1000 = {
+    .name = "e1000",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = e1000_pre_save,
+    .post_load_errp = e1000_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, E1000State),
+        VMSTATE_UINT32(ioaddr, E1000State),
+        VMSTATE_STRUCT(eecd, E1000State, 0, vmstate_e1000_eecd,
+                       E1000EecdState),
+        VMSTATE_UINT32_ARRAY(mac_reg, E1000State, E1000_NREGS),
+        VMSTATE_UINT16_ARRAY(phy_reg, E1000State, 0x20),
+        VMSTATE_UINT16_ARRAY(eeprom_data, E1000State, 64),
+        VMSTATE_STRUCT(tx, E1000State, 0, vmstate_e1000_tx, E1000TxState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* ------------------------------------------------------------------ */
+/* Device                                                              */
+
+static const NetClientInfo net_e1000_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = e1000_can_receive,
+    .receive = e1000_receive,
+    .link_status_changed = e1000_link_status_changed,
+};
+
+static bool e1000_parse_mac(const char *str, MACAddr *mac)
+{
+    unsigned int b[6];
+    char c;
+
+    if (sscanf(str, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
+               &b[4], &b[5], &c) != 6) {
+        return false;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (b[i] > 0xff) {
+            return false;
+        }
+        mac->a[i] = b[i];
+    }
+    return true;
+}
+
+static void e1000_realize(PCIDevice *d, Error **errp)
+{
+    E1000State *s = E1000(d);
+    DeviceState *dev = DEVICE(d);
+    g_autofree char *name = NULL;
+    uint16_t checksum = 0;
+    static int e1000_count;
+
+    if (s->mac_str && !e1000_parse_mac(s->mac_str, &s->conf.macaddr)) {
+        error_setg(errp, "Property 'e1000.mac' doesn't take value '%s'",
+                   s->mac_str);
+        return;
+    }
+    if (s->netdev_id) {
+        s->conf.peer = qemu_find_netdev(s->netdev_id);
+        if (!s->conf.peer) {
+            error_setg(errp, "Property 'e1000.netdev' can't find value "
+                       "'%s'", s->netdev_id);
+            return;
+        }
+        if (s->conf.peer->peer) {
+            error_setg(errp, "Property 'e1000.netdev' can't take value "
+                       "'%s', it's in use", s->netdev_id);
+            return;
+        }
+    }
+    qemu_macaddr_default_if_unset(&s->conf.macaddr);
+
+    d->config[PCI_CACHE_LINE_SIZE] = 0x10;
+    d->config[PCI_INTERRUPT_PIN] = 1;
+    memory_region_init_io(&s->mmio, OBJECT(s), &e1000_mmio_ops, s,
+                          "e1000-mmio", E1000_MMIO_SIZE);
+    memory_region_init_io(&s->io, OBJECT(s), &e1000_io_ops, s, "e1000-io",
+                          0x40);
+    pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
+    pci_register_bar(d, 1, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
+
+    memcpy(s->eeprom_data, e1000_eeprom_template, sizeof(s->eeprom_data));
+    for (int i = 0; i < 3; i++) {
+        s->eeprom_data[i] = s->conf.macaddr.a[2 * i] |
+                            s->conf.macaddr.a[2 * i + 1] << 8;
+    }
+    for (int i = 0; i < EEPROM_CHECKSUM_REG; i++) {
+        checksum += s->eeprom_data[i];
+    }
+    s->eeprom_data[EEPROM_CHECKSUM_REG] = EEPROM_SUM - checksum;
+
+    name = dev->id ? g_strdup(dev->id)
+                   : g_strdup_printf("e1000.%d", e1000_count++);
+    s->nic = qemu_new_nic(&net_e1000_info, &s->conf, TYPE_E1000, name, s);
+    {
+        g_autofree char *mac = qemu_mac_strdup_printf(s->conf.macaddr.a);
+
+        snprintf(qemu_get_queue(s->nic)->info_str,
+                 sizeof(qemu_get_queue(s->nic)->info_str),
+                 "model=e1000,macaddr=%s", mac);
+    }
+    e1000_reset(s);
+}
+
+static void e1000_exit(PCIDevice *d)
+{
+    E1000State *s = E1000(d);
+
+    qemu_del_nic(s->nic);
+    s->nic = NULL;
+}
+
+static const Property e1000_props[] = {
+    DEFINE_PROP_STRING("mac", E1000State, mac_str),
+    DEFINE_PROP_STRING("netdev", E1000State, netdev_id),
+};
+
+static void e1000_class_init(ObjectClass *oc, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = e1000_realize;
+    pc->exit = e1000_exit;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = E1000_DEVID;
+    pc->revision = 0x03;
+    pc->class_id = PCI_CLASS_NETWORK_ETHERNET;
+    dc->desc = "Intel Gigabit Ethernet";
+    dc->vmsd = &vmstate_e1000;
+    device_class_set_legacy_reset(dc, e1000_qdev_reset);
+    device_class_set_props(dc, e1000_props);
+}
+
+static const TypeInfo e1000_info = {
+    .name = TYPE_E1000,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(E1000State),
+    .class_init = e1000_class_init,
+};
+
+static void e1000_register_types(void)
+{
+    type_register_static(&e1000_info);
+}
+
+type_init(e1000_register_types)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Network filters (net/filter.c): user-creatable objects attached to a
+ * netdev that see every frame it sends (tx) or receives (rx), in the
+ * order they were created.  filter-dump (net/dump.c) writes a pcap.
+ */
+#ifndef NET_FILTER_H
+#define NET_FILTER_H
+
+#include "qom/object.h"
+#include "net/net.h"
+
+#define TYPE_NETFILTER "netfilter"
+OBJECT_DECLARE_TYPE(NetFilterState, NetFilterClass, NETFILTER)
+
+typedef enum NetFilterDirection {
+    NET_FILTER_DIRECTION_ALL,
+    NET_FILTER_DIRECTION_RX,    /* frames the netdev receives (guest TX) */
+    NET_FILTER_DIRECTION_TX,    /* frames the netdev sends (to the guest) */
+} NetFilterDirection;
+
+struct NetFilterClass {
+    ObjectClass parent_class;
+
+    /* Check the properties and open what the filter needs. */
+    void (*setup)(NetFilterState *nf, Error **errp);
+    void (*cleanup)(NetFilterState *nf);
+    /*
+     * See one frame.  Returns 0 to pass it on, or its size when the
+     * filter took it (it goes no further).
+     */
+    ssize_t (*receive)(NetFilterState *nf, NetClientState *sender,
+                       const uint8_t *buf, size_t size);
+};
+
+struct NetFilterState {
+    Object parent_obj;
+
+    char *netdev_id;
+    NetClientState *netdev;
+    NetFilterDirection direction;
+    bool on;
+    QTAILQ_ENTRY(NetFilterState) next;
+};
+
+/*
+ * Run @sender's frame through @nc's filters for direction @dir; true
+ * when a filter took it.
+ */
+bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
+                         NetClientState *sender, const uint8_t *buf,
+                         size_t size);
+
+#endif /* NET_FILTER_H */

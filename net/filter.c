@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The abstract network filter ("netfilter"): attaches to the netdev named
+ * by "netdev" when completed, sees frames in the direction "queue" says
+ * (all, rx, tx) while "status" is on, and leaves when it is deleted or
+ * its netdev goes.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qom/object_interfaces.h"
+#include "net/filter.h"
+
+bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
+                         NetClientState *sender, const uint8_t *buf,
+                         size_t size)
+{
+    NetFilterState *nf;
+
+    QTAILQ_FOREACH(nf, &nc->filters, next) {
+        NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
+
+        if (!nf->on || (nf->direction != NET_FILTER_DIRECTION_ALL &&
+                        nf->direction != dir)) {
+            continue;
+        }
+        if (nfc->receive(nf, sender, buf, size) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static char *netfilter_get_netdev(Object *obj, Error **errp)
+{
+    return g_strdup(NETFILTER(obj)->netdev_id);
+}
+
+static void netfilter_set_netdev(Object *obj, const char *str, Error **errp)
+{
+    NetFilterState *nf = NETFILTER(obj);
+
+    g_free(nf->netdev_id);
+    nf->netdev_id = g_strdup(str);
+}
+
+static const char *const queue_names[] = { "all", "rx", "tx" };
+
+static char *netfilter_get_queue(Object *obj, Error **errp)
+{
+    return g_strdup(queue_names[NETFILTER(obj)->direction]);
+}
+
+static void netfilter_set_queue(Object *obj, const char *str, Error **errp)
+{
+    for (int i = 0; i < (int)G_N_ELEMENTS(queue_names); i++) {
+        if (!strcmp(str, queue_names[i])) {
+            NETFILTER(obj)->direction = i;
+            return;
+        }
+    }
+    error_setg(errp, "Parameter 'queue' does not accept value '%s'", str);
+}
+
+static char *netfilter_get_status(Object *obj, Error **errp)
+{
+    return g_strdup(NETFILTER(obj)->on ? "on" : "off");
+}
+
+static void netfilter_set_status(Object *obj, const char *str, Error **errp)
+{
+    if (strcmp(str, "on") && strcmp(str, "off")) {
+        error_setg(errp, "Invalid value for netfilter status, should be "
+                   "'on' or 'off'");
+        return;
+    }
+    NETFILTER(obj)->on = !strcmp(str, "on");
+}
+
+static void netfilter_complete(UserCreatable *uc, Error **errp)
+{
+    NetFilterState *nf = NETFILTER(uc);
+    NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
+    NetClientState *nc;
+    Error *local_err = NULL;
+
+    if (!nf->netdev_id) {
+        error_setg(errp, "Parameter 'netdev' is missing");
+        return;
+    }
+    nc = qemu_find_netdev(nf->netdev_id);
+    if (!nc) {
+        error_setg(errp, "Parameter 'netdev' expects a network backend id, "
+                   "no netdev '%s'", nf->netdev_id);
+        return;
+    }
+    if (nfc->setup) {
+        nfc->setup(nf, &local_err);
+        if (local_err) {
+            error_propagate(errp, local_err);
+            return;
+        }
+    }
+    nf->netdev = nc;
+    QTAILQ_INSERT_TAIL(&nc->filters, nf, next);
+}
+
+static void netfilter_init(Object *obj)
+{
+    NETFILTER(obj)->on = true;
+}
+
+static void netfilter_finalize(Object *obj)
+{
+    NetFilterState *nf = NETFILTER(obj);
+    NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
+
+    if (nf->netdev) {
+        QTAILQ_REMOVE(&nf->netdev->filters, nf, next);
+        if (nfc->cleanup) {
+            nfc->cleanup(nf);
+        }
+    }
+    g_free(nf->netdev_id);
+}
+
+static void netfilter_class_init(ObjectClass *oc, const void *data)
+{
+    UserCreatableClass *ucc = USER_CREATABLE_CLASS(oc);
+
+    ucc->complete = netfilter_complete;
+    object_class_property_add_str(oc, "netdev", netfilter_get_netdev,
+                                  netfilter_set_netdev);
+    object_class_property_add_str(oc, "queue", netfilter_get_queue,
+                                  netfilter_set_queue);
+    object_class_property_add_str(oc, "status", netfilter_get_status,
+                                  netfilter_set_status);
+}
+
+static const TypeInfo netfilter_info = {
+    .name = TYPE_NETFILTER,
+    .parent = TYPE_OBJECT,
+    .abstract = true,
+    .class_size = sizeof(NetFilterClass),
+    .class_init = netfilter_class_init,
+    .instance_size = sizeof(NetFilterState),
+    .instance_init = netfilter_init,
+    .instance_finalize = netfilter_finalize,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_USER_CREATABLE },
+        { }
+    },
+};
+
+static void netfilter_register_types(void)
+{
+    type_register_static(&netfilter_info);
+}
+
+type_init(netfilter_register_types)

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * -netdev socket: Ethernet frames over a host socket.  udp=HOST:PORT
+ * with localaddr=HOST:PORT sends each frame as one datagram and takes
+ * every datagram arriving at localaddr; connect= / listen= carry frames
+ * over one TCP connection, each prefixed by its length (4 bytes,
+ * big-endian), QEMU's stream format.  A listener takes the first peer
+ * that connects.  mcast= and fd= are not implemented and say so.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-types-sockets.h"
+#include "qemu/main-loop.h"
+#include <netdb.h>
+#include "qemu/sockets.h"
+#include "net/clients.h"
+#include "net/trace.h"
+#include "qemu/bswap.h"
+#include "qemu/error-report.h"
+
+typedef struct NetSocketState {
+    NetClientState nc;
+    int fd;                     /* the UDP socket or TCP connection */
+    int listen_fd;
+    struct sockaddr_storage dgram_dst;
+    socklen_t dgram_dst_len;
+    bool dgram;
+    /* TCP reassembly: the length prefix, then the frame. */
+    uint8_t hdr[4];
+    size_t hdr_got;
+    uint32_t frame_len;
+    size_t frame_got;
+    uint8_t *frame;
+} NetSocketState;
+
+static bool write_full(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
+static void net_socket_close_conn(NetSocketState *s)
+{
+    trace_net_socket_closed(s->nc.name);
+    qemu_set_fd_handler(s->fd, NULL, NULL, NULL);
+    close(s->fd);
+    s->fd = -1;
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: closed");
+}
+
+static ssize_t net_socket_receive(NetClientState *nc, const uint8_t *buf,
+                                  size_t size)
+{
+    NetSocketState *s = container_of(nc, NetSocketState, nc);
+    uint8_t hdr[4];
+
+    if (s->fd < 0) {
+        return size;            /* no peer yet: dropped, as on a wire */
+    }
+    if (s->dgram) {
+        if (sendto(s->fd, buf, size, 0, (struct sockaddr *)&s->dgram_dst,
+                   s->dgram_dst_len) < 0) {
+            return size;
+        }
+        return size;
+    }
+    stl_be_p(hdr, size);
+    if (!write_full(s->fd, hdr, 4) || !write_full(s->fd, buf, size)) {
+        net_socket_close_conn(s);
+    }
+    return size;
+}
+
+static void net_socket_dgram_read(void *opaque)
+{
+    NetSocketState *s = opaque;
+    g_autofree uint8_t *buf = g_malloc(NET_MAX_FRAME);
+    ssize_t n = recv(s->fd, buf, NET_MAX_FRAME, 0);
+
+    if (n > 0) {
+        qemu_send_packet(&s->nc, buf, n);
+    }
+}
+
+static void net_socket_stream_read(void *opaque)
+{
+    NetSocketState *s = opaque;
+    uint8_t buf[4096];
+    ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
+    size_t off = 0;
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return;
+    }
+    if (n <= 0) {
+        net_socket_close_conn(s);
+        return;
+    }
+    while (off < (size_t)n) {
+        if (s->hdr_got < 4) {
+            s->hdr[s->hdr_got++] = buf[off++];
+            if (s->hdr_got == 4) {
+                s->frame_len = ldl_be_p(s->hdr);
+                if (s->frame_len > NET_MAX_FRAME) {
+                    /* Not QEMU's framing: nothing after this can be read. */
+                    error_report("netdev %s: frame of %u bytes exceeds "
+                                 "the maximum; closing", s->nc.name,
+                                 s->frame_len);
+                    net_socket_close_conn(s);
+                    return;
+                }
+                s->frame_got = 0;
+            }
+            continue;
+        }
+        {
+            size_t take = MIN(s->frame_len - s->frame_got, n - off);
+
+            memcpy(s->frame + s->frame_got, buf + off, take);
+            s->frame_got += take;
+            off += take;
+        }
+        if (s->frame_got == s->frame_len) {
+            qemu_send_packet(&s->nc, s->frame, s->frame_len);
+            s->hdr_got = 0;
+        }
+    }
+    /* A zero-length frame completes with its header. */
+    if (s->hdr_got == 4 && s->frame_len == 0) {
+        s->hdr_got = 0;
+    }
+}
+
+static void net_socket_set_conn(NetSocketState *s, int fd)
+{
+    g_autoptr(SocketAddress) peer = socket_remote_address(fd, NULL);
+    g_autofree char *str = peer ? socket_address_to_string(peer) : NULL;
+
+    s->fd = fd;
+    s->hdr_got = 0;
+    qemu_socket_set_nonblock(fd);
+    qemu_set_fd_handler(fd, net_socket_stream_read, NULL, s);
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: connection "
+             "from %s", str ? str : "?");
+    trace_net_socket_connected(s->nc.name, str ? str : "?");
+}
+
+static void net_socket_accept(void *opaque)
+{
+    NetSocketState *s = opaque;
+    int fd = qemu_accept(s->listen_fd, NULL, NULL);
+
+    if (fd < 0) {
+        return;
+    }
+    if (s->fd >= 0) {
+        close(fd);              /* one peer at a time, as QEMU */
+        return;
+    }
+    net_socket_set_conn(s, fd);
+}
+
+static void net_socket_cleanup(NetClientState *nc)
+{
+    NetSocketState *s = container_of(nc, NetSocketState, nc);
+
+    if (s->fd >= 0) {
+        qemu_set_fd_handler(s->fd, NULL, NULL, NULL);
+        close(s->fd);
+    }
+    if (s->listen_fd >= 0) {
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        close(s->listen_fd);
+    }
+    g_free(s->frame);
+}
+
+static const NetClientInfo net_socket_info = {
+    .type = NET_CLIENT_DRIVER_SOCKET,
+    .size = sizeof(NetSocketState),
+    .receive = net_socket_receive,
+    .cleanup = net_socket_cleanup,
+};
+
+static bool resolve(const char *str, struct sockaddr_storage *ss,
+                    socklen_t *len, Error **errp)
+{
+    InetSocketAddress addr = { 0 };
+    struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+    struct addrinfo *res = NULL;
+    int rc;
+
+    if (inet_parse(&addr, str, errp) < 0) {
+        return false;
+    }
+    rc = getaddrinfo(addr.host[0] ? addr.host : NULL, addr.port, &hints,
+                     &res);
+    g_free(addr.host);
+    g_free(addr.port);
+    if (rc || !res) {
+        error_setg(errp, "address resolution failed for %s: %s", str,
+                   gai_strerror(rc));
+        return false;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return true;
+}
+
+static bool net_socket_udp(NetSocketState *s, const char *udp,
+                           const char *localaddr, Error **errp)
+{
+    struct sockaddr_storage local;
+    socklen_t local_len;
+    int fd;
+
+    if (!localaddr) {
+        error_setg(errp, "localaddr= is mandatory with udp=");
+        return false;
+    }
+    if (!resolve(udp, &s->dgram_dst, &s->dgram_dst_len, errp) ||
+        !resolve(localaddr, &local, &local_len, errp)) {
+        return false;
+    }
+    fd = qemu_socket(local.ss_family, SOCK_DGRAM, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "can't create datagram socket");
+        return false;
+    }
+    socket_set_fast_reuse(fd);
+    if (bind(fd, (struct sockaddr *)&local, local_len) < 0) {
+        error_setg_errno(errp, errno, "can't bind ip=%s to socket",
+                         localaddr);
+        close(fd);
+        return false;
+    }
+    qemu_socket_set_nonblock(fd);
+    s->fd = fd;
+    s->dgram = true;
+    qemu_set_fd_handler(fd, net_socket_dgram_read, NULL, s);
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: udp=%s",
+             udp);
+    return true;
+}
+
+bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
+                     Error **errp)
+{
+    int modes = !!opts->listen + !!opts->connect + !!opts->mcast +
+                !!opts->udp + !!opts->fd;
+    NetClientState *nc;
+    NetSocketState *s;
+    g_autoptr(SocketAddress) addr = NULL;
+
+    if (modes != 1) {
+        error_setg(errp, "exactly one of listen=, connect=, mcast= or udp= "
+                   "is required");
+        return false;
+    }
+    if (opts->localaddr && !opts->udp && !opts->mcast) {
+        error_setg(errp, "localaddr= is only valid with mcast= or udp=");
+        return false;
+    }
+    if (opts->mcast || opts->fd) {
+        error_setg(errp, "-netdev socket,%s= is not implemented in Tern",
+                   opts->mcast ? "mcast" : "fd");
+        return false;
+    }
+    nc = qemu_new_net_client(&net_socket_info, NULL, "socket", name);
+    s = container_of(nc, NetSocketState, nc);
+    s->fd = -1;
+    s->listen_fd = -1;
+    s->frame = g_malloc(NET_MAX_FRAME);
+    if (opts->udp) {
+        if (!net_socket_udp(s, opts->udp, opts->localaddr, errp)) {
+            goto fail;
+        }
+        return true;
+    }
+    addr = g_new0(SocketAddress, 1);
+    addr->type = SOCKET_ADDRESS_TYPE_INET;
+    if (inet_parse(&addr->u.inet, opts->listen ? opts->listen
+                                               : opts->connect, errp) < 0) {
+        goto fail;
+    }
+    if (opts->listen) {
+        s->listen_fd = socket_listen(addr, 1, errp);
+        if (s->listen_fd < 0) {
+            goto fail;
+        }
+        qemu_set_fd_handler(s->listen_fd, net_socket_accept, NULL, s);
+        snprintf(nc->info_str, sizeof(nc->info_str), "socket: wait from "
+                 "%s", opts->listen);
+    } else {
+        int fd = socket_connect(addr, errp);
+
+        if (fd < 0) {
+            goto fail;
+        }
+        net_socket_set_conn(s, fd);
+    }
+    return true;
+
+fail:
+    qemu_del_net_client(nc);
+    return false;
+}

@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The e1000 (82540EM) driven as a driver would, under -accel qtest:
+ * found and sized through PCI configuration cycles, its BARs mapped,
+ * the MAC read from the EEPROM (EERD and Microwire bit-banging), frames
+ * sent through a TX descriptor ring written by the test and received on
+ * a UDP socket peer (-netdev socket,udp=), frames from that peer landing
+ * in an RX ring, interrupts through ICR/IMS and PCI STATUS, link down
+ * and up, a migration with frames in both rings, and the announcements
+ * after it seen in a filter-dump capture on the destination.
+ */
+#include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+
+#define CONF_ADDR 0xcf8
+#define CONF_DATA 0xcfc
+#define SLOT      3
+#define MMIO      0xfebc0000u
+#define IOBASE    0xc000
+
+#define RING_TX   0x100000
+#define RING_RX   0x110000
+#define BUF_TX    0x200000
+#define BUF_RX    0x300000
+#define NDESC     8
+
+#define CTRL   0x0000
+#define STATUS 0x0008
+#define EECD   0x0010
+#define EERD   0x0014
+#define ICR    0x00c0
+#define IMS    0x00d0
+#define RCTL   0x0100
+#define TCTL   0x0400
+#define RDBAL  0x2800
+#define RDBAH  0x2804
+#define RDLEN  0x2808
+#define RDH    0x2810
+#define RDT    0x2818
+#define TDBAL  0x3800
+#define TDBAH  0x3804
+#define TDLEN  0x3808
+#define TDH    0x3810
+#define TDT    0x3818
+#define GPTC   0x4080
+#define TPR    0x40d0
+
+static const uint8_t nic_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+
+typedef struct Peer {
+    int fd;                 /* the test's UDP socket */
+    int port;               /* its port (the netdev's udp=) */
+    int nic_port;           /* the netdev's localaddr port */
+} Peer;
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static int udp_bound(int port)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_port = htons(port) };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
+    return fd;
+}
+
+static int sock_port(int fd)
+{
+    struct sockaddr_in sa;
+    socklen_t len = sizeof(sa);
+
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
+    return ntohs(sa.sin_port);
+}
+
+static void peer_open(Peer *p)
+{
+    int tmp;
+
+    p->fd = udp_bound(0);
+    p->port = sock_port(p->fd);
+    /* A free port for the netdev's end (released just before use). */
+    tmp = udp_bound(0);
+    p->nic_port = sock_port(tmp);
+    close(tmp);
+}
+
+static void peer_send(Peer *p, const uint8_t *buf, size_t len)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_port = htons(p->nic_port) };
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(sendto(p->fd, buf, len, 0, (struct sockaddr *)&sa,
+                           sizeof(sa)), ==, len);
+}
+
+/* A frame from the NIC, waiting up to 10 s; returns its length. */
+static ssize_t peer_recv(Peer *p, uint8_t *buf, size_t len)
+{
+    struct timeval tv = { .tv_sec = 10 };
+
+    setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return recv(p->fd, buf, len, 0);
+}
+
+/* The next frame that is not a self-announcement (RARP). */
+static ssize_t peer_recv_data(Peer *p, uint8_t *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = peer_recv(p, buf, len);
+
+        if (n != 60 || buf[12] != 0x80 || buf[13] != 0x35) {
+            return n;
+        }
+    }
+}
+
+static QTestState *start_vm(Peer *p, const char *extra)
+{
+    return qtest_initf("-M tern -m 32M -netdev socket,id=n0,"
+                       "udp=127.0.0.1:%d,localaddr=127.0.0.1:%d "
+                       "-device e1000,netdev=n0,id=nic0,addr=%d,"
+                       "mac=52:54:00:aa:bb:cc %s", p->port, p->nic_port,
+                       SLOT, extra ? extra : "");
+}
+
+static uint32_t cfg_addr(int reg)
+{
+    return 0x80000000u | (SLOT << 11) | (reg & 0xfc);
+}
+
+static uint32_t cfg_readl(QTestState *qts, int reg)
+{
+    qtest_outl(qts, CONF_ADDR, cfg_addr(reg));
+    return qtest_inl(qts, CONF_DATA);
+}
+
+static void cfg_writel(QTestState *qts, int reg, uint32_t val)
+{
+    qtest_outl(qts, CONF_ADDR, cfg_addr(reg));
+    qtest_outl(qts, CONF_DATA, val);
+}
+
+static uint32_t mr(QTestState *qts, uint32_t reg)
+{
+    return qtest_readl(qts, MMIO + reg);
+}
+
+static void mw(QTestState *qts, uint32_t reg, uint32_t val)
+{
+    qtest_writel(qts, MMIO + reg, val);
+}
+
+/* Map the BARs and enable decoding and bus mastering. */
+static void pci_enable(QTestState *qts)
+{
+    cfg_writel(qts, 0x10, MMIO);
+    cfg_writel(qts, 0x14, IOBASE);
+    cfg_writel(qts, 0x04, 0x7);
+}
+
+static void setup_tx(QTestState *qts)
+{
+    qtest_memset(qts, RING_TX, 0, NDESC * 16);
+    mw(qts, TDBAL, RING_TX);
+    mw(qts, TDBAH, 0);
+    mw(qts, TDLEN, NDESC * 16);
+    mw(qts, TDH, 0);
+    mw(qts, TDT, 0);
+    mw(qts, TCTL, 0x2);
+}
+
+static void setup_rx(QTestState *qts)
+{
+    qtest_memset(qts, RING_RX, 0, NDESC * 16);
+    for (int i = 0; i < NDESC; i++) {
+        qtest_writeq(qts, RING_RX + 16 * i, BUF_RX + 2048 * i);
+    }
+    mw(qts, RDBAL, RING_RX);
+    mw(qts, RDBAH, 0);
+    mw(qts, RDLEN, NDESC * 16);
+    mw(qts, RDH, 0);
+    mw(qts, RDT, NDESC - 1);
+    /* Enabled, broadcast accepted, CRC stripped, 2 KiB buffers. */
+    mw(qts, RCTL, 0x2 | 0x8000 | 0x04000000);
+}
+
+static void make_frame(uint8_t *f, size_t len, const uint8_t *dst,
+                       uint8_t fill)
+{
+    memcpy(f, dst, 6);
+    memcpy(f + 6, "\x02\x00\x00\x00\x00\x01", 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    for (size_t i = 14; i < len; i++) {
+        f[i] = fill + i;
+    }
+}
+
+/* Legacy TX descriptor @i: buffer, length, EOP|IFCS|RS. */
+static void put_tx_desc(QTestState *qts, int i, uint64_t buf, uint16_t len)
+{
+    qtest_writeq(qts, RING_TX + 16 * i, buf);
+    qtest_writel(qts, RING_TX + 16 * i + 8, len | (0x0b << 24));
+    qtest_writel(qts, RING_TX + 16 * i + 12, 0);
+}
+
+/* Wait until RX descriptor @i is done (DD), up to 10 s. */
+static bool wait_rx_done(QTestState *qts, int i)
+{
+    for (int n = 0; n < 1000; n++) {
+        if (qtest_readb(qts, RING_RX + 16 * i + 12) & 1) {
+            return true;
+        }
+        g_usleep(10 * 1000);
+        /* The main loop delivers datagrams between qtest commands. */
+        qtest_readl(qts, MMIO + STATUS);
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+
+static void test_pci_bars(void)
+{
+    Peer p;
+    QTestState *qts;
+    QDict *rsp, *dev = NULL;
+    QList *devs;
+    QListEntry *e;
+
+    peer_open(&p);
+    qts = start_vm(&p, NULL);
+    g_assert_cmphex(cfg_readl(qts, 0), ==, 0x100e8086);
+    g_assert_cmphex(cfg_readl(qts, 0x08) >> 16, ==, 0x0200);
+    /* INTA, routed to an ISA line. */
+    g_assert_cmphex((cfg_readl(qts, 0x3c) >> 8) & 0xff, ==, 1);
+    /* Sizing: BAR0 is 128 KiB of 32-bit memory, BAR1 64 I/O ports. */
+    cfg_writel(qts, 0x10, 0xffffffff);
+    g_assert_cmphex(cfg_readl(qts, 0x10), ==, 0xfffe0000);
+    cfg_writel(qts, 0x14, 0xffffffff);
+    g_assert_cmphex(cfg_readl(qts, 0x14), ==, 0xffffffc1);
+    cfg_writel(qts, 0x18, 0xffffffff);
+    g_assert_cmphex(cfg_readl(qts, 0x18), ==, 0);
+    /* Programmed but not enabled: nothing answers at the address. */
+    cfg_writel(qts, 0x10, MMIO);
+    cfg_writel(qts, 0x14, IOBASE);
+    g_assert_cmphex(mr(qts, STATUS), ==, 0xffffffff);
+    cfg_writel(qts, 0x04, 0x7);
+    g_assert_cmphex(mr(qts, STATUS) & 0x2, ==, 0x2);      /* LU */
+    /* The I/O window reaches the same registers. */
+    qtest_outl(qts, IOBASE, STATUS);
+    g_assert_cmphex(qtest_inl(qts, IOBASE + 4), ==, mr(qts, STATUS));
+    /* Memory decoding off: unmapped again. */
+    cfg_writel(qts, 0x04, 0x5);
+    g_assert_cmphex(mr(qts, STATUS), ==, 0xffffffff);
+    cfg_writel(qts, 0x04, 0x7);
+
+    rsp = qtest_qmp(qts, "{'execute': 'query-pci'}");
+    devs = qdict_get_qlist(qobject_to(QDict, qlist_peek(
+                               qdict_get_qlist(rsp, "return"))), "devices");
+    QLIST_FOREACH_ENTRY(devs, e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (qdict_get_int(d, "slot") == SLOT) {
+            dev = d;
+        }
+    }
+    g_assert_nonnull(dev);
+    g_assert_cmpstr(qdict_get_str(dev, "qdev_id"), ==, "nic0");
+    g_assert_cmpint(qdict_get_int(dev, "irq_pin"), ==, 1);
+    {
+        QList *regions = qdict_get_qlist(dev, "regions");
+        QDict *bar0 = qobject_to(QDict, qlist_peek(regions));
+
+        g_assert_cmpint(qdict_get_int(bar0, "address"), ==, MMIO);
+        g_assert_cmpint(qdict_get_int(bar0, "size"), ==, 0x20000);
+        g_assert_cmpstr(qdict_get_str(bar0, "type"), ==, "memory");
+    }
+    qobject_unref(rsp);
+
+    /* PCI devices cannot be hot-plugged or unplugged on this bus. */
+    rsp = qtest_qmp(qts, "{'execute': 'device_add', 'arguments': "
+                    "{'driver': 'e1000', 'id': 'late'}}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(rsp, "error"), "desc"),
+                    ==, "Bus 'pci.0' does not support hotplugging");
+    qobject_unref(rsp);
+    rsp = qtest_qmp(qts, "{'execute': 'device_del', 'arguments': "
+                    "{'id': 'nic0'}}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(rsp, "error"), "desc"),
+                    ==, "Bus 'pci.0' does not support hotplugging");
+    qobject_unref(rsp);
+    qtest_quit(qts);
+    close(p.fd);
+}
+
+static uint16_t eeprom_microwire_read(QTestState *qts, int word)
+{
+    uint32_t cmd = (6 << 6) | word;         /* READ opcode, address */
+    uint16_t val = 0;
+
+    mw(qts, EECD, 0x2);                     /* CS */
+    for (int i = 8; i >= 0; i--) {
+        uint32_t di = (cmd >> i) & 1 ? 0x4 : 0;
+
+        mw(qts, EECD, 0x2 | di);
+        mw(qts, EECD, 0x2 | di | 0x1);      /* SK rises */
+        mw(qts, EECD, 0x2 | di);
+    }
+    for (int i = 0; i < 16; i++) {
+        mw(qts, EECD, 0x2 | 0x1);
+        val = (val << 1) | !!(mr(qts, EECD) & 0x8);     /* DO */
+        mw(qts, EECD, 0x2);
+    }
+    mw(qts, EECD, 0);
+    return val;
+}
+
+static void test_eeprom(void)
+{
+    Peer p;
+    QTestState *qts;
+    uint16_t sum = 0;
+
+    peer_open(&p);
+    qts = start_vm(&p, NULL);
+    pci_enable(qts);
+    for (int i = 0; i < 64; i++) {
+        uint32_t v;
+
+        mw(qts, EERD, (i << 8) | 1);
+        v = mr(qts, EERD);
+        g_assert_cmphex(v & 0x10, ==, 0x10);        /* DONE */
+        sum += v >> 16;
+        if (i < 3) {
+            g_assert_cmphex(v >> 16, ==, nic_mac[2 * i] |
+                                         nic_mac[2 * i + 1] << 8);
+        }
+    }
+    g_assert_cmphex(sum, ==, 0xbaba);
+    g_assert_cmphex(eeprom_microwire_read(qts, 1), ==, 0xaa00);
+    g_assert_cmphex(eeprom_microwire_read(qts, 11), ==, 0x100e);
+    qtest_quit(qts);
+    close(p.fd);
+}
+
+static void test_tx(void)
+{
+    Peer p;
+    QTestState *qts;
+    uint8_t frame[100], got[2048];
+    const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+    peer_open(&p);
+    qts = start_vm(&p, NULL);
+    pci_enable(qts);
+    setup_tx(qts);
+    mw(qts, IMS, 0x1);                              /* TXDW */
+    g_assert_cmphex(cfg_readl(qts, 0x04) & 0x80000, ==, 0);
+    for (int i = 0; i < 3; i++) {
+        make_frame(frame, sizeof(frame), bcast, i * 16);
+        qtest_memwrite(qts, BUF_TX + 2048 * i, frame, sizeof(frame));
+        put_tx_desc(qts, i, BUF_TX + 2048 * i, sizeof(frame));
+    }
+    mw(qts, TDT, 3);
+    for (int i = 0; i < 3; i++) {
+        make_frame(frame, sizeof(frame), bcast, i * 16);
+        g_assert_cmpint(peer_recv(&p, got, sizeof(got)), ==, sizeof(frame));
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+        /* Descriptor done. */
+        g_assert_cmphex(qtest_readb(qts, RING_TX + 16 * i + 12) & 1, ==, 1);
+    }
+    g_assert_cmpuint(mr(qts, TDH), ==, 3);
+    g_assert_cmpuint(mr(qts, GPTC), ==, 3);
+    g_assert_cmpuint(mr(qts, GPTC), ==, 0);         /* clear on read */
+    /* TXDW is unmasked: the pin is asserted, PCI STATUS shows it. */
+    g_assert_cmphex(cfg_readl(qts, 0x04) & 0x80000, ==, 0x80000);
+    g_assert_cmphex(mr(qts, ICR) & 0x3, ==, 0x3);   /* TXDW | TXQE */
+    g_assert_cmphex(cfg_readl(qts, 0x04) & 0x80000, ==, 0);
+    g_assert_cmphex(mr(qts, ICR), ==, 0);
+    qtest_quit(qts);
+    close(p.fd);
+}
+
+static void test_rx(void)
+{
+    Peer p;
+    QTestState *qts;
+    uint8_t frame[200], buf[2048];
+    const uint8_t other[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 };
+    const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+    peer_open(&p);
+    qts = start_vm(&p, NULL);
+    pci_enable(qts);
+    setup_rx(qts);
+    mw(qts, IMS, 0x80);                             /* RXT0 */
+
+    /* Another station's unicast is filtered, ours and broadcast land. */
+    make_frame(frame, sizeof(frame), other, 1);
+    peer_send(&p, frame, sizeof(frame));
+    make_frame(frame, sizeof(frame), nic_mac, 2);
+    peer_send(&p, frame, sizeof(frame));
+    g_assert(wait_rx_done(qts, 0));
+    g_assert_cmpuint(qtest_readw(qts, RING_RX + 8), ==, sizeof(frame));
+    g_assert_cmphex(qtest_readb(qts, RING_RX + 12) & 0x3, ==, 0x3);
+    qtest_memread(qts, BUF_RX, buf, sizeof(frame));
+    g_assert(!memcmp(buf, frame, sizeof(frame)));
+    /* A short frame is padded to 60 bytes. */
+    make_frame(frame, 20, bcast, 3);
+    peer_send(&p, frame, 20);
+    g_assert(wait_rx_done(qts, 1));
+    g_assert_cmpuint(qtest_readw(qts, RING_RX + 16 + 8), ==, 60);
+    qtest_memread(qts, BUF_RX + 2048, buf, 60);
+    g_assert(!memcmp(buf, frame, 20));
+    g_assert_cmpuint(mr(qts, RDH), ==, 2);
+    g_assert_cmpuint(mr(qts, TPR), ==, 2);
+    g_assert_cmphex(cfg_readl(qts, 0x04) & 0x80000, ==, 0x80000);
+    g_assert_cmphex(mr(qts, ICR) & 0x80, ==, 0x80);
+    qtest_quit(qts);
+    close(p.fd);
+}
+
+static void test_link(void)
+{
+    Peer p;
+    QTestState *qts;
+    g_autofree char *info = NULL;
+
+    peer_open(&p);
+    qts = start_vm(&p, NULL);
+    pci_enable(qts);
+    mw(qts, IMS, 0x4);                              /* LSC */
+    qtest_qmp_assert_success(qts, "{'execute': 'set_link', 'arguments': "
+                             "{'name': 'n0', 'up': false}}");
+    g_assert_cmphex(mr(qts, STATUS) & 0x2, ==, 0);
+    g_assert_cmphex(mr(qts, ICR) & 0x4, ==, 0x4);
+    info = qtest_hmp(qts, "info network");
+    g_assert_nonnull(strstr(info, "link down"));
+    qtest_qmp_assert_success(qts, "{'execute': 'set_link', 'arguments': "
+                             "{'name': 'n0', 'up': true}}");
+    g_assert_cmphex(mr(qts, STATUS) & 0x2, ==, 0x2);
+    g_assert_cmphex(mr(qts, ICR) & 0x4, ==, 0x4);
+    /* Reset puts the NIC back: RCTL off, link as the netdev says. */
+    mw(qts, RCTL, 0x2);
+    mw(qts, CTRL, 0x04000000);
+    g_assert_cmphex(mr(qts, RCTL), ==, 0);
+    g_assert_cmphex(mr(qts, STATUS) & 0x2, ==, 0x2);
+    qtest_quit(qts);
+    close(p.fd);
+}
+
+static void test_bad_options(void)
+{
+    static const struct {
+        const char *args;
+        const char *msg;
+    } cases[] = {
+        { "-netdev socket,id=n0", "exactly one of listen=, connect=, mcast= "
+          "or udp= is required" },
+        { "-netdev user,id=n0,hostfwd=tcp::x-:22", "Invalid host forwarding "
+          "rule 'tcp::x-:22' (Bad host port)" },
+        { "-netdev bogus,id=n0", "Parameter 'type' does not accept value "
+          "'bogus'" },
+        { "-netdev user", "Parameter 'id' is missing" },
+        { "-netdev user,id=0x", "Parameter 'id' expects an identifier" },
+        { "-device e1000,netdev=nope", "Property 'e1000.netdev' can't find "
+          "value 'nope'" },
+        { "-device e1000,mac=zz", "Property 'e1000.mac' doesn't take value "
+          "'zz'" },
+        { "-device e1000,addr=40", "Property 'e1000.addr' doesn't take "
+          "value '40'" },
+        { "-device e1000,bus=pci.9", "Bus 'pci.9' not found" },
+        { "-device e1000,addr=0", "PCI: slot 0 function 0 not available "
+          "for e1000, in use by tern-host-bridge,id=" },
+        { "-object filter-dump,id=f0,netdev=nope,file=/dev/null",
+          "Parameter 'netdev' expects a network backend id, no netdev "
+          "'nope'" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *out = NULL;
+        g_autofree char *cmd = g_strdup_printf(
+            "%s -M tern -accel qtest -display none %s 2>&1",
+            qtest_qemu_binary(), cases[i].args);
+        char *argv[] = { (char *)"sh", (char *)"-c", cmd, NULL };
+        int status;
+
+        g_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                              NULL, &out, NULL, &status, NULL));
+        g_assert_cmpint(status, !=, 0);
+        if (!strstr(out, cases[i].msg)) {
+            g_printerr("case %zu: got '%s'\n", i, out);
+        }
+        g_assert_nonnull(strstr(out, cases[i].msg));
+        /* One line: the error only. */
+        g_assert_cmpint(strchr(out, '\n') - out + 1, ==, strlen(out));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Migration: frames in both rings survive; the destination announces  */
+
+static void migrate_to_file(QTestState *src, const char *file)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    QDict *rsp;
+    const char *status = NULL;
+
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    for (int i = 0; i < 600; i++) {
+        rsp = qtest_qmp(src, "{'execute': 'query-migrate'}");
+        status = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                   "status");
+        if (status && (!strcmp(status, "completed") ||
+                       !strcmp(status, "failed"))) {
+            g_assert_cmpstr(status, ==, "completed");
+            qobject_unref(rsp);
+            return;
+        }
+        qobject_unref(rsp);
+        g_usleep(50 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+/* Count the RARP frames from @mac in a pcap file. */
+static int count_rarp(const char *pcap, const uint8_t *mac)
+{
+    g_autofree gchar *data = NULL;
+    gsize len, off = 24;
+    int n = 0;
+
+    g_assert(g_file_get_contents(pcap, &data, &len, NULL));
+    g_assert_cmpuint(len, >=, 24);
+    g_assert_cmphex(*(uint32_t *)data, ==, 0xa1b2c3d4);
+    while (off + 16 <= len) {
+        uint32_t caplen = *(uint32_t *)(data + off + 8);
+        const uint8_t *f = (const uint8_t *)data + off + 16;
+
+        g_assert_cmpuint(off + 16 + caplen, <=, len);
+        if (caplen == 60 && !memcmp(f, "\xff\xff\xff\xff\xff\xff", 6) &&
+            !memcmp(f + 6, mac, 6) && f[12] == 0x80 && f[13] == 0x35 &&
+            f[21] == 3 && !memcmp(f + 22, mac, 6) &&
+            !memcmp(f + 32, mac, 6)) {
+            n++;
+        }
+        off += 16 + caplen;
+    }
+    return n;
+}
+
+static void test_migrate_rings(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-e1000-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "stream", NULL);
+    g_autofree char *pcap = g_build_filename(dir, "dst.pcap", NULL);
+    g_autofree char *extra = NULL;
+    g_autofree char *incoming = NULL;
+    Peer ps, pd;
+    QTestState *src, *dst;
+    uint8_t frame[300], got[2048];
+    const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+    peer_open(&ps);
+    src = start_vm(&ps, NULL);
+    pci_enable(src);
+    setup_rx(src);
+    setup_tx(src);
+    /* Two frames received before the migration... */
+    for (int i = 0; i < 2; i++) {
+        make_frame(frame, sizeof(frame), nic_mac, 0x40 + i);
+        peer_send(&ps, frame, sizeof(frame));
+        g_assert(wait_rx_done(src, i));
+    }
+    /* ...and two queued for transmission with the transmitter off. */
+    mw(src, TCTL, 0);
+    for (int i = 0; i < 2; i++) {
+        make_frame(frame, sizeof(frame), bcast, 0x80 + i);
+        qtest_memwrite(src, BUF_TX + 2048 * i, frame, sizeof(frame));
+        put_tx_desc(src, i, BUF_TX + 2048 * i, sizeof(frame));
+    }
+    mw(src, TDT, 2);
+    g_assert_cmpuint(mr(src, TDH), ==, 0);
+    qtest_qmp_assert_success(src, "{'execute': 'stop'}");
+    migrate_to_file(src, file);
+    qtest_quit(src);
+    close(ps.fd);
+
+    peer_open(&pd);
+    incoming = g_strdup_printf("file:%s", file);
+    extra = g_strdup_printf("-object filter-dump,id=f0,netdev=n0,file=%s "
+                            "-incoming defer", pcap);
+    dst = start_vm(&pd, extra);
+    /* Three announcement rounds after the switchover, not the default 5. */
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'announce-rounds': 3, "
+                             "'announce-initial': 20, 'announce-step': 30, "
+                             "'announce-max': 40}}");
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s}}", incoming);
+    for (int i = 0; i < 600; i++) {
+        QDict *rsp = qtest_qmp(dst, "{'execute': 'query-migrate'}");
+        const char *st = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                           "status");
+        bool done = st && !strcmp(st, "completed");
+
+        qobject_unref(rsp);
+        if (done) {
+            break;
+        }
+        g_usleep(50 * 1000);
+    }
+    /* The ring positions and the received frames came along. */
+    g_assert_cmpuint(mr(dst, RDH), ==, 2);
+    g_assert_cmpuint(mr(dst, TDT), ==, 2);
+    g_assert_cmpuint(mr(dst, TDH), ==, 0);
+    qtest_memread(dst, BUF_RX + 2048, got, sizeof(frame));
+    make_frame(frame, sizeof(frame), nic_mac, 0x41);
+    g_assert(!memcmp(got, frame, sizeof(frame)));
+    /* The queued frames go out from the destination once enabled. */
+    mw(dst, TCTL, 0x2);
+    for (int i = 0; i < 2; i++) {
+        make_frame(frame, sizeof(frame), bcast, 0x80 + i);
+        g_assert_cmpint(peer_recv_data(&pd, got, sizeof(got)), ==,
+                        sizeof(frame));
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+    }
+    g_assert_cmpuint(mr(dst, TDH), ==, 2);
+    /*
+     * The destination announced the NIC's MAC: announce-rounds (3)
+     * gratuitous RARPs in the capture, and no more after that.
+     */
+    for (int i = 0; i < 200 && count_rarp(pcap, nic_mac) < 3; i++) {
+        g_usleep(50 * 1000);
+    }
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, 3);
+    g_usleep(500 * 1000);
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, 3);
+    qtest_quit(dst);
+    close(pd.fd);
+    unlink(file);
+    unlink(pcap);
+    rmdir(dir);
+}
+
+static void wait_rarps(const char *pcap, int n)
+{
+    for (int i = 0; i < 200 && count_rarp(pcap, nic_mac) < n; i++) {
+        g_usleep(50 * 1000);
+    }
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, n);
+}
+
+static void test_announce_self(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-e1000-XXXXXX", NULL);
+    g_autofree char *pcap = g_build_filename(dir, "a.pcap", NULL);
+    g_autofree char *extra = NULL;
+    g_autofree char *out = NULL;
+    uint8_t got[2048];
+    QTestState *qts;
+    QDict *rsp;
+    Peer p;
+
+    peer_open(&p);
+    extra = g_strdup_printf("-object filter-dump,id=f0,netdev=n0,file=%s",
+                            pcap);
+    qts = start_vm(&p, extra);
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, 0);
+    qtest_qmp_assert_success(qts, "{'execute': 'announce-self', "
+                             "'arguments': {'initial': 10, 'max': 50, "
+                             "'rounds': 4, 'step': 10}}");
+    wait_rarps(pcap, 4);
+    /* The peer got them too: QEMU's 60-byte RARP from the NIC's MAC. */
+    g_assert_cmpint(peer_recv(&p, got, sizeof(got)), ==, 60);
+    g_assert(!memcmp(got + 6, nic_mac, 6));
+    g_assert_cmphex(got[12] << 8 | got[13], ==, 0x8035);
+    /* An interface list that names another NIC announces nothing. */
+    qtest_qmp_assert_success(qts, "{'execute': 'announce-self', "
+                             "'arguments': {'initial': 10, 'max': 50, "
+                             "'rounds': 2, 'step': 10, "
+                             "'interfaces': ['other']}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'announce-self', "
+                             "'arguments': {'initial': 10, 'max': 50, "
+                             "'rounds': 2, 'step': 10, "
+                             "'interfaces': ['nic0'], 'id': 'x'}}");
+    wait_rarps(pcap, 6);
+    /* HMP uses the announce-* migration parameters (5 rounds). */
+    out = qtest_hmp(qts, "announce_self");
+    g_assert_cmpstr(out, ==, "");
+    wait_rarps(pcap, 11);
+    rsp = qtest_qmp(qts, "{'execute': 'announce-self', 'arguments': "
+                    "{'initial': -1, 'max': 50, 'rounds': 2, 'step': 10}}");
+    g_assert_nonnull(qdict_get_qdict(rsp, "error"));
+    qobject_unref(rsp);
+    qtest_quit(qts);
+    close(p.fd);
+    unlink(pcap);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/e1000/pci-bars", test_pci_bars);
+    qtest_add_func("/e1000/eeprom", test_eeprom);
+    qtest_add_func("/e1000/tx", test_tx);
+    qtest_add_func("/e1000/rx", test_rx);
+    qtest_add_func("/e1000/link", test_link);
+    qtest_add_func("/e1000/bad-options", test_bad_options);
+    qtest_add_func("/e1000/migrate-rings", test_migrate_rings);
+    qtest_add_func("/e1000/announce-self", test_announce_self);
+    return g_test_run();
+}
