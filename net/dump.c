@@ -41,21 +41,7 @@ struct pcap_sf_pkthdr {
 
 static bool write_all(int fd, const void *buf, size_t len)
 {
-    const uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
+    return qemu_write_full(fd, buf, len) == len;
 }
 
 static ssize_t filter_dump_receive(NetFilterState *nf,

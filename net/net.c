@@ -23,6 +23,7 @@
 #include "net/clients.h"
 #include "net/filter.h"
 #include "net/net.h"
+#include "net/net-parse.h"
 #include "net/trace.h"
 
 static QTAILQ_HEAD(, NetClientState) net_clients =
@@ -310,69 +311,6 @@ void qmp_netdev_del(const char *id, Error **errp)
         return;
     }
     qemu_del_net_client(nc);
-}
-
-/*
- * QEMU's -netdev syntax: "TYPE,id=ID,key=value,..." with ",," for a
- * comma; hostfwd= and guestfwd= may repeat and become lists.
- */
-static QDict *net_parse_opts(const char *optstr, const char *implied,
-                             Error **errp)
-{
-    g_autoptr(QDict) qdict = qdict_new();
-    const char *p = optstr;
-    bool first = true;
-
-    while (*p) {
-        g_autoptr(GString) key = g_string_new(NULL);
-        g_autoptr(GString) val = g_string_new(NULL);
-        GString *cur = key;
-        bool has_eq = false;
-
-        for (; *p; p++) {
-            if (*p == ',') {
-                if (p[1] == ',') {
-                    g_string_append_c(cur, ',');
-                    p++;
-                    continue;
-                }
-                p++;
-                break;
-            }
-            if (*p == '=' && !has_eq) {
-                has_eq = true;
-                cur = val;
-                continue;
-            }
-            g_string_append_c(cur, *p);
-        }
-        if (!has_eq) {
-            if (!first || !implied) {
-                error_setg(errp, "Invalid parameter '%s'", key->str);
-                return NULL;
-            }
-            g_string_assign(val, key->str);
-            g_string_assign(key, implied);
-        }
-        first = false;
-        if (!strcmp(key->str, "hostfwd") || !strcmp(key->str, "guestfwd")) {
-            QList *list = qdict_get_qlist(qdict, key->str);
-            QDict *item = qdict_new();
-
-            if (!list) {
-                list = qlist_new();
-                qdict_put(qdict, key->str, list);
-            }
-            qdict_put_str(item, "str", val->str);
-            qlist_append(list, item);
-        } else if (qdict_haskey(qdict, key->str)) {
-            error_setg(errp, "Parameter '%s' given more than once", key->str);
-            return NULL;
-        } else {
-            qdict_put_str(qdict, key->str, val->str);
-        }
-    }
-    return g_steal_pointer(&qdict);
 }
 
 static Netdev *net_netdev_from_qdict(QDict *qdict, Error **errp)

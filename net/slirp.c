@@ -11,7 +11,10 @@
 #include "qapi/error.h"
 #include "qemu/error-report.h"
 #include "qemu/timer.h"
+#include "migration/qemu-file.h"
+#include "migration/register.h"
 #include "net/clients.h"
+#include "net/net-parse.h"
 #include "net/trace.h"
 
 typedef struct SlirpState {
@@ -183,6 +186,56 @@ static GSourceFuncs slirp_source_funcs = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Migration: QEMU's "slirp" section, libslirp's own serialization     */
+
+static ssize_t net_slirp_stream_write(const void *buf, size_t size,
+                                      void *opaque)
+{
+    qemu_put_buffer(opaque, buf, size);
+    return qemu_file_get_error(opaque) ? -1 : (ssize_t)size;
+}
+
+static ssize_t net_slirp_stream_read(void *buf, size_t size, void *opaque)
+{
+    if (qemu_get_buffer(opaque, buf, size) != size) {
+        return -1;
+    }
+    return size;
+}
+
+static void net_slirp_state_save(QEMUFile *f, void *opaque)
+{
+    SlirpState *s = opaque;
+
+    slirp_state_save(s->slirp, net_slirp_stream_write, f);
+}
+
+static int net_slirp_state_load(QEMUFile *f, void *opaque, int version_id,
+                                Error **errp)
+{
+    SlirpState *s = opaque;
+    int ret;
+
+    if (version_id < 1 || version_id > slirp_state_version()) {
+        error_setg(errp, "slirp state version %d is not supported (this "
+                   "libslirp writes %d)", version_id, slirp_state_version());
+        return -EINVAL;
+    }
+    ret = slirp_state_load(s->slirp, version_id, net_slirp_stream_read, f);
+    if (ret < 0 || qemu_file_get_error(f)) {
+        error_setg(errp, "libslirp could not load the user network state%s",
+                   qemu_file_get_error(f) ? " (stream truncated)" : "");
+        return ret < 0 ? ret : -EIO;
+    }
+    return 0;
+}
+
+static const SaveVMHandlers savevm_slirp_state = {
+    .save_state = net_slirp_state_save,
+    .load_state = net_slirp_state_load,
+};
+
+/* ------------------------------------------------------------------ */
 /* The client                                                          */
 
 static ssize_t net_slirp_receive(NetClientState *nc, const uint8_t *buf,
@@ -198,6 +251,7 @@ static void net_slirp_cleanup(NetClientState *nc)
 {
     SlirpState *s = container_of(nc, SlirpState, nc);
 
+    unregister_savevm(NULL, "slirp", s);
     if (s->source) {
         g_source_destroy(s->source);
         g_source_unref(s->source);
@@ -223,95 +277,32 @@ static bool parse_in_addr(const char *str, struct in_addr *a)
     return str && inet_aton(str, a);
 }
 
-/* "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport" (QEMU's form). */
+/* Add a hostfwd= rule (syntax: net/net-parse.c). */
 static bool slirp_hostfwd(SlirpState *s, const char *rule, Error **errp)
 {
-    g_auto(GStrv) sides = g_strsplit(rule, "-", 2);
-    g_auto(GStrv) host = NULL, guest = NULL;
-    struct in_addr host_addr = { .s_addr = INADDR_ANY };
-    struct in_addr guest_addr = { .s_addr = 0 };
-    int is_udp = 0, host_port, guest_port;
-    const char *why = NULL;
-    char *end;
+    NetHostFwd fwd;
 
-    if (g_strv_length(sides) != 2) {
-        why = "missing '-' between host and guest";
-        goto fail;
+    if (!net_hostfwd_parse(rule, &fwd, errp)) {
+        return false;
     }
-    host = g_strsplit(sides[0], ":", 3);
-    if (g_strv_length(host) != 3) {
-        why = "expected protocol:hostaddr:hostport";
-        goto fail;
-    }
-    if (!strcmp(host[0], "udp")) {
-        is_udp = 1;
-    } else if (host[0][0] && strcmp(host[0], "tcp")) {
-        why = "Bad protocol name";
-        goto fail;
-    }
-    if (host[1][0] && !parse_in_addr(host[1], &host_addr)) {
-        why = "Bad host address";
-        goto fail;
-    }
-    host_port = strtol(host[2], &end, 10);
-    if (!host[2][0] || *end || host_port < 0 || host_port > 65535) {
-        why = "Bad host port";
-        goto fail;
-    }
-    guest = g_strsplit(sides[1], ":", 2);
-    if (g_strv_length(guest) != 2) {
-        why = "expected guestaddr:guestport";
-        goto fail;
-    }
-    if (guest[0][0] && !parse_in_addr(guest[0], &guest_addr)) {
-        why = "Bad guest address";
-        goto fail;
-    }
-    guest_port = strtol(guest[1], &end, 10);
-    if (!guest[1][0] || *end || guest_port < 1 || guest_port > 65535) {
-        why = "Bad guest port";
-        goto fail;
-    }
-    if (slirp_add_hostfwd(s->slirp, is_udp, host_addr, host_port, guest_addr,
-                          guest_port) < 0) {
+    if (slirp_add_hostfwd(s->slirp, fwd.is_udp, fwd.host_addr, fwd.host_port,
+                          fwd.guest_addr, fwd.guest_port) < 0) {
         error_setg(errp, "Could not set up host forwarding rule '%s'", rule);
         return false;
     }
     trace_net_slirp_hostfwd(s->nc.name, rule);
     return true;
-
-fail:
-    error_setg(errp, "Invalid host forwarding rule '%s' (%s)", rule, why);
-    return false;
 }
 
-/* "[tcp]:server:port-cmd:command"; a chardev target is not supported. */
+/* Add a guestfwd= rule: only "-cmd:COMMAND" targets. */
 static bool slirp_guestfwd(SlirpState *s, const char *rule, Error **errp)
 {
-    g_auto(GStrv) sides = g_strsplit(rule, "-", 2);
-    g_auto(GStrv) srv = NULL;
-    struct in_addr server;
-    int port;
-    char *end;
+    NetGuestFwd fwd;
 
-    if (g_strv_length(sides) != 2) {
-        error_setg(errp, "Invalid guest forwarding rule '%s'", rule);
+    if (!net_guestfwd_parse(rule, &fwd, errp)) {
         return false;
     }
-    srv = g_strsplit(sides[0], ":", 3);
-    if (g_strv_length(srv) != 3 || (srv[0][0] && strcmp(srv[0], "tcp")) ||
-        !parse_in_addr(srv[1], &server) ||
-        (port = strtol(srv[2], &end, 10), *end || port < 1 ||
-         port > 65535)) {
-        error_setg(errp, "Invalid guest forwarding rule '%s'", rule);
-        return false;
-    }
-    if (!g_str_has_prefix(sides[1], "cmd:")) {
-        error_setg(errp, "guestfwd to a chardev is not implemented in Tern "
-                   "(only cmd:COMMAND): '%s'", rule);
-        return false;
-    }
-    if (slirp_add_exec(s->slirp, sides[1] + 4, &server, port) < 0) {
+    if (slirp_add_exec(s->slirp, fwd.cmd, &fwd.server, fwd.port) < 0) {
         error_setg(errp, "Conflicting/invalid host:port in guest forwarding "
                    "rule '%s'", rule);
         return false;
@@ -428,6 +419,9 @@ bool net_init_user(const NetdevUserOptions *o, const char *name,
             return false;
         }
     }
+    /* As QEMU: one "slirp" section per user netdev, instance 0, 1, ... */
+    register_savevm_live("slirp", VMSTATE_INSTANCE_ID_ANY,
+                         slirp_state_version(), &savevm_slirp_state, s);
     src = (SlirpSource *)g_source_new(&slirp_source_funcs,
                                       sizeof(SlirpSource));
     src->s = s;

@@ -14,6 +14,7 @@
 #include <netdb.h>
 #include "qemu/sockets.h"
 #include "net/clients.h"
+#include "net/net-parse.h"
 #include "net/trace.h"
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
@@ -25,32 +26,8 @@ typedef struct NetSocketState {
     struct sockaddr_storage dgram_dst;
     socklen_t dgram_dst_len;
     bool dgram;
-    /* TCP reassembly: the length prefix, then the frame. */
-    uint8_t hdr[4];
-    size_t hdr_got;
-    uint32_t frame_len;
-    size_t frame_got;
-    uint8_t *frame;
+    NetStreamReader *reader;    /* TCP: frames from length prefixes */
 } NetSocketState;
-
-static bool write_full(int fd, const void *buf, size_t len)
-{
-    const uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
-}
 
 static void net_socket_close_conn(NetSocketState *s)
 {
@@ -78,7 +55,8 @@ static ssize_t net_socket_receive(NetClientState *nc, const uint8_t *buf,
         return size;
     }
     stl_be_p(hdr, size);
-    if (!write_full(s->fd, hdr, 4) || !write_full(s->fd, buf, size)) {
+    if (qemu_write_full(s->fd, hdr, 4) != 4 ||
+        qemu_write_full(s->fd, buf, size) != size) {
         net_socket_close_conn(s);
     }
     return size;
@@ -95,12 +73,20 @@ static void net_socket_dgram_read(void *opaque)
     }
 }
 
+static void net_socket_deliver(void *opaque, const uint8_t *frame,
+                               size_t size)
+{
+    NetSocketState *s = opaque;
+
+    qemu_send_packet(&s->nc, frame, size);
+}
+
 static void net_socket_stream_read(void *opaque)
 {
     NetSocketState *s = opaque;
     uint8_t buf[4096];
     ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
-    size_t off = 0;
+    Error *err = NULL;
 
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         return;
@@ -109,38 +95,12 @@ static void net_socket_stream_read(void *opaque)
         net_socket_close_conn(s);
         return;
     }
-    while (off < (size_t)n) {
-        if (s->hdr_got < 4) {
-            s->hdr[s->hdr_got++] = buf[off++];
-            if (s->hdr_got == 4) {
-                s->frame_len = ldl_be_p(s->hdr);
-                if (s->frame_len > NET_MAX_FRAME) {
-                    /* Not QEMU's framing: nothing after this can be read. */
-                    error_report("netdev %s: frame of %u bytes exceeds "
-                                 "the maximum; closing", s->nc.name,
-                                 s->frame_len);
-                    net_socket_close_conn(s);
-                    return;
-                }
-                s->frame_got = 0;
-            }
-            continue;
-        }
-        {
-            size_t take = MIN(s->frame_len - s->frame_got, n - off);
-
-            memcpy(s->frame + s->frame_got, buf + off, take);
-            s->frame_got += take;
-            off += take;
-        }
-        if (s->frame_got == s->frame_len) {
-            qemu_send_packet(&s->nc, s->frame, s->frame_len);
-            s->hdr_got = 0;
-        }
-    }
-    /* A zero-length frame completes with its header. */
-    if (s->hdr_got == 4 && s->frame_len == 0) {
-        s->hdr_got = 0;
+    if (!net_stream_feed(s->reader, buf, n, net_socket_deliver, s, &err)) {
+        /* Not QEMU's framing: nothing after this can be read. */
+        error_report("netdev %s: %s; closing", s->nc.name,
+                     error_get_pretty(err));
+        error_free(err);
+        net_socket_close_conn(s);
     }
 }
 
@@ -150,7 +110,7 @@ static void net_socket_set_conn(NetSocketState *s, int fd)
     g_autofree char *str = peer ? socket_address_to_string(peer) : NULL;
 
     s->fd = fd;
-    s->hdr_got = 0;
+    memset(s->reader, 0, offsetof(NetStreamReader, frame));
     qemu_socket_set_nonblock(fd);
     qemu_set_fd_handler(fd, net_socket_stream_read, NULL, s);
     snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: connection "
@@ -185,7 +145,7 @@ static void net_socket_cleanup(NetClientState *nc)
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         close(s->listen_fd);
     }
-    g_free(s->frame);
+    g_free(s->reader);
 }
 
 static const NetClientInfo net_socket_info = {
@@ -284,7 +244,7 @@ bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
     s = container_of(nc, NetSocketState, nc);
     s->fd = -1;
     s->listen_fd = -1;
-    s->frame = g_malloc(NET_MAX_FRAME);
+    s->reader = g_new0(NetStreamReader, 1);
     if (opts->udp) {
         if (!net_socket_udp(s, opts->udp, opts->localaddr, errp)) {
             goto fail;

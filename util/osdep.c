@@ -3,6 +3,7 @@
  * Small wrappers over POSIX calls that the rest of the tree shares.
  */
 #include "qemu/osdep.h"
+#include <poll.h>
 #include <sys/mman.h>
 
 int qemu_set_blocking(int fd, bool blocking)
@@ -52,4 +53,29 @@ void *qemu_memalign(size_t align, size_t size)
 void qemu_vfree(void *ptr)
 {
     free(ptr);
+}
+
+ssize_t qemu_write_full(int fd, const void *buf, size_t count)
+{
+    const char *p = buf;
+    size_t done = 0;
+
+    while (done < count) {
+        ssize_t n = write(fd, p + done, count - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+            poll(&pfd, 1, -1);
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        done += n;
+    }
+    return done;
 }

@@ -98,5 +98,11 @@ void qemu_set_cloexec(int fd);
 void *qemu_memalign(size_t align, size_t size);
 void qemu_vfree(void *ptr);
 int qemu_open_cloexec(const char *path, int flags, mode_t mode);
+/*
+ * Write all @count bytes (retrying on EINTR and short writes, waiting
+ * while a non-blocking fd is full); returns what was written, less than
+ * @count only on an error (errno set).
+ */
+ssize_t qemu_write_full(int fd, const void *buf, size_t count);
 
 #endif /* QEMU_OSDEP_H */

@@ -657,6 +657,223 @@ static void test_migrate_rings(void)
     rmdir(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* User networking (libslirp)                                          */
+
+static uint16_t ip_checksum(const uint8_t *p, size_t len)
+{
+    uint32_t sum = 0;
+
+    for (size_t i = 0; i < len; i += 2) {
+        sum += p[i] << 8 | p[i + 1];
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return ~sum;
+}
+
+/* A DHCPDISCOVER from the NIC, broadcast; returns the frame length. */
+static size_t make_dhcp_discover(uint8_t *f)
+{
+    uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8;
+    size_t blen = 300;
+    uint16_t c;
+
+    memset(f, 0, 14 + 20 + 8 + blen);
+    memset(f, 0xff, 6);
+    memcpy(f + 6, nic_mac, 6);
+    f[12] = 0x08;
+    ip[0] = 0x45;
+    ip[2] = (20 + 8 + blen) >> 8;
+    ip[3] = (20 + 8 + blen) & 0xff;
+    ip[8] = 64;
+    ip[9] = 17;                                 /* UDP */
+    memset(ip + 16, 0xff, 4);                   /* to 255.255.255.255 */
+    c = ip_checksum(ip, 20);
+    ip[10] = c >> 8;
+    ip[11] = c & 0xff;
+    udp[1] = 68;
+    udp[3] = 67;
+    udp[4] = (8 + blen) >> 8;
+    udp[5] = (8 + blen) & 0xff;
+    bootp[0] = 1;                               /* BOOTREQUEST */
+    bootp[1] = 1;
+    bootp[2] = 6;
+    memcpy(bootp + 4, "\x12\x34\x56\x78", 4);  /* xid */
+    bootp[10] = 0x80;                           /* broadcast reply */
+    memcpy(bootp + 28, nic_mac, 6);
+    memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
+    memcpy(bootp + 240, "\x35\x01\x01\xff", 4);  /* DISCOVER, end */
+    return 14 + 20 + 8 + blen;
+}
+
+static QTestState *start_user_vm(const char *netdev_opts)
+{
+    return qtest_initf("-M tern -m 32M -netdev user,id=n0%s "
+                       "-device e1000,netdev=n0,id=nic0,addr=%d,"
+                       "mac=52:54:00:aa:bb:cc", netdev_opts, SLOT);
+}
+
+static void dhcp_exchange(QTestState *qts)
+{
+    uint8_t frame[400], got[600];
+    size_t len = make_dhcp_discover(frame);
+    const uint8_t *bootp = got + 14 + 20 + 8;
+
+    qtest_memwrite(qts, BUF_TX, frame, len);
+    put_tx_desc(qts, 0, BUF_TX, len);
+    mw(qts, TDT, 1);
+    g_assert(wait_rx_done(qts, 0));
+    qtest_memread(qts, BUF_RX, got, sizeof(got));
+    /* A BOOTREPLY for our xid offering QEMU's first address. */
+    g_assert_cmphex(got[12] << 8 | got[13], ==, 0x0800);
+    g_assert_cmpint(got[14 + 9], ==, 17);
+    g_assert_cmpint(bootp[0], ==, 2);
+    g_assert(!memcmp(bootp + 4, "\x12\x34\x56\x78", 4));
+    g_assert(!memcmp(bootp + 16, "\x0a\x00\x02\x0f", 4));   /* 10.0.2.15 */
+}
+
+static void test_user_dhcp(void)
+{
+    QTestState *qts = start_user_vm("");
+    g_autofree char *info = NULL;
+
+    pci_enable(qts);
+    setup_tx(qts);
+    setup_rx(qts);
+    dhcp_exchange(qts);
+    info = qtest_hmp(qts, "info network");
+    g_assert_nonnull(strstr(info, "n0: index=0,type=user,net=10.0.2.0"));
+    qtest_quit(qts);
+}
+
+static int tcp_free_port(void)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
+    port = ntohs(sa.sin_port);
+    close(fd);
+    return port;
+}
+
+static void test_user_hostfwd(void)
+{
+    int port = tcp_free_port();
+    g_autofree char *opts = g_strdup_printf(",hostfwd=tcp:127.0.0.1:%d-:22",
+                                            port);
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_port = htons(port) };
+    QTestState *qts = start_user_vm(opts);
+    uint8_t got[200];
+    const uint8_t *ip = got + 14;
+    int fd;
+
+    pci_enable(qts);
+    setup_tx(qts);
+    setup_rx(qts);
+    dhcp_exchange(qts);             /* slirp now knows the guest's MAC */
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    /* The connection reaches the guest as a SYN to 10.0.2.15:22. */
+    g_assert(wait_rx_done(qts, 1));
+    qtest_memread(qts, BUF_RX + 2048, got, sizeof(got));
+    g_assert_cmphex(got[12] << 8 | got[13], ==, 0x0800);
+    g_assert_cmpint(ip[9], ==, 6);                          /* TCP */
+    g_assert(!memcmp(ip + 16, "\x0a\x00\x02\x0f", 4));
+    g_assert_cmpint(ip[20 + 2] << 8 | ip[20 + 3], ==, 22);  /* dport */
+    g_assert_cmphex(ip[20 + 13] & 0x12, ==, 0x02);          /* SYN */
+    close(fd);
+    qtest_quit(qts);
+}
+
+/* Wait for the end of an incoming migration; returns the status. */
+static char *wait_incoming(QTestState *qts)
+{
+    for (int i = 0; i < 600; i++) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        const char *st = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                           "status");
+        char *ret = NULL;
+
+        if (st && (!strcmp(st, "completed") || !strcmp(st, "failed"))) {
+            ret = g_strdup(st);
+        }
+        qobject_unref(rsp);
+        if (ret) {
+            return ret;
+        }
+        g_usleep(50 * 1000);
+    }
+    return NULL;
+}
+
+/*
+ * The user netdev's state travels in QEMU's "slirp" section: a
+ * destination with user networking takes it (and still answers DHCP),
+ * one without refuses the section by name.
+ */
+static void test_user_migrate(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-e1000-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "stream", NULL);
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree char *st = NULL;
+    QTestState *src, *dst;
+    Peer p;
+
+    src = start_user_vm("");
+    pci_enable(src);
+    setup_tx(src);
+    setup_rx(src);
+    dhcp_exchange(src);
+    qtest_qmp_assert_success(src, "{'execute': 'stop'}");
+    migrate_to_file(src, file);
+    qtest_quit(src);
+
+    dst = qtest_initf("-M tern -m 32M -netdev user,id=n0 -device e1000,"
+                      "netdev=n0,id=nic0,addr=%d,mac=52:54:00:aa:bb:cc "
+                      "-incoming %s", SLOT, uri);
+    st = wait_incoming(dst);
+    g_assert_cmpstr(st, ==, "completed");
+    /* The NIC's rings came along: the next frame lands in slot 1. */
+    g_assert_cmpuint(mr(dst, RDH), ==, 1);
+    setup_tx(dst);
+    setup_rx(dst);
+    dhcp_exchange(dst);
+    qtest_quit(dst);
+
+    /* A socket netdev has no "slirp" section to load it into. */
+    peer_open(&p);
+    {
+        QDict *rsp;
+
+        dst = start_vm(&p, "-incoming defer");
+        qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                                 "'arguments': {'uri': %s, "
+                                 "'exit-on-error': false}}", uri);
+        g_free(st);
+        st = wait_incoming(dst);
+        g_assert_cmpstr(st, ==, "failed");
+        rsp = qtest_qmp(dst, "{'execute': 'query-migrate'}");
+        g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(rsp, "return"),
+                                              "error-desc"),
+                                "'slirp' 0"));
+        qobject_unref(rsp);
+        qtest_quit(dst);
+    }
+    close(p.fd);
+    unlink(file);
+    rmdir(dir);
+}
+
 static void wait_rarps(const char *pcap, int n)
 {
     for (int i = 0; i < 200 && count_rarp(pcap, nic_mac) < n; i++) {
@@ -724,5 +941,8 @@ int main(int argc, char **argv)
     qtest_add_func("/e1000/bad-options", test_bad_options);
     qtest_add_func("/e1000/migrate-rings", test_migrate_rings);
     qtest_add_func("/e1000/announce-self", test_announce_self);
+    qtest_add_func("/e1000/user-dhcp", test_user_dhcp);
+    qtest_add_func("/e1000/user-hostfwd", test_user_hostfwd);
+    qtest_add_func("/e1000/user-migrate", test_user_migrate);
     return g_test_run();
 }

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target for the network parsers (net/net-parse.c).  The
+ * first byte picks the parser, the rest is its input:
+ *   0: -netdev option strings; 1: hostfwd rules; 2: guestfwd rules;
+ *   3: a socket stream, fed in chunks whose sizes the input also picks.
+ *
+ * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
+ * every failure says why; an accepted hostfwd has ports in range and
+ * prints back to a rule that parses to the same thing; every frame the
+ * stream reader delivers is within NET_STREAM_FRAME_MAX and the bytes
+ * of all delivered frames plus their headers never exceed the input.
+ */
+#include "qemu/osdep.h"
+#include <arpa/inet.h>
+#include "qapi/error.h"
+#include "net/net-parse.h"
+#include "tests/fuzz/fuzz-fail.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_error(Error *err, const char *what)
+{
+    if (!err || !*error_get_pretty(err)) {
+        fuzz_fail("%s failed without a message", what);
+    }
+    error_free(err);
+}
+
+static void fuzz_opts(const char *text)
+{
+    Error *err = NULL;
+    QDict *d = net_parse_opts(text, "type", &err);
+
+    if (!d) {
+        check_error(err, "net_parse_opts");
+        return;
+    }
+    if (err) {
+        fuzz_fail("net_parse_opts succeeded with an error set");
+    }
+    qobject_unref(d);
+}
+
+static void fuzz_hostfwd(const char *text)
+{
+    Error *err = NULL;
+    NetHostFwd a, b;
+    char host[INET_ADDRSTRLEN], guest[INET_ADDRSTRLEN];
+    g_autofree char *again = NULL;
+
+    if (!net_hostfwd_parse(text, &a, &err)) {
+        check_error(err, "net_hostfwd_parse");
+        return;
+    }
+    if (a.host_port < 0 || a.host_port > 65535 || a.guest_port < 1 ||
+        a.guest_port > 65535) {
+        fuzz_fail("hostfwd '%s': ports %d/%d out of range", text,
+                  a.host_port, a.guest_port);
+    }
+    inet_ntop(AF_INET, &a.host_addr, host, sizeof(host));
+    inet_ntop(AF_INET, &a.guest_addr, guest, sizeof(guest));
+    again = g_strdup_printf("%s:%s:%d-%s:%d", a.is_udp ? "udp" : "tcp",
+                            host, a.host_port, guest, a.guest_port);
+    if (!net_hostfwd_parse(again, &b, NULL) || memcmp(&a, &b, sizeof(a))) {
+        fuzz_fail("hostfwd '%s' printed as '%s' parses differently", text,
+                  again);
+    }
+}
+
+static void fuzz_guestfwd(const char *text)
+{
+    Error *err = NULL;
+    NetGuestFwd f;
+
+    if (!net_guestfwd_parse(text, &f, &err)) {
+        check_error(err, "net_guestfwd_parse");
+        return;
+    }
+    if (f.port < 1 || f.port > 65535 || !f.cmd ||
+        f.cmd < text || f.cmd > text + strlen(text)) {
+        fuzz_fail("guestfwd '%s': bad result", text);
+    }
+}
+
+typedef struct Count {
+    size_t bytes;
+} Count;
+
+static void count_frame(void *opaque, const uint8_t *frame, size_t size)
+{
+    Count *c = opaque;
+
+    if (size > NET_STREAM_FRAME_MAX) {
+        fuzz_fail("delivered a frame of %zu bytes", size);
+    }
+    c->bytes += size + 4;
+}
+
+static void fuzz_stream(const uint8_t *data, size_t size)
+{
+    g_autofree NetStreamReader *r = g_new0(NetStreamReader, 1);
+    Count c = { 0 };
+    size_t off = 0;
+    uint8_t step = size ? data[0] : 1;
+
+    while (off < size) {
+        size_t chunk = MIN(size - off, (size_t)(step % 64) + 1);
+        Error *err = NULL;
+
+        if (!net_stream_feed(r, data + off, chunk, count_frame, &c, &err)) {
+            check_error(err, "net_stream_feed");
+            break;
+        }
+        off += chunk;
+        step = step * 31 + 7;
+    }
+    if (c.bytes > size) {
+        fuzz_fail("frames of %zu bytes from %zu input bytes", c.bytes, size);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autofree char *text = NULL;
+
+    if (size < 1) {
+        return 0;
+    }
+    text = g_strndup((const char *)data + 1, size - 1);
+    switch (data[0] % 4) {
+    case 0:
+        fuzz_opts(text);
+        break;
+    case 1:
+        fuzz_hostfwd(text);
+        break;
+    case 2:
+        fuzz_guestfwd(text);
+        break;
+    default:
+        fuzz_stream(data + 1, size - 1);
+        break;
+    }
+    return 0;
+}
