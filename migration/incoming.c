@@ -82,6 +82,16 @@ static void migration_incoming_fail(MigrationIncomingState *mis,
                                     int old_state, Error *err);
 
 /* The initial load of a COLO secondary ended: stay in COLO from here. */
+/*
+ * Postcopy's RUN: the device state is loaded and the guest starts now,
+ * not when the last page arrives, so the NICs announce their new home
+ * here (net/announce.c), as QEMU does at RUN.
+ */
+static void postcopy_incoming_run(void)
+{
+    migration_call_notifiers(MIG_EVENT_INCOMING_DONE, NULL);
+}
+
 static void process_incoming_colo_bh(void *opaque)
 {
     MigrationIncomingState *mis = opaque;
@@ -101,6 +111,7 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
     migrate_set_state(&mis->state, MIGRATION_STATUS_SETUP,
                       MIGRATION_STATUS_ACTIVE);
     mis->postcopy_load_done = migration_incoming_state_destroy;
+    mis->postcopy_run = postcopy_incoming_run;
     ret = qemu_loadvm_state(mis->from_src_file, &err);
     trace_process_incoming_migration_co_end(ret);
     mis->migration_incoming_co = NULL;

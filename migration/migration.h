@@ -259,6 +259,8 @@ struct MigrationIncomingState {
      * send the SHUT.
      */
     void (*postcopy_load_done)(void);
+    /* Postcopy: called at RUN, before the guest starts (incoming.c). */
+    void (*postcopy_run)(void);
 };
 
 MigrationIncomingState *migration_incoming_get_current(void);

@@ -552,6 +552,12 @@ bool postcopy_in_handle_listen(QEMUFile *f, PostcopyLoadFn *load,
 
 static void postcopy_in_run_bh(void *opaque)
 {
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    /* The device state is loaded: the incoming side's hook runs first. */
+    if (mis->postcopy_run) {
+        mis->postcopy_run();
+    }
     if (autostart) {
         vm_start();
     } else {

@@ -34,30 +34,42 @@ OBJECT_DECLARE_SIMPLE_TYPE(E1000State, E1000)
 
 #define E1000_DEVID      0x100E     /* 82540EM */
 #define E1000_PHY_ID2    0x0C20
-#define E1000_NREGS      (E1000_REGS_END >> 2)
+/* The whole 128 KiB register window, as QEMU's full_mac_state sends it. */
+#define E1000_NREGS      0x8000
 #define E1000_TX_MAX     0x10000
+/* tx.size travels as 16 bits (QEMU's layout): a packet stops one short. */
+#define E1000_TX_LIMIT   0xffff
 #define E1000_HDR_MAX    256
 #define MIN_FRAME        60
 
 #define REG(s, r) ((s)->mac_reg[(r) >> 2])
 
-typedef struct E1000TxState {
-    uint8_t header[E1000_HDR_MAX];
-    uint8_t data[E1000_TX_MAX];
-    int32_t size;
-    uint16_t tso_frames;
-    uint8_t sum_needed;         /* POPTS of the current packet */
-    bool tse;                   /* segmenting the current packet */
-    bool vlan_needed;
-    uint16_t vlan_special;
-    /* The last context descriptor (checksum and TSO setup). */
+/* One context descriptor's checksum and TSO setup. */
+typedef struct E1000TxProps {
     uint8_t ipcss, ipcso, tucss, tucso;
     uint16_t ipcse, tucse;
     uint8_t hdr_len;
     uint16_t mss;
     uint32_t paylen;
-    bool ip;                    /* IPv4 (else IPv6) */
-    bool tcp;                   /* TCP (else UDP) */
+    int8_t ip;                  /* IPv4 (else IPv6) */
+    int8_t tcp;                 /* TCP (else UDP) */
+} E1000TxProps;
+
+typedef struct E1000TxState {
+    uint8_t header[E1000_HDR_MAX];
+    uint8_t data[E1000_TX_MAX];
+    uint16_t size;
+    uint16_t tso_frames;
+    uint8_t sum_needed;         /* POPTS of the current packet */
+    bool tse;                   /* this descriptor segments (TSE) */
+    bool vlan_needed;
+    uint16_t vlan_special;
+    /*
+     * The last context descriptor without TSE (props) and with it
+     * (tso_props): drivers keep one of each, as QEMU models.
+     */
+    E1000TxProps props;
+    E1000TxProps tso_props;
 } E1000TxState;
 
 typedef struct E1000EecdState {
@@ -65,7 +77,7 @@ typedef struct E1000EecdState {
     uint16_t bitnum_out;
     uint32_t val_in;
     uint32_t old_eecd;
-    bool reading;
+    uint16_t reading;
 } E1000EecdState;
 
 struct E1000State {
@@ -83,10 +95,14 @@ struct E1000State {
     uint32_t mac_reg[E1000_NREGS];
     uint16_t phy_reg[0x20];
     uint16_t eeprom_data[64];
-    E1000EecdState eecd;
+    E1000EecdState eecd_state;
     E1000TxState tx;
     uint32_t rxbuf_size;
     uint32_t rxbuf_min_shift;
+    /* Migration only: QEMU's names for what its stream carries. */
+    E1000TxProps mig_props;
+    bool mit_irq_level;
+    bool received_tx_tso;
 };
 
 static const uint16_t e1000_eeprom_template[64] = {
@@ -126,7 +142,8 @@ static const uint8_t phy_writable[0x20] = {
 
 static void e1000_update_irq(E1000State *s)
 {
-    pci_set_irq(PCI_DEVICE(s), !!(REG(s, E1000_ICR) & REG(s, E1000_IMS)));
+    s->mit_irq_level = REG(s, E1000_ICR) & REG(s, E1000_IMS);
+    pci_set_irq(PCI_DEVICE(s), s->mit_irq_level);
 }
 
 static void e1000_set_ics(E1000State *s, uint32_t cause)
@@ -182,7 +199,7 @@ static void e1000_reset(E1000State *s)
 
     memset(s->mac_reg, 0, sizeof(s->mac_reg));
     memcpy(s->phy_reg, e1000_phy_init, sizeof(s->phy_reg));
-    memset(&s->eecd, 0, sizeof(s->eecd));
+    memset(&s->eecd_state, 0, sizeof(s->eecd_state));
     memset(&s->tx, 0, sizeof(s->tx));
     s->ioaddr = 0;
     REG(s, E1000_PBA) = 0x00100030;
@@ -214,11 +231,11 @@ static void e1000_qdev_reset(DeviceState *dev)
 
 static uint32_t e1000_get_eecd(E1000State *s)
 {
-    uint32_t ret = E1000_EECD_PRES | E1000_EECD_GNT | s->eecd.old_eecd;
-    uint16_t bit = s->eecd.bitnum_out;
+    uint32_t ret = E1000_EECD_PRES | E1000_EECD_GNT | s->eecd_state.old_eecd;
+    uint16_t bit = s->eecd_state.bitnum_out;
 
     /* DO carries the addressed word, MSB first, while reading. */
-    if (!s->eecd.reading ||
+    if (!s->eecd_state.reading ||
         ((s->eeprom_data[(bit >> 4) & 0x3f] >> ((bit & 0xf) ^ 0xf)) & 1)) {
         ret |= E1000_EECD_DO;
     }
@@ -227,9 +244,9 @@ static uint32_t e1000_get_eecd(E1000State *s)
 
 static void e1000_set_eecd(E1000State *s, uint32_t val)
 {
-    uint32_t old = s->eecd.old_eecd;
+    uint32_t old = s->eecd_state.old_eecd;
 
-    s->eecd.old_eecd = val & (E1000_EECD_SK | E1000_EECD_CS |
+    s->eecd_state.old_eecd = val & (E1000_EECD_SK | E1000_EECD_CS |
                               E1000_EECD_DI | E1000_EECD_FWE_MASK |
                               E1000_EECD_REQ);
     if (!(val & E1000_EECD_CS)) {
@@ -237,23 +254,25 @@ static void e1000_set_eecd(E1000State *s, uint32_t val)
     }
     if ((val ^ old) & E1000_EECD_CS) {
         /* Chip select rises: a new command starts. */
-        s->eecd.val_in = 0;
-        s->eecd.bitnum_in = 0;
-        s->eecd.bitnum_out = 0;
-        s->eecd.reading = false;
+        s->eecd_state.val_in = 0;
+        s->eecd_state.bitnum_in = 0;
+        s->eecd_state.bitnum_out = 0;
+        s->eecd_state.reading = false;
     }
     if (!((val ^ old) & E1000_EECD_SK)) {
         return;                         /* no clock edge */
     }
     if (!(val & E1000_EECD_SK)) {
-        s->eecd.bitnum_out++;           /* falling edge: next output bit */
+        /* Falling edge: the next output bit. */
+        s->eecd_state.bitnum_out++;
         return;
     }
     /* Rising edge: shift in DI; after 3 opcode + 6 address bits, decode. */
-    s->eecd.val_in = (s->eecd.val_in << 1) | !!(val & E1000_EECD_DI);
-    if (++s->eecd.bitnum_in == 9 && !s->eecd.reading) {
-        s->eecd.bitnum_out = ((s->eecd.val_in & 0x3f) << 4) - 1;
-        s->eecd.reading = ((s->eecd.val_in >> 6) & 7) ==
+    s->eecd_state.val_in = (s->eecd_state.val_in << 1) |
+                           !!(val & E1000_EECD_DI);
+    if (++s->eecd_state.bitnum_in == 9 && !s->eecd_state.reading) {
+        s->eecd_state.bitnum_out = ((s->eecd_state.val_in & 0x3f) << 4) - 1;
+        s->eecd_state.reading = ((s->eecd_state.val_in >> 6) & 7) ==
                           EEPROM_READ_OPCODE_MICROWIRE;
     }
 }
@@ -376,13 +395,14 @@ static void e1000_send(E1000State *s, uint8_t *buf, size_t size)
 static void e1000_xmit_seg(E1000State *s)
 {
     E1000TxState *tp = &s->tx;
-    uint32_t css = tp->ipcss;
+    E1000TxProps *p = tp->tse ? &tp->tso_props : &tp->props;
+    uint32_t css = p->ipcss;
     uint32_t len = tp->size;
 
     if (tp->tse) {
-        uint32_t sofar = tp->tso_frames * tp->mss;
+        uint32_t sofar = tp->tso_frames * p->mss;
 
-        if (tp->ip) {
+        if (p->ip) {
             /* IPv4: total length and a fresh identification. */
             stw_be_p(tp->data + css + 2, len - css);
             stw_be_p(tp->data + css + 4,
@@ -390,11 +410,11 @@ static void e1000_xmit_seg(E1000State *s)
         } else {
             stw_be_p(tp->data + css + 4, len - css - 40);
         }
-        css = tp->tucss;
-        if (tp->tcp) {
+        css = p->tucss;
+        if (p->tcp) {
             stl_be_p(tp->data + css + 4, ldl_be_p(tp->data + css + 4) +
                      sofar);
-            if (tp->paylen - sofar > tp->mss) {
+            if (p->paylen - sofar > p->mss) {
                 tp->data[css + 13] &= ~0x09;    /* PSH and FIN: last only */
             }
         } else {
@@ -402,26 +422,28 @@ static void e1000_xmit_seg(E1000State *s)
         }
         if (tp->sum_needed & E1000_TXD_POPTS_TXSM) {
             /* The driver's pseudo-header sum lacks the segment length. */
-            uint32_t phsum = lduw_be_p(tp->data + tp->tucso) + len - css;
+            uint32_t phsum = lduw_be_p(tp->data + p->tucso) + len - css;
 
             phsum = (phsum >> 16) + (phsum & 0xffff);
-            stw_be_p(tp->data + tp->tucso, phsum);
+            stw_be_p(tp->data + p->tucso, phsum);
         }
         tp->tso_frames++;
     }
     if (tp->sum_needed & E1000_TXD_POPTS_TXSM) {
-        e1000_putsum(tp->data, tp->size, tp->tucso, tp->tucss, tp->tucse);
+        e1000_putsum(tp->data, tp->size, p->tucso, p->tucss, p->tucse);
     }
     if (tp->sum_needed & E1000_TXD_POPTS_IXSM) {
-        e1000_putsum(tp->data, tp->size, tp->ipcso, tp->ipcss, tp->ipcse);
+        e1000_putsum(tp->data, tp->size, p->ipcso, p->ipcss, p->ipcse);
     }
     e1000_send(s, tp->data, tp->size);
 }
 
 static void e1000_context_desc(E1000State *s, const uint8_t *d)
 {
-    E1000TxState *tp = &s->tx;
+    E1000TxState *tx = &s->tx;
     uint32_t cmd_len = ldl_le_p(d + 8);
+    E1000TxProps *tp = (cmd_len & E1000_TXD_CMD_TSE) ? &tx->tso_props
+                                                      : &tx->props;
 
     tp->ipcss = d[0];
     tp->ipcso = d[1];
@@ -435,7 +457,7 @@ static void e1000_context_desc(E1000State *s, const uint8_t *d)
     tp->hdr_len = d[13];
     tp->mss = lduw_le_p(d + 14);
     if (cmd_len & E1000_TXD_CMD_TSE) {
-        tp->tso_frames = 0;
+        tx->tso_frames = 0;
     }
 }
 
@@ -445,36 +467,45 @@ static void e1000_tx_data(E1000State *s, uint64_t addr, uint32_t len,
 {
     PCIDevice *d = PCI_DEVICE(s);
     E1000TxState *tp = &s->tx;
+    const E1000TxProps *p = &tp->tso_props;
 
-    if (tp->tse && tp->hdr_len && tp->mss) {
-        uint32_t seg_end = MIN(tp->hdr_len + tp->mss, E1000_TX_MAX);
+    if (tp->tse && p->hdr_len && p->mss) {
+        uint32_t seg_end = MIN(p->hdr_len + p->mss, E1000_TX_LIMIT);
 
         while (len) {
-            uint32_t bytes = MIN(len, seg_end - tp->size);
+            uint32_t bytes;
+
+            if (tp->size >= seg_end) {
+                /* A context descriptor shrank the segment mid-packet. */
+                qemu_log_mask(LOG_GUEST_ERROR, "e1000: TSO segment past "
+                              "its end, rest of the packet dropped\n");
+                return;
+            }
+            bytes = MIN(len, seg_end - tp->size);
 
             pci_dma_read(d, addr, tp->data + tp->size, bytes);
             tp->size += bytes;
             addr += bytes;
             len -= bytes;
-            if (tp->size >= tp->hdr_len && tp->size - bytes < tp->hdr_len) {
+            if (tp->size >= p->hdr_len && tp->size - bytes < p->hdr_len) {
                 memcpy(tp->header, tp->data,
-                       MIN(tp->hdr_len, E1000_HDR_MAX));
+                       MIN(p->hdr_len, E1000_HDR_MAX));
             }
             if (tp->size == seg_end) {
                 e1000_xmit_seg(s);
-                memcpy(tp->data, tp->header, tp->hdr_len);
-                tp->size = tp->hdr_len;
+                memcpy(tp->data, tp->header, p->hdr_len);
+                tp->size = p->hdr_len;
             }
         }
-        if (eop && tp->size > tp->hdr_len) {
+        if (eop && tp->size > p->hdr_len) {
             e1000_xmit_seg(s);
         }
         return;
     }
-    if (tp->size + len > E1000_TX_MAX) {
+    if (tp->size + len > E1000_TX_LIMIT) {
         qemu_log_mask(LOG_GUEST_ERROR, "e1000: packet over %d bytes "
-                      "truncated\n", E1000_TX_MAX);
-        len = E1000_TX_MAX - tp->size;
+                      "truncated\n", E1000_TX_LIMIT);
+        len = E1000_TX_LIMIT - tp->size;
     }
     pci_dma_read(d, addr, tp->data + tp->size, len);
     tp->size += len;
@@ -497,11 +528,15 @@ static uint32_t e1000_process_tx_desc(E1000State *s, uint8_t *desc)
         e1000_context_desc(s, desc);
         goto done;
     }
+    /*
+     * TSE and the VLAN tag are read from each descriptor, so a packet
+     * cut by a migration goes on from what the stream carries.
+     */
     if (ext) {
-        /* Data descriptor: options of the first one hold for the packet. */
+        /* Data descriptor: the first one's options hold for the packet. */
+        tp->tse = !!(lower & E1000_TXD_CMD_TSE);
         if (tp->size == 0) {
             tp->sum_needed = (upper >> 8) & 0xff;
-            tp->tse = !!(lower & E1000_TXD_CMD_TSE);
             if (tp->tse) {
                 tp->tso_frames = 0;
             }
@@ -509,27 +544,28 @@ static uint32_t e1000_process_tx_desc(E1000State *s, uint8_t *desc)
         len = lower & 0xfffff;
     } else {
         /* Legacy: an optional checksum at cso, summed from css. */
+        tp->tse = false;
         if (tp->size == 0) {
-            tp->tse = false;
             tp->sum_needed = 0;
             if (lower & E1000_TXD_CMD_IC) {
                 tp->sum_needed = E1000_TXD_POPTS_TXSM;
-                tp->tucso = (lower >> 16) & 0xff;
-                tp->tucss = (upper >> 8) & 0xff;
-                tp->tucse = 0;
+                tp->props.tucso = (lower >> 16) & 0xff;
+                tp->props.tucss = (upper >> 8) & 0xff;
+                tp->props.tucse = 0;
             }
         }
         len = lower & 0xffff;
     }
-    if (tp->size == 0) {
-        tp->vlan_needed = (lower & E1000_TXD_CMD_VLE) &&
-                          (REG(s, E1000_CTRL) & E1000_CTRL_VME);
+    if ((lower & E1000_TXD_CMD_VLE) && (REG(s, E1000_CTRL) & E1000_CTRL_VME)
+        && (tp->tse || (lower & E1000_TXD_CMD_EOP))) {
+        tp->vlan_needed = true;
         tp->vlan_special = upper >> 16;
     }
     e1000_tx_data(s, addr, len, lower & E1000_TXD_CMD_EOP);
     if (lower & E1000_TXD_CMD_EOP) {
         tp->size = 0;
         tp->tse = false;
+        tp->vlan_needed = false;
         tp->tso_frames = 0;
     }
 
@@ -911,6 +947,33 @@ static const MemoryRegionOps e1000_io_ops = {
 /* ------------------------------------------------------------------ */
 /* Migration                                                           */
 
+/*
+ * QEMU's register indices (offset / 4) under QEMU's names, so that the
+ * fields of the section are named as in QEMU's stream description.
+ */
+enum {
+    CTRL = E1000_CTRL >> 2, EECD = E1000_EECD >> 2, EERD = E1000_EERD >> 2,
+    GPRC = E1000_GPRC >> 2, GPTC = E1000_GPTC >> 2, ICR = E1000_ICR >> 2,
+    ICS = E1000_ICS >> 2, IMC = E1000_IMC >> 2, IMS = E1000_IMS >> 2,
+    LEDCTL = E1000_LEDCTL >> 2, MANC = E1000_MANC >> 2,
+    MDIC = E1000_MDIC >> 2, MPC = E1000_MPC >> 2, PBA = E1000_PBA >> 2,
+    RCTL = E1000_RCTL >> 2, RDBAH = E1000_RDBAH >> 2,
+    RDBAL = E1000_RDBAL >> 2, RDH = E1000_RDH >> 2,
+    RDLEN = E1000_RDLEN >> 2, RDT = E1000_RDT >> 2,
+    STATUS = E1000_STATUS >> 2, SWSM = E1000_SWSM >> 2,
+    TCTL = E1000_TCTL >> 2, TDBAH = E1000_TDBAH >> 2,
+    TDBAL = E1000_TDBAL >> 2, TDH = E1000_TDH >> 2,
+    TDLEN = E1000_TDLEN >> 2, TDT = E1000_TDT >> 2,
+    TORH = E1000_TORH >> 2, TORL = E1000_TORL >> 2,
+    TOTH = E1000_TOTH >> 2, TOTL = E1000_TOTL >> 2, TPR = E1000_TPR >> 2,
+    TPT = E1000_TPT >> 2, TXDCTL = E1000_TXDCTL >> 2,
+    WUFC = E1000_WUFC >> 2, VET = E1000_VET >> 2, RDTR = E1000_RDTR >> 2,
+    RADV = E1000_RADV >> 2, TADV = E1000_TADV >> 2, ITR = E1000_ITR >> 2,
+    RA = E1000_RA >> 2, MTA = E1000_MTA >> 2, VFTA = E1000_VFTA >> 2,
+};
+#define E1000_MC_TBL_SIZE           128
+#define E1000_VLAN_FILTER_TBL_SIZE  128
+
 static int e1000_pre_save(void *opaque)
 {
     E1000State *s = opaque;
@@ -919,6 +982,16 @@ static int e1000_pre_save(void *opaque)
     if (s->nic && qemu_get_queue(s->nic)->link_down) {
         e1000_set_link(s, false);
     }
+    /* The main part carries the non-TSO context, the subsection the other. */
+    s->mig_props = s->tx.props;
+    return 0;
+}
+
+static int e1000_pre_load(void *opaque)
+{
+    E1000State *s = opaque;
+
+    s->received_tx_tso = false;
     return 0;
 }
 
@@ -927,11 +1000,14 @@ static bool e1000_post_load(void *opaque, int version_id, Error **errp)
     E1000State *s = opaque;
     NetClientState *nc = qemu_get_queue(s->nic);
 
-    if (s->tx.size < 0 || s->tx.size > E1000_TX_MAX) {
-        error_setg(errp, "e1000: transmit state out of range (size %d)",
-                   s->tx.size);
-        return false;
+    s->tx.props = s->mig_props;
+    if (!s->received_tx_tso) {
+        /* A stream without the TSO context: one context serves both. */
+        s->tx.tso_props = s->mig_props;
     }
+    /* Per-descriptor state of a packet in progress is read again. */
+    s->tx.tse = false;
+    s->tx.vlan_needed = false;
     s->rxbuf_size = 0;
     e1000_set_rx_control(s, REG(s, E1000_RCTL));
     /* The destination's netdev decides the link. */
@@ -944,70 +1020,170 @@ static bool e1000_post_load(void *opaque, int version_id, Error **errp)
     return true;
 }
 
-static const VMStateDescription vmstate_e1000_tx = {
-    .name = "e1000/tx",
+static int e1000_tx_tso_post_load(void *opaque, int version_id)
+{
+    E1000State *s = opaque;
+
+    s->received_tx_tso = true;
+    return 0;
+}
+
+static bool e1000_is_version_1(void *opaque, int version_id)
+{
+    return version_id == 1;
+}
+
+/*
+ * Tern has no compatibility machines: the three subsections are always
+ * sent, as by QEMU's current machine types; each is optional on load.
+ */
+static bool e1000_subsection_needed(void *opaque)
+{
+    return true;
+}
+
+/* Interrupt mitigation registers (stored, not acted upon here). */
+static const VMStateDescription vmstate_e1000_mit_state = {
+    .name = "e1000/mit_state",
     .version_id = 1,
     .minimum_version_id = 1,
+    .needed = e1000_subsection_needed,
     .fields = (const VMStateField[]) {
-        VMSTATE_INT32(size, E1000TxState),
-        VMSTATE_PARTIAL_VBUFFER(data, E1000TxState, size),
-        VMSTATE_UINT8_ARRAY(header, E1000TxState, E1000_HDR_MAX),
-        VMSTATE_UINT16(tso_frames, E1000TxState),
-        VMSTATE_UINT8(sum_needed, E1000TxState),
-        VMSTATE_BOOL(tse, E1000TxState),
-        VMSTATE_BOOL(vlan_needed, E1000TxState),
-        VMSTATE_UINT16(vlan_special, E1000TxState),
-        VMSTATE_UINT8(ipcss, E1000TxState),
-        VMSTATE_UINT8(ipcso, E1000TxState),
-        VMSTATE_UINT16(ipcse, E1000TxState),
-        VMSTATE_UINT8(tucss, E1000TxState),
-        VMSTATE_UINT8(tucso, E1000TxState),
-        VMSTATE_UINT16(tucse, E1000TxState),
-        VMSTATE_UINT8(hdr_len, E1000TxState),
-        VMSTATE_UINT16(mss, E1000TxState),
-        VMSTATE_UINT32(paylen, E1000TxState),
-        VMSTATE_BOOL(ip, E1000TxState),
-        VMSTATE_BOOL(tcp, E1000TxState),
+        VMSTATE_UINT32(mac_reg[RDTR], E1000State),
+        VMSTATE_UINT32(mac_reg[RADV], E1000State),
+        VMSTATE_UINT32(mac_reg[TADV], E1000State),
+        VMSTATE_UINT32(mac_reg[ITR], E1000State),
+        VMSTATE_BOOL(mit_irq_level, E1000State),
         VMSTATE_END_OF_LIST()
     },
 };
 
-static const VMStateDescription vmstate_e1000_eecd = {
-    .name = "e1000/eecd",
+/* Every register, over the ones the main part names. */
+static const VMStateDescription vmstate_e1000_full_mac_state = {
+    .name = "e1000/full_mac_state",
     .version_id = 1,
     .minimum_version_id = 1,
+    .needed = e1000_subsection_needed,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT16(bitnum_in, E1000EecdState),
-        VMSTATE_UINT16(bitnum_out, E1000EecdState),
-        VMSTATE_UINT32(val_in, E1000EecdState),
-        VMSTATE_UINT32(old_eecd, E1000EecdState),
-        VMSTATE_BOOL(reading, E1000EecdState),
+        VMSTATE_UINT32_ARRAY(mac_reg, E1000State, E1000_NREGS),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_e1000_tx_tso_state = {
+    .name = "e1000/tx_tso_state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = e1000_subsection_needed,
+    .post_load = e1000_tx_tso_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(tx.tso_props.ipcss, E1000State),
+        VMSTATE_UINT8(tx.tso_props.ipcso, E1000State),
+        VMSTATE_UINT16(tx.tso_props.ipcse, E1000State),
+        VMSTATE_UINT8(tx.tso_props.tucss, E1000State),
+        VMSTATE_UINT8(tx.tso_props.tucso, E1000State),
+        VMSTATE_UINT16(tx.tso_props.tucse, E1000State),
+        VMSTATE_UINT32(tx.tso_props.paylen, E1000State),
+        VMSTATE_UINT8(tx.tso_props.hdr_len, E1000State),
+        VMSTATE_UINT16(tx.tso_props.mss, E1000State),
+        VMSTATE_INT8(tx.tso_props.ip, E1000State),
+        VMSTATE_INT8(tx.tso_props.tcp, E1000State),
         VMSTATE_END_OF_LIST()
     },
 };
 
 /*
- * Tern's own layout (QEMU's "e1000" lists registers one by one): the PCI
- * function, the EEPROM interface, the whole register file including the
- * ring bases, heads and tails, the PHY, the EEPROM and the packet being
- * assembled from transmit descriptors.
+ * QEMU's "e1000" section, version 2, field for field in QEMU's order
+ * (docs/devel/net.md): the PCI function, two unused words, the receive
+ * buffer size, the Microwire state, the non-TSO context, the packet
+ * being assembled, the EEPROM, the PHY, 37 named registers, the receive
+ * addresses and the two filter tables; then the subsections.
  */
 static const VMStateDescription vmstate_e1000 = {
     .name = "e1000",
-    .version_id = 1,
+    .version_id = 2,
     .minimum_version_id = 1,
     .pre_save = e1000_pre_save,
+    .pre_load = e1000_pre_load,
     .post_load_errp = e1000_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, E1000State),
-        VMSTATE_UINT32(ioaddr, E1000State),
-        VMSTATE_STRUCT(eecd, E1000State, 0, vmstate_e1000_eecd,
-                       E1000EecdState),
-        VMSTATE_UINT32_ARRAY(mac_reg, E1000State, E1000_NREGS),
-        VMSTATE_UINT16_ARRAY(phy_reg, E1000State, 0x20),
+        VMSTATE_UNUSED_TEST(e1000_is_version_1, 4),
+        VMSTATE_UNUSED(4),
+        VMSTATE_UINT32(rxbuf_size, E1000State),
+        VMSTATE_UINT32(rxbuf_min_shift, E1000State),
+        VMSTATE_UINT32(eecd_state.val_in, E1000State),
+        VMSTATE_UINT16(eecd_state.bitnum_in, E1000State),
+        VMSTATE_UINT16(eecd_state.bitnum_out, E1000State),
+        VMSTATE_UINT16(eecd_state.reading, E1000State),
+        VMSTATE_UINT32(eecd_state.old_eecd, E1000State),
+        VMSTATE_UINT8(mig_props.ipcss, E1000State),
+        VMSTATE_UINT8(mig_props.ipcso, E1000State),
+        VMSTATE_UINT16(mig_props.ipcse, E1000State),
+        VMSTATE_UINT8(mig_props.tucss, E1000State),
+        VMSTATE_UINT8(mig_props.tucso, E1000State),
+        VMSTATE_UINT16(mig_props.tucse, E1000State),
+        VMSTATE_UINT32(mig_props.paylen, E1000State),
+        VMSTATE_UINT8(mig_props.hdr_len, E1000State),
+        VMSTATE_UINT16(mig_props.mss, E1000State),
+        VMSTATE_UINT16(tx.size, E1000State),
+        VMSTATE_UINT16(tx.tso_frames, E1000State),
+        VMSTATE_UINT8(tx.sum_needed, E1000State),
+        VMSTATE_INT8(mig_props.ip, E1000State),
+        VMSTATE_INT8(mig_props.tcp, E1000State),
+        VMSTATE_BUFFER(tx.header, E1000State),
+        VMSTATE_BUFFER(tx.data, E1000State),
         VMSTATE_UINT16_ARRAY(eeprom_data, E1000State, 64),
-        VMSTATE_STRUCT(tx, E1000State, 0, vmstate_e1000_tx, E1000TxState),
+        VMSTATE_UINT16_ARRAY(phy_reg, E1000State, 0x20),
+        VMSTATE_UINT32(mac_reg[CTRL], E1000State),
+        VMSTATE_UINT32(mac_reg[EECD], E1000State),
+        VMSTATE_UINT32(mac_reg[EERD], E1000State),
+        VMSTATE_UINT32(mac_reg[GPRC], E1000State),
+        VMSTATE_UINT32(mac_reg[GPTC], E1000State),
+        VMSTATE_UINT32(mac_reg[ICR], E1000State),
+        VMSTATE_UINT32(mac_reg[ICS], E1000State),
+        VMSTATE_UINT32(mac_reg[IMC], E1000State),
+        VMSTATE_UINT32(mac_reg[IMS], E1000State),
+        VMSTATE_UINT32(mac_reg[LEDCTL], E1000State),
+        VMSTATE_UINT32(mac_reg[MANC], E1000State),
+        VMSTATE_UINT32(mac_reg[MDIC], E1000State),
+        VMSTATE_UINT32(mac_reg[MPC], E1000State),
+        VMSTATE_UINT32(mac_reg[PBA], E1000State),
+        VMSTATE_UINT32(mac_reg[RCTL], E1000State),
+        VMSTATE_UINT32(mac_reg[RDBAH], E1000State),
+        VMSTATE_UINT32(mac_reg[RDBAL], E1000State),
+        VMSTATE_UINT32(mac_reg[RDH], E1000State),
+        VMSTATE_UINT32(mac_reg[RDLEN], E1000State),
+        VMSTATE_UINT32(mac_reg[RDT], E1000State),
+        VMSTATE_UINT32(mac_reg[STATUS], E1000State),
+        VMSTATE_UINT32(mac_reg[SWSM], E1000State),
+        VMSTATE_UINT32(mac_reg[TCTL], E1000State),
+        VMSTATE_UINT32(mac_reg[TDBAH], E1000State),
+        VMSTATE_UINT32(mac_reg[TDBAL], E1000State),
+        VMSTATE_UINT32(mac_reg[TDH], E1000State),
+        VMSTATE_UINT32(mac_reg[TDLEN], E1000State),
+        VMSTATE_UINT32(mac_reg[TDT], E1000State),
+        VMSTATE_UINT32(mac_reg[TORH], E1000State),
+        VMSTATE_UINT32(mac_reg[TORL], E1000State),
+        VMSTATE_UINT32(mac_reg[TOTH], E1000State),
+        VMSTATE_UINT32(mac_reg[TOTL], E1000State),
+        VMSTATE_UINT32(mac_reg[TPR], E1000State),
+        VMSTATE_UINT32(mac_reg[TPT], E1000State),
+        VMSTATE_UINT32(mac_reg[TXDCTL], E1000State),
+        VMSTATE_UINT32(mac_reg[WUFC], E1000State),
+        VMSTATE_UINT32(mac_reg[VET], E1000State),
+        VMSTATE_UINT32_SUB_ARRAY(mac_reg, E1000State, RA, 32),
+        VMSTATE_UINT32_SUB_ARRAY(mac_reg, E1000State, MTA,
+                                 E1000_MC_TBL_SIZE),
+        VMSTATE_UINT32_SUB_ARRAY(mac_reg, E1000State, VFTA,
+                                 E1000_VLAN_FILTER_TBL_SIZE),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_e1000_mit_state,
+        &vmstate_e1000_full_mac_state,
+        &vmstate_e1000_tx_tso_state,
+        NULL
     },
 };
 

@@ -79,6 +79,7 @@
 #define E1000_MANC     0x05820
 #define E1000_MMIO_SIZE 0x20000
 /* mac_reg covers offsets below this. */
+#define E1000_SWSM     0x05B50     /* software semaphore */
 #define E1000_REGS_END 0x05C00
 
 /* CTRL */

@@ -12,6 +12,7 @@
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
+#include "migration/qemu-file.h"
 #include "migration/vmstate.h"
 #include "hw/pci/trace.h"
 #include "qapi/visitor.h"
@@ -646,7 +647,85 @@ static bool pci_device_post_load(void *opaque, int version_id, Error **errp)
     return true;
 }
 
-/* QEMU's "PCIDevice" layout: version, config bytes, irq state per pin. */
+/*
+ * QEMU's "pci config" and "pci irq state" infos: the same bytes as a
+ * uint8 and an int32 array, under QEMU's names so that the stream
+ * description matches (the checks are in post_load).
+ */
+static int get_pci_config(QEMUFile *f, void *pv, size_t size,
+                          const VMStateField *field, Error **errp)
+{
+    qemu_get_buffer(f, pv, size);
+    return 0;
+}
+
+static int put_pci_config(QEMUFile *f, void *pv, size_t size,
+                          const VMStateField *field, JSONWriter *vmdesc,
+                          Error **errp)
+{
+    qemu_put_buffer(f, pv, size);
+    return 0;
+}
+
+static const VMStateInfo vmstate_info_pci_config = {
+    .name = "pci config",
+    .get = get_pci_config,
+    .put = put_pci_config,
+};
+
+static int get_pci_irq_state(QEMUFile *f, void *pv, size_t size,
+                             const VMStateField *field, Error **errp)
+{
+    int32_t *irq = pv;
+
+    for (int i = 0; i < PCI_NUM_PINS; i++) {
+        irq[i] = qemu_get_be32(f);
+    }
+    return 0;
+}
+
+static int put_pci_irq_state(QEMUFile *f, void *pv, size_t size,
+                             const VMStateField *field, JSONWriter *vmdesc,
+                             Error **errp)
+{
+    int32_t *irq = pv;
+
+    for (int i = 0; i < PCI_NUM_PINS; i++) {
+        qemu_put_be32(f, irq[i]);
+    }
+    return 0;
+}
+
+static const VMStateInfo vmstate_info_pci_irq_state = {
+    .name = "pci irq state",
+    .get = get_pci_irq_state,
+    .put = put_pci_irq_state,
+};
+
+static bool pci_migrate_is_not_pcie(void *opaque, int version_id)
+{
+    return true;
+}
+
+/* Tern's bus is conventional PCI: the 4 KiB Express space never goes. */
+static bool pci_migrate_is_pcie(void *opaque, int version_id)
+{
+    return false;
+}
+
+#define VMSTATE_PCI_CONFIG_TEST(_test) {                                \
+    .name = "config",                                                   \
+    .field_exists = (_test),                                            \
+    .size = PCI_CONFIG_SPACE_SIZE,                                      \
+    .info = &vmstate_info_pci_config,                                   \
+    .flags = VMS_BUFFER,                                                \
+    .offset = offsetof(PCIDevice, vmstate_config),                      \
+}
+
+/*
+ * QEMU's "PCIDevice" layout: version, config bytes (the conventional
+ * and the Express variant, one of which is present), irq state per pin.
+ */
 const VMStateDescription vmstate_pci_device = {
     .name = "PCIDevice",
     .version_id = 2,
@@ -655,9 +734,15 @@ const VMStateDescription vmstate_pci_device = {
     .post_load_errp = pci_device_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_INT32_POSITIVE_LE(version_id, PCIDevice),
-        VMSTATE_UINT8_ARRAY(vmstate_config, PCIDevice,
-                            PCI_CONFIG_SPACE_SIZE),
-        VMSTATE_INT32_ARRAY(vmstate_irq, PCIDevice, PCI_NUM_PINS),
+        VMSTATE_PCI_CONFIG_TEST(pci_migrate_is_not_pcie),
+        VMSTATE_PCI_CONFIG_TEST(pci_migrate_is_pcie),
+        {
+            .name = "irq_state",
+            .size = PCI_NUM_PINS * sizeof(int32_t),
+            .info = &vmstate_info_pci_irq_state,
+            .flags = VMS_BUFFER,
+            .offset = offsetof(PCIDevice, vmstate_irq),
+        },
         VMSTATE_END_OF_LIST()
     },
 };

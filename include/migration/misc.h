@@ -85,7 +85,10 @@ typedef enum MigrationEventType {
     MIG_EVENT_PRECOPY_SETUP,
     MIG_EVENT_PRECOPY_DONE,
     MIG_EVENT_PRECOPY_FAILED,
-    /* Destination: the state is loaded, the guest is about to run. */
+    /*
+     * Destination: the device state is loaded, the guest is about to run
+     * (after a precopy load, or at a postcopy RUN command).
+     */
     MIG_EVENT_INCOMING_DONE,
     MIG_EVENT_MAX
 } MigrationEventType;

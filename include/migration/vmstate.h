@@ -277,6 +277,18 @@ extern const VMStateInfo vmstate_info_bitmap;
     .offset = vmstate_offset_array(_state, _field, _type, _num),        \
 }
 
+/* @_num elements of the array @_field from index @_start. */
+#define VMSTATE_SUB_ARRAY(_field, _state, _start, _num, _version, _info, \
+                          _type) {                                      \
+    .name = (stringify(_field)),                                        \
+    .version_id = (_version),                                           \
+    .num = (_num),                                                      \
+    .info = &(_info),                                                   \
+    .size = sizeof(_type),                                              \
+    .flags = VMS_ARRAY,                                                 \
+    .offset = vmstate_offset_sub_array(_state, _field, _type, _start),  \
+}
+
 #define VMSTATE_2DARRAY(_field, _state, _n1, _n2, _version, _info, _type) { \
     .name = (stringify(_field)),                                        \
     .version_id = (_version),                                           \
@@ -666,6 +678,8 @@ extern const VMStateInfo vmstate_info_bitmap;
 #define VMSTATE_UINT16_ARRAY(_f, _s, _n) VMSTATE_UINT16_ARRAY_V(_f, _s, _n, 0)
 #define VMSTATE_UINT32_ARRAY_V(_f, _s, _n, _v)                          \
     VMSTATE_ARRAY(_f, _s, _n, _v, vmstate_info_uint32, uint32_t)
+#define VMSTATE_UINT32_SUB_ARRAY(_f, _s, _start, _num)                  \
+    VMSTATE_SUB_ARRAY(_f, _s, _start, _num, 0, vmstate_info_uint32, uint32_t)
 #define VMSTATE_UINT32_ARRAY(_f, _s, _n) VMSTATE_UINT32_ARRAY_V(_f, _s, _n, 0)
 #define VMSTATE_UINT64_ARRAY_V(_f, _s, _n, _v)                          \
     VMSTATE_ARRAY(_f, _s, _n, _v, vmstate_info_uint64, uint64_t)

@@ -1051,6 +1051,85 @@ def case_postcopy_recovery(env):
     dst.quit()
 
 
+# ------------------------------------------------------------ e1000 layout
+
+def desc_shape(desc):
+    """A section's layout as the vmdesc trailer tells it: each field's
+    name, type, wire size and count, nested structs and subsections."""
+    fields = []
+    for f in desc.get('fields', []):
+        fields.append((f['name'], f.get('index'), f.get('type'),
+                       f['size'], f.get('array_len', 1),
+                       desc_shape(f['struct']) if 'struct' in f else None))
+    subs = [(sub['vmsd_name'], sub.get('version'), desc_shape(sub))
+            for sub in desc.get('subsections', [])]
+    return (desc.get('vmsd_name'), desc.get('version'), fields, subs)
+
+
+def e1000_section(env, f):
+    """The e1000's vmdesc entry and its decoded state in stream F."""
+    out = {}
+    for dump in ('desc', 'state'):
+        p = subprocess.run([sys.executable, env.analyzer, '-f', f, '-d',
+                            dump], capture_output=True, text=True,
+                           timeout=WAIT_S * 2)
+        if p.returncode:
+            raise RuntimeError('analyze-migration.py %s: %s' %
+                               (f, p.stderr[-400:]))
+        out[dump] = json.loads(p.stdout)
+    desc = [d for d in out['desc'].get('devices', [])
+            if d.get('vmsd_name') == 'e1000']
+    state = [r for r in out['state']['records']
+             if r.get('idstr', '').endswith('/e1000') and 'state' in r]
+    if len(desc) != 1 or len(state) != 1:
+        raise RuntimeError('%s: %d e1000 descriptions, %d sections' %
+                           (f, len(desc), len(state)))
+    return desc[0], state[0]
+
+
+def case_e1000_layout(env):
+    # The same NIC (slot 3, same MAC) in QEMU 7.2's pc and in Tern's
+    # machine, each migrated to a file: the e1000 sections must be
+    # described alike, field for field, and the EEPROM (the MAC and
+    # QEMU's template) must decode to the same words.
+    nic = ['-device', 'e1000,addr=3,mac=52:54:00:12:34:56,romfile=']
+    qf = idle_file(env, 'qemu', 'e1000-q', qemu_args(machine='pc') + nic)
+    tf = idle_file(env, 'tern', 'e1000-t', tern_args(machine='tern') +
+                   nic[:1] + ['e1000,addr=3,mac=52:54:00:12:34:56'])
+    qd, qs = e1000_section(env, qf)
+    td, ts = e1000_section(env, tf)
+    check('e1000: section 0000:00:03.0/e1000 version 2 on both',
+          qs['idstr'] == ts['idstr'] == '0000:00:03.0/e1000' and
+          qd.get('version') == td.get('version') == 2,
+          (qs['idstr'], ts['idstr'], qd.get('version'), td.get('version')))
+    qshape, tshape = desc_shape(qd), desc_shape(td)
+    diff = [(i, q, t) for i, (q, t) in
+            enumerate(zip(qshape[2], tshape[2])) if q != t]
+    check('e1000: %d fields as QEMU describes them' % len(qshape[2]),
+          len(qshape[2]) == len(tshape[2]) and not diff,
+          (len(qshape[2]), len(tshape[2]), diff[:3]))
+    check('e1000: subsections mit_state, full_mac_state, tx_tso_state',
+          qshape[3] == tshape[3] and
+          [n for n, _, _ in tshape[3]] == ['e1000/mit_state',
+                                           'e1000/full_mac_state',
+                                           'e1000/tx_tso_state'],
+          ([n for n, _, _ in qshape[3]], [n for n, _, _ in tshape[3]]))
+    check('e1000: section sizes equal',
+          qs.get('size') == ts.get('size'), (qs.get('size'),
+                                              ts.get('size')))
+    qe, te = qs['state'].get('eeprom_data'), ts['state'].get('eeprom_data')
+    check('e1000: the EEPROM decodes to the same 64 words',
+          qe is not None and qe == te, (qe, te))
+    # Receive address 0 (RAL0, RAH0 at 0x5400) in the full register file.
+    ra = 0x5400 // 4
+    qv = qs['state'].get('e1000/full_mac_state', {}).get('mac_reg')
+    tv = ts['state'].get('e1000/full_mac_state', {}).get('mac_reg')
+    check('e1000: full_mac_state holds receive address 0 alike',
+          qv is not None and tv is not None and len(qv) == len(tv) and
+          qv[ra:ra + 2] == tv[ra:ra + 2],
+          (qv and qv[ra:ra + 2], tv and tv[ra:ra + 2]))
+
+
 CASES = {
     'postcopy': case_postcopy,
     'postcopy-preempt': case_postcopy_preempt,
@@ -1061,6 +1140,7 @@ CASES = {
     'files': case_files,
     'negative': case_negative,
     'multifd': case_multifd,
+    'e1000-layout': case_e1000_layout,
 }
 
 

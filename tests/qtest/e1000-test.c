@@ -11,6 +11,7 @@
  */
 #include "qemu/osdep.h"
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include "libqtest.h"
 #include "qobject/qdict.h"
@@ -930,6 +931,102 @@ static void test_announce_self(void)
     rmdir(dir);
 }
 
+/* The status of the last migration on @qts. */
+static char *mig_status(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+    char *st = g_strdup(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                          "status"));
+
+    qobject_unref(rsp);
+    return st;
+}
+
+static void wait_mig_status(QTestState *qts, const char *want)
+{
+    for (int i = 0; i < 1200; i++) {
+        g_autofree char *st = mig_status(qts);
+
+        g_assert_cmpstr(st, !=, "failed");
+        if (st && !strcmp(st, want)) {
+            return;
+        }
+        g_usleep(25 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * Postcopy: the destination announces when the source's RUN command
+ * starts it, while pages are still coming (QEMU announces at RUN too),
+ * and only then: the end of the page stream adds no round.
+ */
+static void test_postcopy_announce(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-e1000-XXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(dir, "mig.sock", NULL);
+    g_autofree char *pcap = g_build_filename(dir, "dst.pcap", NULL);
+    g_autofree char *extra = NULL;
+    g_autofree char *st = NULL;
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    Peer ps, pd;
+    QTestState *src, *dst;
+    int uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+
+    if (uffd < 0) {
+        g_autofree char *why = g_strdup_printf("postcopy needs userfaultfd:"
+                                               " %s", g_strerror(errno));
+        g_test_skip(why);
+        return;
+    }
+    close(uffd);
+    peer_open(&ps);
+    peer_open(&pd);
+    src = start_vm(&ps, NULL);
+    extra = g_strdup_printf("-object filter-dump,id=f0,netdev=n0,file=%s "
+                            "-incoming unix:%s", pcap, sock);
+    dst = start_vm(&pd, extra);
+    /* 16 MiB of data at 4 MB/s: postcopy lasts about four seconds. */
+    qtest_memset(src, 0x400000, 0x5a, 16 << 20);
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'announce-rounds': 2, "
+                             "'announce-initial': 20, 'announce-step': 20,"
+                             " 'announce-max': 40}}");
+    for (int i = 0; i < 2; i++) {
+        qtest_qmp_assert_success(i ? dst : src,
+                                 "{'execute': 'migrate-set-capabilities', "
+                                 "'arguments': {'capabilities': [{"
+                                 "'capability': 'postcopy-ram', "
+                                 "'state': true}]}}");
+    }
+    qtest_qmp_assert_success(src, "{'execute': 'migrate-set-parameters', "
+                             "'arguments': {'max-bandwidth': 4000000, "
+                             "'max-postcopy-bandwidth': 4000000}}");
+    qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    wait_mig_status(src, "active");
+    qtest_qmp_assert_success(src, "{'execute': 'migrate-start-postcopy'}");
+    wait_mig_status(dst, "postcopy-active");
+    /* Both rounds while most of the pages are still on their way. */
+    for (int i = 0; i < 400 && count_rarp(pcap, nic_mac) < 2; i++) {
+        g_usleep(10 * 1000);
+    }
+    st = mig_status(dst);
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, 2);
+    g_assert_cmpstr(st, ==, "postcopy-active");
+    wait_mig_status(src, "completed");
+    wait_mig_status(dst, "completed");
+    g_usleep(300 * 1000);
+    g_assert_cmpint(count_rarp(pcap, nic_mac), ==, 2);
+    qtest_quit(src);
+    qtest_quit(dst);
+    close(ps.fd);
+    close(pd.fd);
+    unlink(pcap);
+    unlink(sock);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -941,6 +1038,7 @@ int main(int argc, char **argv)
     qtest_add_func("/e1000/bad-options", test_bad_options);
     qtest_add_func("/e1000/migrate-rings", test_migrate_rings);
     qtest_add_func("/e1000/announce-self", test_announce_self);
+    qtest_add_func("/e1000/postcopy-announce", test_postcopy_announce);
     qtest_add_func("/e1000/user-dhcp", test_user_dhcp);
     qtest_add_func("/e1000/user-hostfwd", test_user_hostfwd);
     qtest_add_func("/e1000/user-migrate", test_user_migrate);
