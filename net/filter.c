@@ -10,13 +10,12 @@
 #include "qom/object_interfaces.h"
 #include "net/filter.h"
 
-bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
-                         NetClientState *sender, const uint8_t *buf,
-                         size_t size)
+/* Run @nf and the filters after it that see @dir; true if one took it. */
+static bool netfilter_pass_from(NetFilterState *nf, NetFilterDirection dir,
+                                NetClientState *sender, const uint8_t *buf,
+                                size_t size)
 {
-    NetFilterState *nf;
-
-    QTAILQ_FOREACH(nf, &nc->filters, next) {
+    for (; nf; nf = QTAILQ_NEXT(nf, next)) {
         NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
 
         if (!nf->on || (nf->direction != NET_FILTER_DIRECTION_ALL &&
@@ -28,6 +27,38 @@ bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
         }
     }
     return false;
+}
+
+bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
+                         NetClientState *sender, const uint8_t *buf,
+                         size_t size)
+{
+    return netfilter_pass_from(QTAILQ_FIRST(&nc->filters), dir, sender, buf,
+                               size);
+}
+
+void qemu_netfilter_pass_to_next(NetFilterState *nf, NetClientState *sender,
+                                 const uint8_t *buf, size_t size)
+{
+    NetClientState *netdev = nf->netdev;
+    NetClientState *receiver = sender ? sender->peer : NULL;
+
+    if (!netdev || !receiver || sender->link_down) {
+        return;
+    }
+    if (sender == netdev) {
+        /* Sent by the netdev: the rest of its tx chain, then the NIC. */
+        if (netfilter_pass_from(QTAILQ_NEXT(nf, next),
+                                NET_FILTER_DIRECTION_TX, sender, buf,
+                                size)) {
+            return;
+        }
+    } else if (netfilter_pass_from(QTAILQ_NEXT(nf, next),
+                                   NET_FILTER_DIRECTION_RX, sender, buf,
+                                   size)) {
+        return;
+    }
+    qemu_net_deliver(receiver, buf, size);
 }
 
 static char *netfilter_get_netdev(Object *obj, Error **errp)
@@ -68,12 +99,23 @@ static char *netfilter_get_status(Object *obj, Error **errp)
 
 static void netfilter_set_status(Object *obj, const char *str, Error **errp)
 {
+    NetFilterState *nf = NETFILTER(obj);
+    NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
+    bool on = !strcmp(str, "on");
+
     if (strcmp(str, "on") && strcmp(str, "off")) {
         error_setg(errp, "Invalid value for netfilter status, should be "
                    "'on' or 'off'");
         return;
     }
-    NETFILTER(obj)->on = !strcmp(str, "on");
+    if (nf->on == on) {
+        return;
+    }
+    nf->on = on;
+    /* A completed filter hears of it (filter-buffer releases its frames). */
+    if (nf->netdev && nfc->status_changed) {
+        nfc->status_changed(nf, errp);
+    }
 }
 
 static void netfilter_complete(UserCreatable *uc, Error **errp)
@@ -115,10 +157,11 @@ static void netfilter_finalize(Object *obj)
     NetFilterClass *nfc = NETFILTER_GET_CLASS(nf);
 
     if (nf->netdev) {
-        QTAILQ_REMOVE(&nf->netdev->filters, nf, next);
+        /* Still in the chain: what a filter releases goes on from it. */
         if (nfc->cleanup) {
             nfc->cleanup(nf);
         }
+        QTAILQ_REMOVE(&nf->netdev->filters, nf, next);
     }
     g_free(nf->netdev_id);
 }

@@ -182,21 +182,28 @@ bool net_stream_feed(NetStreamReader *r, const uint8_t *buf, size_t len,
                                      size_t size),
                      void *opaque, Error **errp)
 {
+    size_t hdr_len = r->vnet_hdr ? 8 : 4;
     size_t off = 0;
 
     while (off < len) {
         size_t take;
 
-        if (r->hdr_got < 4) {
+        if (r->hdr_got < hdr_len) {
             r->hdr[r->hdr_got++] = buf[off++];
-            if (r->hdr_got < 4) {
+            if (r->hdr_got < hdr_len) {
                 continue;
             }
             r->frame_len = ldl_be_p(r->hdr);
+            r->vnet_len = r->vnet_hdr ? ldl_be_p(r->hdr + 4) : 0;
             r->frame_got = 0;
             if (r->frame_len > NET_STREAM_FRAME_MAX) {
                 error_setg(errp, "frame of %u bytes exceeds the maximum of "
                            "%u", r->frame_len, NET_STREAM_FRAME_MAX);
+                return false;
+            }
+            if (r->vnet_len > r->frame_len) {
+                error_setg(errp, "virtio-net header of %u bytes in a frame "
+                           "of %u", r->vnet_len, r->frame_len);
                 return false;
             }
         } else {
@@ -206,7 +213,8 @@ bool net_stream_feed(NetStreamReader *r, const uint8_t *buf, size_t len,
             off += take;
         }
         if (r->frame_got == r->frame_len) {
-            deliver(opaque, r->frame, r->frame_len);
+            deliver(opaque, r->frame + r->vnet_len,
+                    r->frame_len - r->vnet_len);
             r->hdr_got = 0;
         }
     }

@@ -2,7 +2,10 @@
 /*
  * Network filters (net/filter.c): user-creatable objects attached to a
  * netdev that see every frame it sends (tx) or receives (rx), in the
- * order they were created.  filter-dump (net/dump.c) writes a pcap.
+ * order they were created.  filter-dump (net/dump.c) writes a pcap,
+ * filter-buffer (net/filter-buffer.c) holds frames for an interval,
+ * filter-mirror and filter-redirector (net/filter-mirror.c) copy or
+ * divert them to chardevs.
  */
 #ifndef NET_FILTER_H
 #define NET_FILTER_H
@@ -31,6 +34,8 @@ struct NetFilterClass {
      */
     ssize_t (*receive)(NetFilterState *nf, NetClientState *sender,
                        const uint8_t *buf, size_t size);
+    /* "status" changed on a completed filter (optional). */
+    void (*status_changed)(NetFilterState *nf, Error **errp);
 };
 
 struct NetFilterState {
@@ -50,5 +55,13 @@ struct NetFilterState {
 bool qemu_netfilter_pass(NetClientState *nc, NetFilterDirection dir,
                          NetClientState *sender, const uint8_t *buf,
                          size_t size);
+
+/*
+ * Continue the journey of a frame that @nf took earlier (or injects):
+ * the filters after @nf in the direction @sender implies (the netdev:
+ * tx, its peer: rx), then @sender's peer receives it.
+ */
+void qemu_netfilter_pass_to_next(NetFilterState *nf, NetClientState *sender,
+                                 const uint8_t *buf, size_t size);
 
 #endif /* NET_FILTER_H */

@@ -43,17 +43,26 @@ bool net_guestfwd_parse(const char *rule, NetGuestFwd *fwd, Error **errp);
 #define NET_STREAM_FRAME_MAX (64 * 1024 + 64)
 
 typedef struct NetStreamReader {
-    uint8_t hdr[4];
+    /*
+     * Set before feeding: a second be32 after the length gives the size
+     * of a virtio-net header at the start of the frame (QEMU's
+     * vnet_hdr_support framing for filter-mirror, filter-redirector and
+     * colo-compare).  The header is skipped: Tern's netdevs have none.
+     */
+    bool vnet_hdr;
+    uint8_t hdr[8];
     size_t hdr_got;
     uint32_t frame_len;
+    uint32_t vnet_len;
     size_t frame_got;
     uint8_t frame[NET_STREAM_FRAME_MAX];
 } NetStreamReader;
 
 /*
- * Feed @len received bytes; @deliver gets each complete frame.  False
- * (with @errp) when a length exceeds NET_STREAM_FRAME_MAX: the stream
- * cannot be followed after that.
+ * Feed @len received bytes; @deliver gets each complete frame (without
+ * its virtio-net header).  False (with @errp) when a length exceeds
+ * NET_STREAM_FRAME_MAX or a virtio-net header is longer than its
+ * frame: the stream cannot be followed after that.
  */
 bool net_stream_feed(NetStreamReader *r, const uint8_t *buf, size_t len,
                      void (*deliver)(void *opaque, const uint8_t *frame,

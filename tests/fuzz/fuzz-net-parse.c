@@ -3,7 +3,8 @@
  * libFuzzer target for the network parsers (net/net-parse.c).  The
  * first byte picks the parser, the rest is its input:
  *   0: -netdev option strings; 1: hostfwd rules; 2: guestfwd rules;
- *   3: a socket stream, fed in chunks whose sizes the input also picks.
+ *   3: a socket stream, fed in chunks whose sizes the input also picks;
+ *   4: the same with virtio-net header lengths (vnet_hdr_support).
  *
  * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
  * every failure says why; an accepted hostfwd has ports in range and
@@ -85,6 +86,7 @@ static void fuzz_guestfwd(const char *text)
 
 typedef struct Count {
     size_t bytes;
+    size_t hdr;                 /* framing bytes before each frame */
 } Count;
 
 static void count_frame(void *opaque, const uint8_t *frame, size_t size)
@@ -94,15 +96,17 @@ static void count_frame(void *opaque, const uint8_t *frame, size_t size)
     if (size > NET_STREAM_FRAME_MAX) {
         fuzz_fail("delivered a frame of %zu bytes", size);
     }
-    c->bytes += size + 4;
+    c->bytes += size + c->hdr;
 }
 
-static void fuzz_stream(const uint8_t *data, size_t size)
+static void fuzz_stream(const uint8_t *data, size_t size, bool vnet)
 {
     g_autofree NetStreamReader *r = g_new0(NetStreamReader, 1);
-    Count c = { 0 };
+    Count c = { 0, vnet ? 8 : 4 };
     size_t off = 0;
     uint8_t step = size ? data[0] : 1;
+
+    r->vnet_hdr = vnet;
 
     while (off < size) {
         size_t chunk = MIN(size - off, (size_t)(step % 64) + 1);
@@ -128,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     text = g_strndup((const char *)data + 1, size - 1);
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0:
         fuzz_opts(text);
         break;
@@ -138,8 +142,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2:
         fuzz_guestfwd(text);
         break;
+    case 3:
+        fuzz_stream(data + 1, size - 1, false);
+        break;
     default:
-        fuzz_stream(data + 1, size - 1);
+        fuzz_stream(data + 1, size - 1, true);
         break;
     }
     return 0;
