@@ -106,6 +106,28 @@ static void colo_cache_free(void)
     ci.last = NULL;
 }
 
+/*
+ * Give every page of guest memory its own host memory now.  What the
+ * secondary never wrote is the (huge) zero page; the first checkpoint
+ * to bring a page there would otherwise allocate and clear a 2 MiB
+ * page inside the pause, which under load cost hundreds of ms per
+ * checkpoint.  Contents stay as they are, so this runs in the thread
+ * while the VM runs, before the first checkpoint.  Old kernels without
+ * MADV_POPULATE_WRITE pay at the first checkpoint instead.
+ */
+static void colo_populate_guest(void)
+{
+#ifdef MADV_POPULATE_WRITE
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        RAMBlock *block = ci.blocks[i].block;
+
+        if (madvise(block->host, ci.blocks[i].len, MADV_POPULATE_WRITE) < 0) {
+            trace_colo_populate_failed(block->idstr, errno);
+        }
+    }
+#endif
+}
+
 /* BQL held, VM stopped: the cache starts as a copy of guest memory. */
 static bool colo_cache_init(Error **errp)
 {
@@ -165,15 +187,20 @@ static bool colo_cache_init(Error **errp)
 static uint64_t colo_flush_ram_cache(void)
 {
     uint64_t pages = 0;
+    int64_t t0 = qemu_clock_get_us(QEMU_CLOCK_REALTIME), t_sync;
 
     memory_global_dirty_log_sync(false);
+    for (int i = 0; i < ci.nb_blocks; i++) {
+        cpu_physical_memory_sync_dirty_bitmap(ci.blocks[i].block, 0,
+                                              ci.blocks[i].len);
+    }
+    t_sync = qemu_clock_get_us(QEMU_CLOCK_REALTIME);
     for (int i = 0; i < ci.nb_blocks; i++) {
         ColoCacheBlock *cb = &ci.blocks[i];
         RAMBlock *block = cb->block;
         unsigned long npages = cb->len >> TARGET_PAGE_BITS;
         unsigned long p;
 
-        cpu_physical_memory_sync_dirty_bitmap(block, 0, cb->len);
         for (p = find_first_bit(block->bmap, npages); p < npages;
              p = find_next_bit(block->bmap, npages, p + 1)) {
             size_t off = (size_t)p << TARGET_PAGE_BITS;
@@ -184,11 +211,17 @@ static uint64_t colo_flush_ram_cache(void)
         bitmap_zero(block->bmap, npages);
     }
     memory_global_after_dirty_log_sync();
-    trace_colo_flush_ram_cache(pages);
+    trace_colo_flush_ram_cache(pages, t_sync - t0,
+                               qemu_clock_get_us(QEMU_CLOCK_REALTIME) - t_sync);
     return pages;
 }
 
 /* ---------------------------------------------------- the checkpoints */
+
+static int64_t colo_now_us(void)
+{
+    return qemu_clock_get_us(QEMU_CLOCK_REALTIME);
+}
 
 /* The device state of one checkpoint, read whole into memory. */
 static uint8_t *colo_read_device_state(QEMUFile *f, uint64_t *size,
@@ -217,7 +250,8 @@ static uint8_t *colo_read_device_state(QEMUFile *f, uint64_t *size,
 }
 
 /* BQL held: flush the cache and load the devices (takes @dev). */
-static bool colo_apply_checkpoint(uint8_t *dev, uint64_t size, Error **errp)
+static bool colo_apply_checkpoint(uint8_t *dev, uint64_t size,
+                                  int64_t *t_flush, Error **errp)
 {
     g_autoptr(QIOChannelBuffer) bioc = qio_channel_buffer_new(0);
     QEMUFile *fb;
@@ -227,6 +261,7 @@ static bool colo_apply_checkpoint(uint8_t *dev, uint64_t size, Error **errp)
     bioc->data = dev;       /* the channel frees it when closed */
     bioc->capacity = bioc->usage = size;
     colo_flush_ram_cache();
+    *t_flush = colo_now_us();
     fb = qemu_file_new_input(QIO_CHANNEL(bioc));
     ret = qemu_loadvm_colo_load(fb, errp);
     qemu_fclose(fb);
@@ -244,11 +279,11 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
     QEMUFile *f = mis->from_src_file, *rp = mis->to_src_file;
     g_autofree uint8_t *dev = NULL;
     uint64_t size, live_start;
-    int64_t t0;
+    int64_t t0, t_stop, t_ram, t_dev, t_flush = 0, t_load, t_end;
     bool ok;
 
     bql_lock();
-    t0 = qemu_clock_get_us(QEMU_CLOCK_REALTIME);
+    t0 = colo_now_us();
     vm_stop_force_state(RUN_STATE_COLO);
     bql_unlock();
     trace_colo_vm_state_change("run", "stop");
@@ -257,6 +292,7 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
         !colo_receive_check_message(f, COLO_MESSAGE_VMSTATE_SEND, errp)) {
         return false;
     }
+    t_stop = colo_now_us();
     /* The RAM records, into the cache only: guest memory is untouched. */
     live_start = qemu_file_transferred(f);
     ci.missed = false;
@@ -269,6 +305,7 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
                    "without a cache");
         return false;
     }
+    t_ram = colo_now_us();
     dev = colo_read_device_state(f, &size, errp);
     if (!dev) {
         return false;
@@ -276,9 +313,11 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
     if (!colo_send_message(rp, COLO_MESSAGE_VMSTATE_RECEIVED, errp)) {
         return false;
     }
+    t_dev = colo_now_us();
 
     bql_lock();
-    ok = colo_apply_checkpoint(g_steal_pointer(&dev), size, errp);
+    ok = colo_apply_checkpoint(g_steal_pointer(&dev), size, &t_flush, errp);
+    t_load = colo_now_us();
     if (ok) {
         vm_start();
     }
@@ -287,8 +326,11 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
         return false;
     }
     trace_colo_vm_state_change("stop", "run");
-    colo_stats_checkpoint(qemu_clock_get_us(QEMU_CLOCK_REALTIME) - t0,
-                          qemu_file_transferred(f) - live_start);
+    t_end = colo_now_us();
+    trace_colo_incoming_times(t_stop - t0, t_ram - t_stop, t_dev - t_ram,
+                              t_flush - t_dev, t_load - t_flush,
+                              t_end - t_load);
+    colo_stats_checkpoint(t_end - t0, qemu_file_transferred(f) - live_start);
     return colo_send_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp);
 }
 
@@ -303,6 +345,8 @@ static void *colo_incoming_thread(void *opaque)
                            &err)) {
         goto out;
     }
+    /* The primary runs meanwhile; its first REQUEST waits in the socket. */
+    colo_populate_guest();
     while (qatomic_read(&mis->state) == MIGRATION_STATUS_COLO) {
         COLOMessage msg;
 

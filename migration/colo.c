@@ -58,14 +58,45 @@ static bool colo_primary_active(MigrationState *s)
 
 /* ------------------------------------------------------- the checkpoint */
 
-/* A growable in-memory output stream; the channel stays with the file. */
-static QEMUFile *colo_buffer_file(QIOChannelBuffer **bioc)
+static int64_t colo_now_us(void)
 {
-    g_autoptr(QIOChannelBuffer) b = qio_channel_buffer_new(64 * 1024);
-    QEMUFile *f = qemu_file_new_output(QIO_CHANNEL(b));
+    return qemu_clock_get_us(QEMU_CLOCK_REALTIME);
+}
 
-    *bioc = b;
-    return f;
+/*
+ * Where a checkpoint is written while the VM is stopped: the device
+ * state and the RAM records, each a growable in-memory stream.  They
+ * live as long as COLO does and are rewound per checkpoint, so a
+ * checkpoint allocates nothing once the buffers reached its size.
+ */
+typedef struct ColoBuffer {
+    QIOChannelBuffer *bioc;
+    QEMUFile *f;                /* owns a reference to bioc */
+} ColoBuffer;
+
+static ColoBuffer colo_dev, colo_live;
+
+static void colo_buffer_open(ColoBuffer *b)
+{
+    b->bioc = qio_channel_buffer_new(64 * 1024);
+    b->f = qemu_file_new_output(QIO_CHANNEL(b->bioc));
+    object_unref(OBJECT(b->bioc));
+}
+
+static void colo_buffer_close(ColoBuffer *b)
+{
+    if (b->f) {
+        qemu_fclose(b->f);
+    }
+    b->f = NULL;
+    b->bioc = NULL;
+}
+
+/* Empty again; the file was flushed, so nothing of it is pending. */
+static void colo_buffer_rewind(ColoBuffer *b)
+{
+    b->bioc->usage = 0;
+    b->bioc->offset = 0;
 }
 
 /*
@@ -73,12 +104,14 @@ static QEMUFile *colo_buffer_file(QIOChannelBuffer **bioc)
  * EOF) into @dev, the RAM dirtied since the last checkpoint (END ram,
  * EOF) into @live.  Memory only, so the BQL is held for memcpy time.
  */
-static bool colo_save_checkpoint(QEMUFile *dev, QEMUFile *live, Error **errp)
+static bool colo_save_checkpoint(QEMUFile *dev, QEMUFile *live,
+                                 int64_t *t_dev, Error **errp)
 {
     if (qemu_save_device_state(dev, false, errp) < 0) {
         error_prepend(errp, "COLO: saving the device state: ");
         return false;
     }
+    *t_dev = colo_now_us();
     if (qemu_savevm_state_complete_precopy(live, true, errp) < 0) {
         error_prepend(errp, "COLO: saving the RAM: ");
         return false;
@@ -98,9 +131,8 @@ static bool colo_do_checkpoint(MigrationState *s, QEMUFile *rp,
                                Error **errp)
 {
     QEMUFile *f = s->to_dst_file;
-    QIOChannelBuffer *dev_buf, *live_buf;
-    QEMUFile *dev = NULL, *live = NULL;
-    int64_t t0;
+    QIOChannelBuffer *dev_buf = colo_dev.bioc, *live_buf = colo_live.bioc;
+    int64_t t0, t_stop, t_dev = 0, t_ram, t_send, t_recv, t_loaded, t_end;
     uint64_t size;
     bool ok = false;
 
@@ -115,50 +147,60 @@ static bool colo_do_checkpoint(MigrationState *s, QEMUFile *rp,
         bql_unlock();
         return false;
     }
-    t0 = qemu_clock_get_us(QEMU_CLOCK_REALTIME);
+    t0 = colo_now_us();
     vm_stop_force_state(RUN_STATE_COLO);
     trace_colo_vm_state_change("run", "stop");
-    dev = colo_buffer_file(&dev_buf);
-    live = colo_buffer_file(&live_buf);
-    ok = colo_save_checkpoint(dev, live, errp);
+    t_stop = colo_now_us();
+    colo_buffer_rewind(&colo_dev);
+    colo_buffer_rewind(&colo_live);
+    ok = colo_save_checkpoint(colo_dev.f, colo_live.f, &t_dev, errp);
+    t_ram = colo_now_us();
     bql_unlock();
     if (!ok || !colo_primary_active(s)) {
-        goto out;
+        return false;
     }
-    ok = false;
 
+    /*
+     * The buffers go out as they are (no copy into the file's buffer):
+     * nothing writes them before the flush below returns.
+     */
     if (!colo_send_message(f, COLO_MESSAGE_VMSTATE_SEND, errp)) {
-        goto out;
+        return false;
     }
-    qemu_put_buffer(f, live_buf->data, live_buf->usage);
+    qemu_put_buffer_async(f, live_buf->data, live_buf->usage, false);
     if (!colo_send_message_value(f, COLO_MESSAGE_VMSTATE_SIZE,
                                  dev_buf->usage, errp)) {
-        goto out;
+        return false;
     }
-    qemu_put_buffer(f, dev_buf->data, dev_buf->usage);
+    qemu_put_buffer_async(f, dev_buf->data, dev_buf->usage, false);
     qemu_fflush(f);
     if (qemu_file_get_error_obj(f, errp)) {
-        goto out;
+        return false;
     }
     size = live_buf->usage + dev_buf->usage;
     trace_colo_checkpoint_sent(live_buf->usage, dev_buf->usage);
+    t_send = colo_now_us();
 
     if (!colo_receive_check_message(rp, COLO_MESSAGE_VMSTATE_RECEIVED,
-                                    errp) ||
-        !colo_receive_check_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp)) {
-        goto out;
+                                    errp)) {
+        return false;
     }
+    t_recv = colo_now_us();
+    if (!colo_receive_check_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp)) {
+        return false;
+    }
+    t_loaded = colo_now_us();
 
     bql_lock();
     vm_start();
     bql_unlock();
     trace_colo_vm_state_change("stop", "run");
-    colo_stats_checkpoint(qemu_clock_get_us(QEMU_CLOCK_REALTIME) - t0, size);
-    ok = true;
-out:
-    qemu_fclose(dev);
-    qemu_fclose(live);
-    return ok;
+    t_end = colo_now_us();
+    trace_colo_checkpoint_times(t_stop - t0, t_dev - t_stop, t_ram - t_dev,
+                                t_send - t_ram, t_recv - t_send,
+                                t_loaded - t_recv, t_end - t_loaded);
+    colo_stats_checkpoint(t_end - t0, size);
+    return true;
 }
 
 /* Sleep until @last_ms + x-checkpoint-delay; a change counts at once. */
@@ -195,6 +237,8 @@ static void colo_primary_exit(MigrationState *s, QEMUFile *rp, Error *err)
             error_free(err);        /* the failover broke the link */
         }
     }
+    colo_buffer_close(&colo_dev);
+    colo_buffer_close(&colo_live);
     WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
         s->rp_state.from_dst_file = NULL;
     }
@@ -252,6 +296,8 @@ void colo_primary_run(MigrationState *s)
     bql_unlock();
     trace_colo_vm_state_change("stop", "run");
 
+    colo_buffer_open(&colo_dev);
+    colo_buffer_open(&colo_live);
     last = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
     while (colo_primary_active(s)) {
         colo_wait_delay(s, last);
