@@ -223,32 +223,6 @@ static int64_t colo_now_us(void)
     return qemu_clock_get_us(QEMU_CLOCK_REALTIME);
 }
 
-/* The device state of one checkpoint, read whole into memory. */
-static uint8_t *colo_read_device_state(QEMUFile *f, uint64_t *size,
-                                       Error **errp)
-{
-    g_autofree uint8_t *buf = NULL;
-    size_t got;
-
-    if (!colo_receive_message_value(f, COLO_MESSAGE_VMSTATE_SIZE, size,
-                                    errp)) {
-        return NULL;
-    }
-    if (*size > COLO_DEVICE_STATE_MAX) {
-        error_setg(errp, "COLO: device state of %" PRIu64 " bytes is more "
-                   "than the %u accepted", *size, COLO_DEVICE_STATE_MAX);
-        return NULL;
-    }
-    buf = g_malloc(*size ?: 1);
-    got = qemu_get_buffer(f, buf, *size);
-    if (got != *size) {
-        error_setg(errp, "Got %zu VMState data, less than expected %" PRIu64,
-                   got, *size);
-        return NULL;
-    }
-    return g_steal_pointer(&buf);
-}
-
 /* BQL held: flush the cache and load the devices (takes @dev). */
 static bool colo_apply_checkpoint(uint8_t *dev, uint64_t size,
                                   int64_t *t_flush, Error **errp)
@@ -306,7 +280,7 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
         return false;
     }
     t_ram = colo_now_us();
-    dev = colo_read_device_state(f, &size, errp);
+    dev = colo_receive_device_state(f, COLO_DEVICE_STATE_MAX, &size, errp);
     if (!dev) {
         return false;
     }

@@ -94,3 +94,28 @@ bool colo_receive_message_value(QEMUFile *f, COLOMessage expect,
     }
     return true;
 }
+
+uint8_t *colo_receive_device_state(QEMUFile *f, uint64_t max, uint64_t *size,
+                                   Error **errp)
+{
+    g_autofree uint8_t *buf = NULL;
+    size_t got;
+
+    if (!colo_receive_message_value(f, COLO_MESSAGE_VMSTATE_SIZE, size,
+                                    errp)) {
+        return NULL;
+    }
+    if (*size > max) {
+        error_setg(errp, "COLO: device state of %" PRIu64 " bytes is more "
+                   "than the %" PRIu64 " accepted", *size, max);
+        return NULL;
+    }
+    buf = g_malloc(*size ?: 1);
+    got = qemu_get_buffer(f, buf, *size);
+    if (got != *size) {
+        error_setg(errp, "Got %zu VMState data, less than expected %" PRIu64,
+                   got, *size);
+        return NULL;
+    }
+    return g_steal_pointer(&buf);
+}

@@ -23,5 +23,11 @@ bool colo_receive_check_message(QEMUFile *f, COLOMessage expect,
 /* @expect and its be64 value. */
 bool colo_receive_message_value(QEMUFile *f, COLOMessage expect,
                                 uint64_t *value, Error **errp);
+/*
+ * VMSTATE_SIZE, its be64 size (at most @max) and that many bytes of
+ * device state, returned in a new buffer; NULL with @errp otherwise.
+ */
+uint8_t *colo_receive_device_state(QEMUFile *f, uint64_t max, uint64_t *size,
+                                   Error **errp);
 
 #endif /* MIGRATION_COLO_MSG_H */

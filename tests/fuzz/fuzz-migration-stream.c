@@ -7,6 +7,10 @@
  * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
  * a failed load always says why (an Error is set); the loader never
  * writes outside the RAM block (its guard pages are never touched).
+ * With x-colo (a bit of the first byte) a stream that loaded with
+ * ENABLE_COLO goes on as COLO checkpoints, read as the secondary reads
+ * them (docs/devel/colo.md): CHECKPOINT_REQUEST, VMSTATE_SEND, the RAM
+ * records, VMSTATE_SIZE and the device state, loaded from a buffer.
  *
  * The rest of the VMM is replaced by small fakes (below) so that the
  * target compiles from a short list of sources: one RAMBlock, no QOM
@@ -36,6 +40,8 @@
 #include "migration/postcopy-msg.h"
 #include "migration/postcopy-preempt.h"
 #include "migration/postcopy-queue.h"
+#include "migration/colo-msg.h"
+#include "tests/fuzz/fuzz-fail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,7 +58,8 @@ bool migrate_events(void) { return false; }
 bool migrate_send_section_footer(void) { return true; }
 bool migrate_send_configuration(void) { return true; }
 bool migrate_store_global_state(void) { return true; }
-bool migrate_colo(void) { return false; }
+static bool fake_colo;
+bool migrate_colo(void) { return fake_colo; }
 /* Saving only: XBZRLE records are decoded without the capability. */
 #include "tests/migration-ram-fakes.h"
 
@@ -249,6 +256,43 @@ static void fuzz_init(void)
     register_global_state();
 }
 
+/* Device state above this is refused (small, so the fuzzer gets there). */
+#define FUZZ_COLO_DEVICE_MAX (64 * KiB)
+
+/* One checkpoint as colo-incoming.c reads it; false when it failed. */
+static bool fuzz_colo_checkpoint(QEMUFile *f, Error **errp)
+{
+    g_autoptr(QIOChannelBuffer) dev_bioc = NULL;
+    g_autofree uint8_t *dev = NULL;
+    QEMUFile *df;
+    uint64_t n;
+    int ret;
+
+    if (!colo_receive_check_message(f, COLO_MESSAGE_CHECKPOINT_REQUEST,
+                                    errp) ||
+        !colo_receive_check_message(f, COLO_MESSAGE_VMSTATE_SEND, errp)) {
+        return false;
+    }
+    if (qemu_loadvm_colo_load(f, errp) < 0) {
+        return false;
+    }
+    dev = colo_receive_device_state(f, FUZZ_COLO_DEVICE_MAX, &n, errp);
+    if (!dev) {
+        return false;
+    }
+    if (n > FUZZ_COLO_DEVICE_MAX) {
+        fuzz_fail("device state of %" PRIu64 " bytes accepted", n);
+    }
+    dev_bioc = qio_channel_buffer_new(0);
+    g_free(dev_bioc->data);
+    dev_bioc->data = g_steal_pointer(&dev);
+    dev_bioc->capacity = dev_bioc->usage = n;
+    df = qemu_file_new_input(QIO_CHANNEL(dev_bioc));
+    ret = qemu_loadvm_colo_load(df, errp);
+    qemu_fclose(df);
+    return ret == 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool initialized;
@@ -263,6 +307,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* The first byte picks a configuration knob; the rest is the stream. */
     fake_ignore_shared = size && (data[0] & 1);
+    fake_colo = size && (data[0] & 2);
+    fake_mis.colo_enabled = false;
     if (size) {
         data++;
         size--;
@@ -277,6 +323,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ret = qemu_loadvm_state(f, &err);
     if (ret < 0 && !err) {
         g_error("qemu_loadvm_state failed (%d) without saying why", ret);
+    }
+    if (ret == 0 && fake_mis.colo_enabled) {
+        if (!fake_colo) {
+            fuzz_fail("ENABLE_COLO accepted without x-colo");
+        }
+        /* Checkpoints until one fails; the end of input fails too. */
+        while (fuzz_colo_checkpoint(f, &err)) {
+        }
+        if (!err) {
+            fuzz_fail("a COLO checkpoint failed without saying why");
+        }
+        qemu_loadvm_colo_end();
     }
     error_free(err);
     if (fake_mis.to_src_file) {
