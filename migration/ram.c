@@ -1064,7 +1064,8 @@ static RAMBlock *ram_block_from_stream(MigrationIncomingState *mis,
     return block;
 }
 
-static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
+static int ram_load_xbzrle(QEMUFile *f, RAMBlock *block, ram_addr_t addr,
+                           uint8_t *host, Error **errp)
 {
     uint8_t buf[TARGET_PAGE_SIZE];
     Error *err = NULL;
@@ -1093,6 +1094,7 @@ static int ram_load_xbzrle(QEMUFile *f, uint8_t *host, Error **errp)
         error_free(err);
         return -EINVAL;
     }
+    trace_ram_load_xbzrle(block->idstr, addr, len);
     return 0;
 }
 
@@ -1345,7 +1347,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             break;
         case RAM_SAVE_FLAG_XBZRLE:
             ram_page_touched(block, addr >> TARGET_PAGE_BITS);
-            ret = ram_load_xbzrle(f, host, errp);
+            ret = ram_load_xbzrle(f, block, addr, host, errp);
             if (ret < 0) {
                 return ret;
             }
