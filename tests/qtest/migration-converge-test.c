@@ -379,6 +379,44 @@ static bool str_list_has(QList *l, const char *want)
 }
 
 /*
+ * Migrate at 128 MiB/s and 1 ms until the stall signal rises: returns
+ * the forecast then (a reference) and counts the rounds of the history
+ * in @n, or returns NULL if the migration converged first.
+ */
+static QDict *forecast_until_stalled(QTestState *from, const char *uri,
+                                     gint64 end, int *n)
+{
+    const QListEntry *e;
+
+    migrate_at_128m(from, uri, 1);
+    /* Until three rounds in a row have cleared nothing. */
+    for (;;) {
+        g_autoptr(QDict) info = migrate_query(from);
+        const char *st = qdict_get_str(info, "status");
+        QDict *f = qdict_get_qdict(info, "x-tern-forecast");
+
+        if (!strcmp(st, "completed")) {
+            return NULL;
+        }
+        g_assert_true(!strcmp(st, "setup") || !strcmp(st, "active"));
+        if (f && qdict_get_bool(f, "stalled")) {
+            QLIST_FOREACH_ENTRY(qdict_get_qlist(info, "x-tern-passes"), e) {
+                QDict *r = qobject_to(QDict, e->value);
+
+                g_assert_cmpint(qdict_get_int(r, "pages-sent"), >, 0);
+                g_assert_cmpint(qdict_get_int(r, "duration"), >, 0);
+                g_assert_cmpint(qdict_get_int(r, "start"), >=, 0);
+                (*n)++;
+            }
+            qobject_ref(f);
+            return f;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(50 * 1000);
+    }
+}
+
+/*
  * The guest rewrites its 31 MiB faster than 128 MiB/s carries them: the
  * forecast must say so, name auto-converge and downtime-limit, and the
  * stall signal must rise; every round is in the history.
@@ -391,8 +429,6 @@ static void test_forecast(const void *data)
     g_autofree char *hmp = NULL;
     QTestState *from, *to;
     QDict *f = NULL;
-    QList *passes;
-    const QListEntry *e;
     int n = 0;
     int64_t measured = -1;
     gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
@@ -440,31 +476,22 @@ static void test_forecast(const void *data)
         qobject_unref(rsp);
     }
 
-    migrate_at_128m(from, uri, 1);
-    migrate_wait_status(from, "active", NULL);
-
-    /* Until three rounds in a row have cleared nothing. */
-    for (;;) {
-        g_autoptr(QDict) info = migrate_query(from);
-
-        g_assert_cmpstr(qdict_get_str(info, "status"), ==, "active");
-        f = qdict_get_qdict(info, "x-tern-forecast");
-        if (f && qdict_get_bool(f, "stalled")) {
-            qobject_ref(f);
-            passes = qdict_get_qlist(info, "x-tern-passes");
-            QLIST_FOREACH_ENTRY(passes, e) {
-                QDict *r = qobject_to(QDict, e->value);
-
-                g_assert_cmpint(qdict_get_int(r, "pages-sent"), >, 0);
-                g_assert_cmpint(qdict_get_int(r, "duration"), >, 0);
-                g_assert_cmpint(qdict_get_int(r, "start"), >=, 0);
-                n++;
-            }
+    /*
+     * A guest that stalls for a whole pass on a loaded host (seen under
+     * tcg) leaves that pass nearly clean, and the migration converges:
+     * such a run shows nothing about the forecast, so it is run again,
+     * at most twice.
+     */
+    for (int tries = 0;; tries++) {
+        f = forecast_until_stalled(from, uri, end, &n);
+        if (f || tries == 2) {
             break;
         }
-        g_assert_cmpint(g_get_monotonic_time(), <, end);
-        g_usleep(50 * 1000);
+        g_test_message("converged before the stall signal; again");
+        migrate_end(from, to);
+        guest_pair(&from, &to, uri, false, accel);
     }
+    g_assert_nonnull(f);
     g_test_message("%d rounds; %s", n, qdict_get_str(f, "summary"));
     g_assert_cmpint(n, >=, 3);
     g_assert_false(qdict_get_bool(f, "converges"));
