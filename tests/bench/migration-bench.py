@@ -21,11 +21,18 @@ slower than one reusing memory the previous run just freed (the host
 takes freed memory back after a few seconds), so one A-then-B run
 favours B.
 
-Convergence cases (--cases writer-auto,writer-xbzrle,writer-dlimit): the
-test guest rewriting 56 MiB (1-57 MiB) under KVM, which never converges
-at 128 MiB/s and 300 ms, with auto-converge, with xbzrle (64 MiB cache)
-and with dirty-limit; the table adds the number of passes (dirty syncs).
-A tool the binary lacks shows as FAILED with its refusal.  --tls
+Convergence cases (--converge, or --cases writer,writer-auto,...): the
+test guest rewriting 60 MiB (1-61 MiB, which a 64 MiB XBZRLE cache holds
+without two pages sharing a slot) under KVM at QEMU's defaults
+(128 MiB/s, 300 ms), alone (writer: it should not converge, though a
+guest starved of CPU on a loaded host may; run once per binary,
+cancelled after --converge-limit s and shown with the passes it made
+and what it had left), with auto-converge, with xbzrle (64 MiB
+cache) and with dirty-limit; the table adds the number of passes (dirty
+syncs).  QEMU 7.2 has no dirty-limit capability (8.1 added it): its
+writer-dlimit row limits every vCPU with set-vcpu-dirty-limit at the
+capability's default vcpu-dirty-limit (1 MB/s) before `migrate'
+instead.  A tool the binary lacks shows as FAILED with its refusal.  --tls
 x509|psk encrypts the migration (both binaries get the same
 certificates, made with BUILD/tests/unit/tls-test-certs), to compare TLS
 with plain text and with another binary's TLS.  Standard
@@ -51,9 +58,10 @@ from tern_vm import guest_passes as passes  # noqa: E402
 GiB = 1 << 30
 MiB = 1 << 20
 GUEST_START, GUEST_END = 1 * MiB, 33 * MiB
-WRITER_END = 57 * MiB
+WRITER_END = 61 * MiB
 # Convergence cases: the capabilities (and parameters) each one sets.
 WRITERS = {
+    'writer': ([], {}),
     'writer-auto': (['auto-converge'], {}),
     'writer-xbzrle': (['xbzrle'], {'xbzrle-cache-size': 64 * MiB}),
     'writer-dlimit': (['dirty-limit'], {}),
@@ -198,6 +206,7 @@ class Bench:
         src_args, dst_args = src_args + tls_src, dst_args + tls_dst
         sock = os.path.join(self.dir, 'mig.sock')
         mfd = multifd_params(case)
+        tern = is_tern(binary)
         src = self.start(binary, 'src', src_args)
         dst = self.start(binary, 'dst', dst_args + ['-incoming',
                                                     'defer' if mfd else
@@ -220,6 +229,11 @@ class Bench:
                       'downtime-limit': self.a.downtime}
             if case in WRITERS:
                 caps, extra = WRITERS[case]
+                if case == 'writer-dlimit' and not tern:
+                    # QEMU 7.2: the limit itself, from the start.
+                    caps = []
+                    src.qmp.command('set-vcpu-dirty-limit', **{
+                        'dirty-rate': 1})
                 src.qmp.command('migrate-set-capabilities', capabilities=[
                     {'capability': c, 'state': True} for c in caps])
                 # QEMU's defaults, which the writer outruns.
@@ -233,6 +247,8 @@ class Bench:
                     'tls-creds': 'tls0', 'tls-hostname': 'tern-dst'})
             cpu0 = [cpu_ms(vm) for vm in (src, dst)]
             src.qmp.command('migrate', uri='unix:' + sock)
+            if case == 'writer':
+                return self.not_converging(src)
             info = wait_migration(src, self.a.timeout, interval=0.05,
                                   dst=dst)
             if info['status'] != 'completed':
@@ -245,6 +261,29 @@ class Bench:
             return info
         finally:
             self.stop_all()
+
+    def not_converging(self, src):
+        """The writer alone: a line saying how far it got in
+        --converge-limit seconds, then migrate_cancel."""
+        deadline = time.monotonic() + self.a.converge_limit
+        while True:
+            info = src.qmp.command('query-migrate')
+            st = info.get('status')
+            if st in ('completed', 'failed', 'cancelled') or \
+                    (st == 'active' and time.monotonic() > deadline):
+                break
+            time.sleep(0.2)
+        ram = info.get('ram', {})
+        if st == 'active':
+            src.qmp.command('migrate_cancel')
+            return ('not converged after %d s: %d passes, %.0f MiB sent, '
+                    '%.1f MiB left' % (self.a.converge_limit,
+                                       ram.get('dirty-sync-count', 0),
+                                       ram.get('transferred', 0) / MiB,
+                                       ram.get('remaining', 0) / MiB))
+        return '%s after %d ms, %d passes' % (
+            info.get('status'), info.get('total-time', 0),
+            ram.get('dirty-sync-count', 0))
 
 
 def multifd_params(case):
@@ -406,6 +445,12 @@ def main():
                    help='Tern <-> QEMU stream interoperability '
                    '(QEMU from --compare, default qemu-system-x86_64)')
     p.add_argument('--cases', default='idle-1G,idle-4G,data-1G,guest-kvm')
+    p.add_argument('--converge', action='store_true',
+                   help='the convergence rows: writer, writer-auto, '
+                   'writer-xbzrle, writer-dlimit')
+    p.add_argument('--converge-limit', type=int, default=30,
+                   help='seconds the writer alone runs before it is '
+                   'cancelled')
     p.add_argument('--multifd', action='store_true',
                    help='the multifd rows: mfd-{rand,half}-{1,2,4}-'
                    '{none,zstd}')
@@ -436,8 +481,13 @@ def main():
         print('A = %s' % a.binary)
         if a.compare:
             print('B = %s' % a.compare)
+        # The machine may be shared: say how loaded it was.
+        print('load average at the start: %.1f %.1f %.1f'
+              % os.getloadavg())
         results = []
         cases = a.cases.split(',')
+        if a.converge:
+            cases = list(WRITERS)
         if a.multifd:
             cases = ['mfd-%s-%d-%s' % (d, n, c) for d in ('rand', 'half')
                      for c in ('none', 'zstd') for n in (1, 2, 4)]
@@ -455,7 +505,13 @@ def main():
                         per[name] = 'skipped: /dev/kvm is not usable'
                         continue
                     try:
-                        runs[name].append(row(bench.run_case(b, case)))
+                        r = bench.run_case(b, case)
+                        if isinstance(r, str):      # the writer alone
+                            per[name] = r
+                            print('  run %d %-9s %s: %s' % (i + 1, case,
+                                                            name, r))
+                            continue
+                        runs[name].append(row(r))
                         if a.repeat > 1:
                             r = runs[name][-1]
                             print('  run %d %-9s %s: %d ms, down %d ms, '
@@ -474,6 +530,7 @@ def main():
             results.append((case, per))
             sys.stdout.flush()
         print()
+        print('load average at the end: %.1f %.1f %.1f' % os.getloadavg())
         print_table(results, [n for n, _ in bins])
     finally:
         bench.cleanup()
