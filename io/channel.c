@@ -339,6 +339,44 @@ ssize_t qio_channel_pread(QIOChannel *ioc, char *buf, size_t buflen,
     return qio_channel_preadv(ioc, &iov, 1, offset, errp);
 }
 
+int qio_channel_pwrite_all(QIOChannel *ioc, const char *buf, size_t buflen,
+                           off_t offset, Error **errp)
+{
+    while (buflen > 0) {
+        ssize_t n = qio_channel_pwrite(ioc, buf, buflen, offset, errp);
+
+        if (n < 0) {
+            return -1;
+        }
+        buf += n;
+        offset += n;
+        buflen -= n;
+    }
+    return 0;
+}
+
+int qio_channel_pread_all(QIOChannel *ioc, char *buf, size_t buflen,
+                          off_t offset, Error **errp)
+{
+    while (buflen > 0) {
+        ssize_t n = qio_channel_pread(ioc, buf, buflen, offset, errp);
+
+        if (n < 0) {
+            return -1;
+        }
+        if (n == 0) {
+            error_setg(errp, "Unexpected end of file at offset 0x%llx "
+                       "(0x%zx bytes short)", (unsigned long long)offset,
+                       buflen);
+            return -1;
+        }
+        buf += n;
+        offset += n;
+        buflen -= n;
+    }
+    return 0;
+}
+
 off_t qio_channel_io_seek(QIOChannel *ioc, off_t offset, int whence,
                           Error **errp)
 {

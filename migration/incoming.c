@@ -367,7 +367,8 @@ static void migration_channel_accept(QIOChannel *ioc, void *opaque)
         }
         return;
     }
-    if (migrate_multifd()) {
+    /* mapped-ram's multifd channels are the load's own (multifd-file.c). */
+    if (migrate_multifd() && !migrate_mapped_ram()) {
         object_ref(OBJECT(ioc));
         qio_channel_set_blocking(ioc, false, NULL);
         qio_channel_add_watch(ioc, G_IO_IN | G_IO_HUP | G_IO_ERR,
@@ -413,7 +414,10 @@ void qemu_start_incoming_migration(const char *uri, bool has_channels,
                    MigrationStatus_str(mis->state));
         return;
     }
-    if ((migrate_multifd() || migrate_postcopy_preempt()) &&
+    if (!multifd_check_address(channel->addr, errp)) {
+        return;
+    }
+    if (migrate_postcopy_preempt() &&
         !migrate_address_is_multi_channel(channel->addr)) {
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
         return;

@@ -9,6 +9,12 @@
  * one block) or a SYNC packet when asked.  One mutex and condition guard
  * the channels' state; the payload is the thread's own while it sends.
  *
+ * With mapped-ram the channels are handles on the migration file
+ * instead: no initial packet, no packets; a send thread writes its batch
+ * to the pages' places in the file (mapped-ram.c), and a sync point only
+ * waits for every channel to be idle (the destination's threads are
+ * multifd-file.c's).
+ *
  * Destination: every multifd connection gets a thread that reads the
  * initial packet (which says the channel's id), then packets, placing
  * pages straight into guest memory.  At a SYNC packet the thread waits
@@ -19,6 +25,7 @@
 #include "io/channel-socket.h"
 #include "qapi/clone-visitor.h"
 #include "qapi/error.h"
+#include "qapi/qapi-visit-migration.h"
 #include "qapi/qapi-visit-sockets.h"
 #include "qemu/coroutine.h"
 #include "qemu/error-report.h"
@@ -27,6 +34,8 @@
 #include "qemu/timer.h"
 #include "migration/register.h"
 #include "migration/channel.h"
+#include "migration/file.h"
+#include "migration/mapped-ram.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/threadinfo.h"
@@ -80,6 +89,7 @@ typedef struct MultiFDSendChannel {
     char *name;
     QemuThread thread;
     bool thread_created;
+    RAMBlock *block;        /* the batch's block (mapped-ram writes) */
     uint8_t *packet;
     size_t packet_len;
     /* The thread's until it has ended: the packets go here (c or TLS). */
@@ -97,6 +107,7 @@ typedef struct MultiFDSendState {
     MultiFDSendChannel *ch;
     const MultiFDMethods *ops;
     SocketAddress *addr;
+    FileMigrationArgs *file;    /* mapped-ram: the file, not addr */
     const char *hostname;   /* the certificate's name, from the URI */
     QemuMutex lock;
     QemuCond cond;          /* any channel's state changed */
@@ -118,16 +129,37 @@ static MultiFDSendState *send_state;
  */
 static GMutex send_state_lock;
 static SocketAddress *send_addr;
+static FileMigrationArgs *send_file;
+
+bool multifd_check_address(MigrationAddress *addr, Error **errp)
+{
+    if (migrate_mapped_ram() && !migrate_address_is_seekable(addr)) {
+        error_setg(errp, "Migration requires seekable transport (e.g. file)");
+        return false;
+    }
+    /* mapped-ram opens the file once more per channel. */
+    if (migrate_multifd() && !migrate_address_is_multi_channel(addr) &&
+        !(migrate_mapped_ram() && migrate_address_is_seekable(addr))) {
+        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
+        return false;
+    }
+    return true;
+}
 
 bool multifd_send_set_address(MigrationAddress *addr, Error **errp)
 {
     g_clear_pointer(&send_addr, qapi_free_SocketAddress);
+    g_clear_pointer(&send_file, qapi_free_FileMigrationArgs);
+    if (!multifd_check_address(addr, errp)) {
+        return false;
+    }
     if (!migrate_multifd()) {
         return true;
     }
-    if (!migrate_address_is_multi_channel(addr)) {
-        error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
-        return false;
+    if (addr->transport == MIGRATION_ADDRESS_TYPE_FILE) {
+        /* mapped-ram (the only way here): no packets, nothing to check. */
+        send_file = QAPI_CLONE(FileMigrationArgs, &addr->u.file);
+        return true;
     }
     if (migrate_multifd_flush_after_each_section() &&
         migrate_zero_page_detection() == ZERO_PAGE_DETECTION_MULTIFD) {
@@ -179,6 +211,37 @@ static void multifd_send_why(MultiFDSendState *st, Error **errp)
     } else {
         error_setg(errp, "multifd: the channels were shut down");
     }
+}
+
+/*
+ * mapped-ram's send thread: the batch in ch->p to the pages' places in
+ * the file; zero pages are only cleared in the file's bitmap.  A sync
+ * point has nothing to write.
+ */
+static bool multifd_send_file_batch(MultiFDSendChannel *ch, bool sync,
+                                    Error **errp)
+{
+    MultiFDSendParams *p = &ch->p;
+    uint32_t zero;
+
+    if (sync) {
+        return true;
+    }
+    multifd_send_zero_page_detect(p);
+    zero = p->num - p->normal_num;
+    for (uint32_t i = p->normal_num; i < p->num; i++) {
+        mapped_ram_mark(ch->block, p->offset[i], false);
+    }
+    trace_multifd_send_file(p->id, p->normal_num, zero);
+    if (!mapped_ram_write_pages(ch->io, ch->block, p->offset, p->normal_num,
+                                errp)) {
+        return false;
+    }
+    stat64_add(&mig_stats.multifd_bytes,
+               (uint64_t)p->normal_num * p->page_size);
+    stat64_add(&mig_stats.normal_pages, p->normal_num);
+    stat64_add(&mig_stats.zero_pages, zero);
+    return true;
 }
 
 /* Send thread: one packet, for the batch in ch->p or a SYNC. */
@@ -260,6 +323,18 @@ static void *multifd_send_thread(void *opaque)
     Error *err = NULL;
 
     trace_multifd_send_thread_start(ch->p.id);
+    if (st->file) {
+        object_unref(OBJECT(sioc));
+        qemu_mutex_lock(&st->lock);
+        ch->c = ch->io = file_send_channel_create(st->file,
+                                                  migrate_direct_io(), &err);
+        qemu_mutex_unlock(&st->lock);
+        if (!ch->c) {
+            error_prepend(&err, "multifd channel %u: ", ch->p.id);
+            goto out;
+        }
+        goto ready;
+    }
     if (qio_channel_socket_connect_sync(sioc, st->addr, &err) < 0) {
         error_prepend(&err, "multifd channel %u: cannot connect: ",
                       ch->p.id);
@@ -304,6 +379,7 @@ static void *multifd_send_thread(void *opaque)
         goto out;
     }
     stat64_add(&mig_stats.multifd_bytes, sizeof(init));
+ready:
     if (!st->ops->send_setup(&ch->p, &err)) {
         goto out;
     }
@@ -322,7 +398,8 @@ static void *multifd_send_thread(void *opaque)
         }
         sync = !ch->job;    /* the batch first, then the SYNC */
         qemu_mutex_unlock(&st->lock);
-        if (!multifd_send_packet(st, ch, sync, &err)) {
+        if (st->file ? !multifd_send_file_batch(ch, sync, &err)
+                     : !multifd_send_packet(st, ch, sync, &err)) {
             if (!g_str_has_prefix(error_get_pretty(err), "multifd")) {
                 error_prepend(&err, "multifd channel %u: ", ch->p.id);
             }
@@ -360,7 +437,7 @@ bool multifd_send_setup(Error **errp)
     const MultiFDMethods *ops;
     int level = 0;
 
-    if (!send_addr) {
+    if (!send_addr && !send_file) {
         error_setg(errp, "multifd: no address to connect the channels to");
         return false;
     }
@@ -376,8 +453,12 @@ bool multifd_send_setup(Error **errp)
     st = g_new0(MultiFDSendState, 1);
     st->count = migrate_multifd_channels();
     st->ops = ops;
-    st->addr = QAPI_CLONE(SocketAddress, send_addr);
-    if (st->addr->type == SOCKET_ADDRESS_TYPE_INET) {
+    if (send_file) {
+        st->file = QAPI_CLONE(FileMigrationArgs, send_file);
+    } else {
+        st->addr = QAPI_CLONE(SocketAddress, send_addr);
+    }
+    if (st->addr && st->addr->type == SOCKET_ADDRESS_TYPE_INET) {
         st->hostname = st->addr->u.inet.host;
     }
     st->offset = g_new0(uint64_t, page_count);
@@ -492,6 +573,7 @@ void multifd_send_cleanup(void)
     qemu_mutex_destroy(&st->lock);
     error_free(st->error);
     qapi_free_SocketAddress(st->addr);
+    qapi_free_FileMigrationArgs(st->file);
     g_free(st->offset);
     g_free(st->ch);
     g_free(st);
@@ -530,6 +612,7 @@ static bool multifd_send_batch(MultiFDSendState *st, Error **errp)
     ch->p.num = st->num;
     ch->p.host = st->block->host;
     ch->p.block_name = st->block->idstr;
+    ch->block = st->block;
     ch->job = true;
     qemu_cond_broadcast(&st->cond);
     qemu_mutex_unlock(&st->lock);

@@ -21,15 +21,20 @@
 #include "qapi/qapi-types-migration.h"
 #include "system/ramblock.h"
 
-/* Thread names (query-migrationthreads shows the source's). */
-#define MIGRATION_THREAD_SRC_MULTIFD "mig/src/send_%d"
-#define MIGRATION_THREAD_DST_MULTIFD "mig/dst/recv_%d"
+#include "migration/threadinfo.h"
+
+/*
+ * Either side: QEMU's checks of the address against mapped-ram (a
+ * seekable file:) and multifd (a multi-channel transport, or the file
+ * with mapped-ram), with QEMU's messages.
+ */
+bool multifd_check_address(MigrationAddress *addr, Error **errp);
 
 /* ------------------------------------------------------------- source */
 
 /*
- * Check that multifd can run to @addr with the current settings (a
- * multi-channel transport; no combination that no peer can read) and
+ * Check that multifd can run to @addr with the current settings
+ * (multifd_check_address; no combination that no peer can read) and
  * remember the address for the channels.  True without multifd.
  */
 bool multifd_send_set_address(MigrationAddress *addr, Error **errp);

@@ -402,7 +402,7 @@ static const bool migrate_cap_implemented[MIGRATION_CAPABILITY__MAX] = {
     [MIGRATION_CAPABILITY_POSTCOPY_PREEMPT] = true,
     [MIGRATION_CAPABILITY_SWITCHOVER_ACK] = false,
     [MIGRATION_CAPABILITY_DIRTY_LIMIT] = true,
-    [MIGRATION_CAPABILITY_MAPPED_RAM] = false,
+    [MIGRATION_CAPABILITY_MAPPED_RAM] = true,
 };
 
 static const MigrationDirtyLimitOps *dirty_limit_ops;

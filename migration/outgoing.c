@@ -186,11 +186,6 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     if (!migrate_prepare(s, has_resume && resume, errp)) {
         return;
     }
-    if (migrate_mapped_ram() && !migrate_address_is_seekable(channel->addr)) {
-        error_setg(errp, "Mapped-ram migration requires a seekable "
-                   "transport (e.g. file)");
-        return;
-    }
     if (!multifd_send_set_address(channel->addr, errp) ||
         !postcopy_preempt_set_address(channel->addr, errp)) {
         return;

@@ -440,6 +440,52 @@ size_t qemu_get_counted_string(QEMUFile *f, char buf[256])
     return res == len && !f->last_error ? len : 0;
 }
 
+/* ------------------------------------------------------------- seekable */
+
+off_t qemu_get_offset(QEMUFile *f)
+{
+    Error *local_err = NULL;
+    off_t ret;
+
+    qemu_fflush(f);
+    ret = qio_channel_io_seek(f->ioc, 0, SEEK_CUR, &local_err);
+    if (ret < 0) {
+        qemu_file_set_error_obj(f, -EIO, local_err);
+    }
+    return ret;
+}
+
+void qemu_set_offset(QEMUFile *f, off_t off, int whence)
+{
+    Error *local_err = NULL;
+
+    if (f->is_writable) {
+        qemu_fflush(f);
+    } else {
+        f->buf_index = 0;
+        f->buf_size = 0;
+    }
+    if (qio_channel_io_seek(f->ioc, off, whence, &local_err) < 0) {
+        qemu_file_set_error_obj(f, -EIO, local_err);
+    }
+}
+
+void qemu_put_buffer_at(QEMUFile *f, const uint8_t *buf, size_t size,
+                        off_t pos)
+{
+    Error *local_err = NULL;
+
+    if (f->last_error) {
+        return;
+    }
+    if (qio_channel_pwrite_all(f->ioc, (const char *)buf, size, pos,
+                               &local_err) < 0) {
+        qemu_file_set_error_obj(f, -EIO, local_err);
+        return;
+    }
+    f->total_transferred += size;
+}
+
 /* -------------------------------------------------------------- control */
 
 uint64_t qemu_file_transferred(QEMUFile *f)

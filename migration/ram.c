@@ -21,12 +21,17 @@
  * records around them: ZERO records under zero-page-detection=legacy,
  * and a sync point (MULTIFD_FLUSH, or each EOS in the QEMU 7.2 dialect)
  * where the destination waits for every channel.
+ *
+ * With mapped-ram (mapped-ram.c) pages go to fixed places in the file
+ * instead of the stream, and the destination reads them while parsing
+ * the size list; zero pages are only left out of the file's bitmap.
  */
 #include "qemu/osdep.h"
 #include <fcntl.h>
 #include <sys/mman.h>
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
+#include "migration/mapped-ram.h"
 #include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/postcopy-in.h"
@@ -460,7 +465,8 @@ static bool ram_multifd_flush_and_sync(QEMUFile *f, Error **errp)
         }
         return false;
     }
-    if (!migrate_multifd_flush_after_each_section()) {
+    /* A file's channels need no sync on the destination: none is sent. */
+    if (!migrate_multifd_flush_after_each_section() && !migrate_mapped_ram()) {
         qemu_put_be64(f, RAM_SAVE_FLAG_MULTIFD_FLUSH);
     }
     return true;
@@ -519,6 +525,7 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
 {
     ram_addr_t offset = (ram_addr_t)page << TARGET_PAGE_BITS;
     ZeroPageDetection zpd = migrate_zero_page_detection();
+    bool zero;
 
     rs->pages_sent++;
     /* With multifd, zero pages are the send threads' to find. */
@@ -530,9 +537,14 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
      * A write after the last sync may race with either test; the dirty
      * log has it and the next pass sends the page again.
      */
-    if (zpd != ZERO_PAGE_DETECTION_NONE &&
-        (ram_page_untouched(block, page) ||
-         buffer_is_zero(p, TARGET_PAGE_SIZE))) {
+    zero = zpd != ZERO_PAGE_DETECTION_NONE &&
+           (ram_page_untouched(block, page) ||
+            buffer_is_zero(p, TARGET_PAGE_SIZE));
+    if (zero && migrate_mapped_ram()) {
+        /* Not in the file: the destination's memory is zero already. */
+        mapped_ram_mark(block, offset, false);
+        stat64_add(&mig_stats.zero_pages, 1);
+    } else if (zero) {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
@@ -554,6 +566,9 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
         return;
     } else if (migrate_multifd() && !rs->postcopy) {
         ram_save_multifd_page(f, block, offset);
+    } else if (migrate_mapped_ram()) {
+        mapped_ram_save_page(f, block, offset, p);
+        stat64_add(&mig_stats.normal_pages, 1);
     } else {
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
         if (ram_write_tracking) {
@@ -637,7 +652,8 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
              * round's copy first.
              */
             if (migrate_multifd() &&
-                !migrate_multifd_flush_after_each_section() &&
+                (!migrate_multifd_flush_after_each_section() ||
+                 migrate_mapped_ram()) &&
                 !ram_multifd_flush_and_sync(f, NULL)) {
                 return 0;
             }
@@ -663,6 +679,7 @@ static void ram_state_cleanup(void)
         ram_xbzrle_cleanup();
     }
     ram_converge_stop();
+    mapped_ram_save_cleanup();
     RAMBLOCK_FOREACH(block) {
         g_free(block->bmap);
         block->bmap = NULL;
@@ -733,6 +750,9 @@ static int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         if (migrate_ignore_shared()) {
             qemu_put_be64(f, block->mr ? block->mr->addr : 0);
         }
+        if (migrate_mapped_ram()) {
+            mapped_ram_save_block(f, block, ramblock_is_ignored(block));
+        }
     }
     if (migrate_multifd()) {
         /*
@@ -794,6 +814,9 @@ static int ram_save_iterate(QEMUFile *f, void *opaque)
     if (migrate_multifd() && migrate_multifd_flush_after_each_section()) {
         ram_multifd_flush_and_sync(f, NULL);
     }
+    if (migrate_mapped_ram()) {
+        mapped_ram_save_flush(f);
+    }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     /* Pages were queued by reference: hand them over before returning. */
     qemu_fflush(f);
@@ -828,6 +851,10 @@ static int ram_save_complete(QEMUFile *f, void *opaque)
     qemu_mutex_unlock_ramlist();
     if (migrate_multifd() && !qemu_file_get_error(f)) {
         ram_multifd_flush_and_sync(f, NULL);
+    }
+    /* Every page is in the file now: which ones, block by block. */
+    if (migrate_mapped_ram()) {
+        mapped_ram_save_bitmaps(f);
     }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     qemu_fflush(f);
@@ -967,6 +994,7 @@ static int ram_load_cleanup(void *opaque)
     MigrationIncomingState *mis = migration_incoming_get_current();
 
     multifd_recv_cleanup();
+    mapped_ram_load_cleanup();
     mis->last_recv_block = NULL;
     ram_pagemap_invalidate();
     if (mis->ram_prefault) {
@@ -1029,9 +1057,15 @@ static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
                        "announced total", id, length, total);
             return false;
         }
+        if (migrate_mapped_ram() &&
+            !mapped_ram_load_block(f, block, length,
+                                   ramblock_is_ignored(block), errp)) {
+            return false;
+        }
         total -= length;
     }
-    return true;
+    /* mapped-ram: all of RAM is loaded once the size list is parsed. */
+    return !migrate_mapped_ram() || mapped_ram_load_finish(errp);
 }
 
 static RAMBlock *ram_block_from_stream(MigrationIncomingState *mis,
@@ -1239,7 +1273,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
         }
         if (kind == RAM_SAVE_FLAG_EOS && !(flags & RAM_SAVE_FLAG_CONTINUE)) {
             /* In QEMU 7.2's stream every EOS is a multifd sync point. */
-            if (migrate_multifd() &&
+            if (migrate_multifd() && !migrate_mapped_ram() &&
                 migrate_multifd_flush_after_each_section() &&
                 !ram_load_multifd_sync(errp)) {
                 return -EIO;
@@ -1247,6 +1281,11 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             return 0;
         }
         if (kind == RAM_SAVE_FLAG_MULTIFD_FLUSH && migrate_multifd()) {
+            if (migrate_mapped_ram()) {
+                error_setg(errp, "Received a MULTIFD_FLUSH record, but a "
+                           "mapped-ram stream has none");
+                return -EINVAL;
+            }
             if (migrate_multifd_flush_after_each_section()) {
                 error_setg(errp, "Received a MULTIFD_FLUSH record, but "
                            "multifd-flush-after-each-section is on here "

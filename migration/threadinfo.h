@@ -11,6 +11,10 @@ typedef struct MigrationThread {
     int thread_id;          /* qemu_get_thread_id() */
 } MigrationThread;
 
+/* Multifd's threads (query-migrationthreads shows the source's). */
+#define MIGRATION_THREAD_SRC_MULTIFD "mig/src/send_%d"
+#define MIGRATION_THREAD_DST_MULTIFD "mig/dst/recv_%d"
+
 MigrationThread *migration_threads_add(const char *name, int thread_id);
 void migration_threads_remove(MigrationThread *info);
 

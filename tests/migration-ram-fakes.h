@@ -3,13 +3,15 @@
  * For programs that link migration/ram.c without options.c and
  * migration-stats.c (test-savevm-stream, fuzz-migration-stream): the
  * XBZRLE, auto-converge and dirty-limit settings at QEMU's defaults,
- * with the three features off (and no dirty limit registered), multifd off (ram.c must then never call into it), and a
+ * with the three features off (and no dirty limit registered), multifd
+ * and mapped-ram off (ram.c must then never call into them), and a
  * transferred-bytes counter that never moves.
  * Include it in exactly one file of the program.
  */
 #ifndef TESTS_MIGRATION_RAM_FAKES_H
 #define TESTS_MIGRATION_RAM_FAKES_H
 
+#include "migration/mapped-ram.h"
 #include "migration/multifd.h"
 #include "migration/options.h"
 
@@ -43,5 +45,29 @@ bool multifd_queue_page(RAMBlock *block, ram_addr_t offset, Error **errp)
 bool multifd_send_sync(Error **errp) { abort(); }
 bool multifd_recv_sync(Error **errp) { abort(); }
 void multifd_recv_cleanup(void) { }
+bool migrate_mapped_ram(void) { return false; }
+void mapped_ram_save_block(QEMUFile *f, RAMBlock *block, bool ignored)
+{
+    abort();
+}
+void mapped_ram_mark(RAMBlock *block, ram_addr_t offset, bool present)
+{
+    abort();
+}
+void mapped_ram_save_page(QEMUFile *f, RAMBlock *block, ram_addr_t offset,
+                          const uint8_t *p)
+{
+    abort();
+}
+void mapped_ram_save_flush(QEMUFile *f) { abort(); }
+void mapped_ram_save_bitmaps(QEMUFile *f) { abort(); }
+void mapped_ram_save_cleanup(void) { }
+bool mapped_ram_load_block(QEMUFile *f, RAMBlock *block, uint64_t length,
+                           bool ignored, Error **errp)
+{
+    abort();
+}
+bool mapped_ram_load_finish(Error **errp) { abort(); }
+void mapped_ram_load_cleanup(void) { }
 
 #endif /* TESTS_MIGRATION_RAM_FAKES_H */

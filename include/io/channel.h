@@ -172,6 +172,14 @@ ssize_t qio_channel_pread(QIOChannel *ioc, char *buf, size_t buflen,
                           off_t offset, Error **errp);
 off_t qio_channel_io_seek(QIOChannel *ioc, off_t offset, int whence,
                           Error **errp);
+/*
+ * All of @buflen bytes at @offset, retrying short transfers; 0, or -1
+ * with @errp (a read past the end of the file is an error naming it).
+ */
+int qio_channel_pwrite_all(QIOChannel *ioc, const char *buf, size_t buflen,
+                           off_t offset, Error **errp);
+int qio_channel_pread_all(QIOChannel *ioc, char *buf, size_t buflen,
+                          off_t offset, Error **errp);
 
 /* ------------------------------------------------------------- control */
 

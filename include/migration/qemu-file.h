@@ -72,6 +72,17 @@ void qemu_put_counted_string(QEMUFile *f, const char *str);
 /* Hand everything buffered or queued to the channel. */
 void qemu_fflush(QEMUFile *f);
 
+/*
+ * Seekable channels only (file:, for mapped-ram).  The channel's
+ * position (output flushed first); a move to @off (output flushed, input
+ * read ahead dropped); and @size bytes written at @pos outside the
+ * stream's order, counted as transferred.  Errors are latched on @f.
+ */
+off_t qemu_get_offset(QEMUFile *f);
+void qemu_set_offset(QEMUFile *f, off_t off, int whence);
+void qemu_put_buffer_at(QEMUFile *f, const uint8_t *buf, size_t size,
+                        off_t pos);
+
 static inline void qemu_put_8s(QEMUFile *f, const uint8_t *pv)
 {
     qemu_put_byte(f, *pv);

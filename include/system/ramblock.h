@@ -62,6 +62,13 @@ struct RAMBlock {
     unsigned long *clear_bmap;
     uint8_t clear_bmap_shift;
     ram_addr_t postcopy_length;
+    /*
+     * mapped-ram (migration/mapped-ram.c): the pages present in the
+     * file, and where the block's bitmap and pages are in it.
+     */
+    unsigned long *file_bmap;
+    uint64_t bitmap_offset;
+    uint64_t pages_offset;
 };
 
 typedef struct RAMList {

@@ -264,7 +264,6 @@ static void test_caps_unsupported(void)
         { MIGRATION_CAPABILITY_RDMA_PIN_ALL, "rdma-pin-all" },
         { MIGRATION_CAPABILITY_DIRTY_BITMAPS, "dirty-bitmaps" },
         { MIGRATION_CAPABILITY_X_IGNORE_SHARED, "x-ignore-shared" },
-        { MIGRATION_CAPABILITY_MAPPED_RAM, "mapped-ram" },
     };
 
     all_caps_off();
@@ -281,9 +280,11 @@ static void test_caps_unsupported(void)
                       MIGRATION_CAPABILITY_DIRTY_LIMIT, true);
     /* Switching an unsupported capability off is fine. */
     set_caps(&error_abort, 1, MIGRATION_CAPABILITY_XBZRLE, false);
-    /* Multifd is there. */
+    /* Multifd and mapped-ram are there. */
     set_caps(&error_abort, 1, MIGRATION_CAPABILITY_MULTIFD, true);
     set_caps(&error_abort, 1, MIGRATION_CAPABILITY_MULTIFD, false);
+    set_caps(&error_abort, 1, MIGRATION_CAPABILITY_MAPPED_RAM, true);
+    set_caps(&error_abort, 1, MIGRATION_CAPABILITY_MAPPED_RAM, false);
 }
 
 static void test_caps_cross_checks(void)

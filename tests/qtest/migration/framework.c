@@ -867,3 +867,13 @@ void mig_check_guest_pattern(QTestState *who)
     /* the guest has done at least one pass over the range */
     g_assert(first != 0 || last != 0);
 }
+
+void mig_check_guest_runs_on(QTestState *to)
+{
+    size_t n;
+
+    wait_runstate(to, "running");
+    n = mig_serial_passes(mig_vm_serial(to));
+    mig_wait_serial_grows(mig_vm_serial(to), n + 2);
+    mig_check_guest_pattern(to);
+}

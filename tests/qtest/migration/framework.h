@@ -162,5 +162,10 @@ void mig_wait_serial_grows(const char *path, size_t n);
  * check the n+1...n+1 n...n invariant, then resume it if it was running.
  */
 void mig_check_guest_pattern(QTestState *who);
+/*
+ * A destination that loaded the test guest: wait until it runs, let it
+ * make two more passes, and check its pattern.
+ */
+void mig_check_guest_runs_on(QTestState *to);
 
 #endif
