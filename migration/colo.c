@@ -25,12 +25,26 @@
 #include "migration/options.h"
 #include "migration/savevm.h"
 #include "migration/trace.h"
+#include "net/colo-compare.h"
 
 /* The longest sleep between two looks at the delay and at failover. */
 #define COLO_DELAY_SLICE_MS 100
 
 /* Posted by a failover of the primary: stop waiting for the delay. */
 static QemuSemaphore colo_wake;
+/* A colo-compare saw the guests' output differ: checkpoint now. */
+static bool colo_checkpoint_asked;
+
+/* colo-compare's notifier (its iothread): wake the checkpoint loop. */
+static void colo_compare_notify_checkpoint(Notifier *notifier, void *data)
+{
+    qatomic_set(&colo_checkpoint_asked, true);
+    qemu_sem_post(&colo_wake);
+}
+
+static Notifier packets_compare_notifier = {
+    .notify = colo_compare_notify_checkpoint,
+};
 
 static void __attribute__((constructor)) colo_init(void)
 {
@@ -210,7 +224,7 @@ static void colo_wait_delay(MigrationState *s, int64_t last_ms)
         int64_t left = last_ms + migrate_checkpoint_delay() -
                        qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
 
-        if (left <= 0) {
+        if (left <= 0 || qatomic_xchg(&colo_checkpoint_asked, false)) {
             return;
         }
         qemu_sem_timedwait(&colo_wake, MIN(left, COLO_DELAY_SLICE_MS));
@@ -280,6 +294,8 @@ void colo_primary_run(MigrationState *s)
     while (qemu_sem_timedwait(&colo_wake, 0) == 0) {
         /* drop a wake-up left by an earlier COLO */
     }
+    qatomic_set(&colo_checkpoint_asked, false);
+    colo_compare_register_notifier(&packets_compare_notifier);
 
     rp = qemu_file_get_return_path(s->to_dst_file);
     WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
@@ -307,9 +323,14 @@ void colo_primary_run(MigrationState *s)
         if (!colo_do_checkpoint(s, rp, &err)) {
             break;
         }
+        /* The two guests are equal again: their output queues restart. */
+        colo_notify_compares_event(NULL, COLO_EVENT_CHECKPOINT, NULL);
         last = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
     }
 out:
+    colo_compare_unregister_notifier(&packets_compare_notifier);
+    /* Alone again: what the primary sent goes out uncompared. */
+    colo_notify_compares_event(NULL, COLO_EVENT_FAILOVER, NULL);
     colo_primary_exit(s, rp, err);
 }
 

@@ -108,8 +108,3 @@ CpuInfoFastList *qmp_query_cpus_fast(Error **errp)
     /* One entry per vCPU the accelerator created; none without one. */
     return qemu_query_cpus_fast();
 }
-
-IOThreadInfoList *qmp_query_iothreads(Error **errp)
-{
-    return NULL;    /* Tern creates no iothread objects */
-}

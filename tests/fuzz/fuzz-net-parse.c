@@ -4,7 +4,8 @@
  * first byte picks the parser, the rest is its input:
  *   0: -netdev option strings; 1: hostfwd rules; 2: guestfwd rules;
  *   3: a socket stream, fed in chunks whose sizes the input also picks;
- *   4: the same with virtio-net header lengths (vnet_hdr_support).
+ *   4: the same with virtio-net header lengths (vnet_hdr_support);
+ *   5: colo-compare's packet parser (net/colo.c).
  *
  * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
  * every failure says why; an accepted hostfwd has ports in range and
@@ -15,6 +16,7 @@
 #include "qemu/osdep.h"
 #include <arpa/inet.h>
 #include "qapi/error.h"
+#include "net/colo.h"
 #include "net/net-parse.h"
 #include "tests/fuzz/fuzz-fail.h"
 
@@ -124,6 +126,26 @@ static void fuzz_stream(const uint8_t *data, size_t size, bool vnet)
     }
 }
 
+/* What is compared lies within the frame; a frame equals itself. */
+static void fuzz_colo(const uint8_t *data, size_t size)
+{
+    g_autofree uint8_t *copy = g_memdup2(data, size);
+    ColoPacketInfo info;
+    Error *err = NULL;
+
+    if (!colo_packet_parse(copy, size, &info, &err)) {
+        check_error(err, "colo_packet_parse");
+        return;
+    }
+    if (info.cmp_off > size || info.cmp_len > size - info.cmp_off) {
+        fuzz_fail("compared range %zu+%zu outside %zu bytes", info.cmp_off,
+                  info.cmp_len, size);
+    }
+    if (!colo_packet_equal(copy, &info, data, &info)) {
+        fuzz_fail("a frame differs from itself");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autofree char *text = NULL;
@@ -132,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     text = g_strndup((const char *)data + 1, size - 1);
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
     case 0:
         fuzz_opts(text);
         break;
@@ -145,8 +167,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 3:
         fuzz_stream(data + 1, size - 1, false);
         break;
-    default:
+    case 4:
         fuzz_stream(data + 1, size - 1, true);
+        break;
+    default:
+        fuzz_colo(data + 1, size - 1);
         break;
     }
     return 0;

@@ -13,6 +13,7 @@
  * began after the step ended).
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "migration/framework.h"
 #include "qobject/qlist.h"
 
@@ -182,11 +183,12 @@ static void colo_heartbeat(QTestState *who)
  * Start a primary and a secondary and migrate with x-colo to @uri (the
  * secondary listens on @listen, which may differ with a proxy between).
  */
-static void colo_start_delay(QTestState **from, QTestState **to, Writer *w,
-                             const char *listen, const char *uri,
-                             int64_t delay_ms)
+static void colo_start_opts(QTestState **from, QTestState **to, Writer *w,
+                            const char *listen, const char *uri,
+                            int64_t delay_ms, const char *opts_source)
 {
-    MigrateStart args = { .mem = COLO_MEM, .events = true };
+    MigrateStart args = { .mem = COLO_MEM, .events = true,
+                          .opts_source = opts_source };
 
     migrate_start(from, to, "defer", &args);
     migrate_set_capability(*from, "x-colo", true);
@@ -201,6 +203,13 @@ static void colo_start_delay(QTestState **from, QTestState **to, Writer *w,
     colo_status_is(*from, "primary", "primary", "none");
     colo_status_is(*to, "secondary", "secondary", "none");
     wait_runstate(*to, "running");
+}
+
+static void colo_start_delay(QTestState **from, QTestState **to, Writer *w,
+                             const char *listen, const char *uri,
+                             int64_t delay_ms)
+{
+    colo_start_opts(from, to, w, listen, uri, delay_ms, NULL);
 }
 
 static void colo_start(QTestState **from, QTestState **to, Writer *w,
@@ -407,6 +416,135 @@ static void test_colo_delay_change(void)
     migrate_end(from, to);
 }
 
+/* ---- colo-compare: the guests' output, compared packet by packet ---- */
+
+/* A unix socket the primary's chardev connects to. */
+static int chr_server(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(listen(fd, 1), ==, 0);
+    return fd;
+}
+
+static int chr_accept_close(int lfd)
+{
+    struct timeval tv = { .tv_sec = MIG_WAIT_SECS };
+    int fd = accept(lfd, NULL, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    close(lfd);
+    return fd;
+}
+
+/* A UDP frame from 10.0.0.1:1000 to 10.0.0.2:2000 carrying @text,
+ * framed for a chardev (be32 length first). */
+static size_t udp_frame(uint8_t *buf, const char *text)
+{
+    size_t plen = strlen(text), ip_len = 20 + 8 + plen;
+    uint8_t *f = buf + 4;
+
+    memcpy(f, "\x52\x54\x00\x12\x34\x56\x52\x54\x00\x12\x34\x57\x08\x00",
+           14);
+    memcpy(f + 14, "\x45\x00\x00\x00\x00\x00\x00\x00\x40\x11\x00\x00"
+           "\x0a\x00\x00\x01\x0a\x00\x00\x02", 20);
+    stw_be_p(f + 16, ip_len);
+    stw_be_p(f + 34, 1000);
+    stw_be_p(f + 36, 2000);
+    stw_be_p(f + 38, 8 + plen);
+    stw_be_p(f + 40, 0);
+    memcpy(f + 42, text, plen);
+    stl_be_p(buf, 14 + ip_len);
+    return 4 + 14 + ip_len;
+}
+
+/* The next frame on outdev must be @want (framed as udp_frame gives). */
+static void out_expect(int fd, const uint8_t *want, size_t len)
+{
+    g_autofree uint8_t *got = g_malloc(len);
+    size_t n = 0;
+
+    while (n < len) {
+        ssize_t r = recv(fd, got + n, len - n, 0);
+
+        g_assert_cmpint(r, >, 0);
+        n += r;
+    }
+    g_assert(!memcmp(got, want, len));
+}
+
+/*
+ * With ten minutes between periodic checkpoints, equal frames from the
+ * two guests leave through outdev and take no checkpoint; a frame that
+ * differs takes one (the count in query-migrate rises), after which the
+ * primary's frame is released.
+ */
+static void test_colo_compare(void)
+{
+    g_autofree char *sock = tmp_path("colo-cmp.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *pin = tmp_path("cmp-pri.sock");
+    g_autofree char *sin = tmp_path("cmp-sec.sock");
+    g_autofree char *out = tmp_path("cmp-out.sock");
+    g_autofree char *opts = g_strdup_printf(
+        "-object iothread,id=io1 -chardev socket,id=pin,path=%s "
+        "-chardev socket,id=sin,path=%s -chardev socket,id=cout,path=%s "
+        "-object colo-compare,id=cmp0,primary_in=pin,secondary_in=sin,"
+        "outdev=cout,iothread=io1,compare_timeout=600000", pin, sin, out);
+    int lp = chr_server(pin), ls = chr_server(sin), lo = chr_server(out);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(23);
+    uint8_t a[128], b[128];
+    size_t la, lb;
+    int fp, fs, fo;
+    QTestState *from, *to;
+    Writer w;
+
+    colo_start_opts(&from, &to, &w, uri, uri, 600000, opts);
+    fp = chr_accept_close(lp);
+    fs = chr_accept_close(ls);
+    fo = chr_accept_close(lo);
+    writer_step(from, &w, rand);
+
+    /* Equal: out at once, no checkpoint. */
+    la = udp_frame(a, "same on both sides");
+    g_assert_cmpint(send(fp, a, la, 0), ==, la);
+    g_assert_cmpint(send(fs, a, la, 0), ==, la);
+    out_expect(fo, a, la);
+    g_assert_cmpint(colo_checkpoints(from), ==, 0);
+
+    /* Different payload on the same connection: a checkpoint. */
+    la = udp_frame(a, "the primary says this");
+    lb = udp_frame(b, "the secondary says that");
+    g_assert_cmpint(send(fp, a, la, 0), ==, la);
+    g_assert_cmpint(send(fs, b, lb, 0), ==, lb);
+    for (int i = 0; i < MIG_WAIT_SECS * 20 && !colo_checkpoints(from); i++) {
+        g_usleep(50 * 1000);
+    }
+    g_assert_cmpint(colo_checkpoints(from), >=, 1);
+    /* Released after it: the primary's frame, not the secondary's. */
+    out_expect(fo, a, la);
+
+    /* The primary finds the link gone at its next checkpoint. */
+    migrate_set_parameter_int(from, "x-checkpoint-delay", 100);
+    colo_heartbeat(to);
+    colo_wait_exit(to, "secondary", "request");
+    check_secondary_took_over(to);
+    writer_check(to, &w);
+    colo_wait_exit(from, "primary", "error");
+    writer_free(&w);
+    close(fp);
+    close(fs);
+    close(fo);
+    migrate_end(from, to);
+    unlink(pin);
+    unlink(sin);
+    unlink(out);
+}
+
 /* ---- a link that can be cut: a proxy between two unix sockets ---- */
 
 typedef struct Proxy {
@@ -580,6 +718,7 @@ int main(int argc, char **argv)
                    test_colo_secondary_failover);
     qtest_add_func("/migration/colo/link-cut", test_colo_link_cut);
     qtest_add_func("/migration/colo/delay-change", test_colo_delay_change);
+    qtest_add_func("/migration/colo/compare", test_colo_compare);
     qtest_add_data_func("/migration/colo/kvm/guest", "kvm", test_colo_guest);
     qtest_add_data_func("/migration/colo/tcg/guest", "tcg", test_colo_guest);
     return g_test_run();

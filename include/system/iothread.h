@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * "iothread" objects (iothread.c): -object iothread,id=ID starts a thread
+ * that runs its own GLib main context, for front ends (colo-compare)
+ * that poll their chardevs away from the main loop.
+ */
+#ifndef SYSTEM_IOTHREAD_H
+#define SYSTEM_IOTHREAD_H
+
+#include "qom/object.h"
+
+#define TYPE_IOTHREAD "iothread"
+OBJECT_DECLARE_SIMPLE_TYPE(IOThread, IOTHREAD)
+
+/* The context the thread runs; sources attached to it run there. */
+GMainContext *iothread_get_g_main_context(IOThread *iothread);
+
+#endif /* SYSTEM_IOTHREAD_H */

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * colo-compare: the frames of the primary guest (chardev primary_in,
+ * fed by a filter-mirror on the primary's netdev) and of the secondary
+ * (secondary_in, from a filter-redirector) are queued per connection
+ * (net/colo.c parses them) and compared in arrival order: a primary
+ * frame that has an equal secondary frame in its connection goes to
+ * outdev and both are dropped; one that differs from every secondary
+ * frame queued asks for a checkpoint (the COLO notifiers), and so does
+ * a primary frame still unmatched after compare_timeout ms (checked
+ * every expired_scan_cycle ms).  After the checkpoint, or at failover,
+ * the primary's frames are released to outdev and the secondary's
+ * dropped.  All of it runs in the "iothread"'s context; the chardevs
+ * use QEMU's framing (net_stream_feed).
+ *
+ * Not modelled: QEMU's TCP tracking (sequence offsets between the two
+ * guests, per-segment comparison of retransmissions); notify_dev (Xen).
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "qemu/bswap.h"
+#include "qemu/error-report.h"
+#include "qemu/timer.h"
+#include "qom/object_interfaces.h"
+#include "chardev/char.h"
+#include "chardev/char-fe.h"
+#include "system/iothread.h"
+#include "net/colo.h"
+#include "net/colo-compare.h"
+#include "net/net-parse.h"
+#include "net/trace.h"
+
+OBJECT_DECLARE_SIMPLE_TYPE(CompareState, COLO_COMPARE)
+
+#define DEFAULT_TIME_OUT_MS      3000
+#define REGULAR_PACKET_CHECK_MS  3000
+#define MAX_QUEUE_SIZE           1024
+
+typedef struct ColoPacket {
+    ColoPacketInfo info;
+    int64_t created_ms;
+    size_t size;
+    uint8_t data[];
+} ColoPacket;
+
+typedef struct Connection {
+    ColoConnKey key;
+    GQueue primary;
+    GQueue secondary;
+} Connection;
+
+struct CompareState {
+    Object parent_obj;
+
+    char *pri_indev;
+    char *sec_indev;
+    char *outdev;
+    char *notify_dev;
+    IOThread *iothread;
+    bool vnet_hdr;
+    uint64_t compare_timeout;
+    uint32_t expired_scan_cycle;
+    uint32_t max_queue_size;
+
+    CharBackend chr_pri_in;
+    CharBackend chr_sec_in;
+    CharBackend chr_out;
+    NetStreamReader *pri_rs;
+    NetStreamReader *sec_rs;
+    GMainContext *ctx;
+    GSource *scan;
+    GHashTable *conns;          /* ColoConnKey -> Connection */
+    bool completed;
+    Notifier event_notifier;    /* checkpoint taken, failover */
+};
+
+static void colo_compare_inconsistency_notify(CompareState *s)
+{
+    trace_colo_compare_checkpoint(s->pri_indev);
+    colo_compare_request_checkpoint(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Queues                                                              */
+
+static Connection *compare_conn(CompareState *s, const ColoConnKey *key)
+{
+    Connection *conn = g_hash_table_lookup(s->conns, key);
+
+    if (!conn) {
+        conn = g_new0(Connection, 1);
+        conn->key = *key;
+        g_queue_init(&conn->primary);
+        g_queue_init(&conn->secondary);
+        g_hash_table_insert(s->conns, &conn->key, conn);
+    }
+    return conn;
+}
+
+static void conn_free(gpointer p)
+{
+    Connection *conn = p;
+
+    g_queue_clear_full(&conn->primary, g_free);
+    g_queue_clear_full(&conn->secondary, g_free);
+    g_free(conn);
+}
+
+static guint conn_key_hash(gconstpointer p)
+{
+    const ColoConnKey *k = p;
+
+    return k->src ^ (k->dst * 31) ^ (k->sport << 16 | k->dport) ^ k->proto;
+}
+
+static gboolean conn_key_equal(gconstpointer a, gconstpointer b)
+{
+    return !memcmp(a, b, sizeof(ColoConnKey));
+}
+
+static void compare_send(CompareState *s, const uint8_t *buf, size_t size)
+{
+    uint8_t hdr[8];
+    int hlen = s->vnet_hdr ? 8 : 4;
+
+    stl_be_p(hdr, size);
+    stl_be_p(hdr + 4, 0);
+    if (qemu_chr_fe_write_all(&s->chr_out, hdr, hlen) != hlen ||
+        qemu_chr_fe_write_all(&s->chr_out, buf, size) != (int)size) {
+        trace_colo_compare_send_failed(s->outdev, size);
+    }
+}
+
+/* Match the primary's frames of @conn, oldest first, while there are
+ * secondary frames to match them with. */
+static void compare_connection(CompareState *s, Connection *conn)
+{
+    while (!g_queue_is_empty(&conn->primary) &&
+           !g_queue_is_empty(&conn->secondary)) {
+        ColoPacket *p = g_queue_peek_head(&conn->primary);
+        GList *l;
+
+        for (l = conn->secondary.head; l; l = l->next) {
+            ColoPacket *sp = l->data;
+
+            if (colo_packet_equal(p->data, &p->info, sp->data, &sp->info)) {
+                break;
+            }
+        }
+        if (!l) {
+            trace_colo_compare_miscompare(s->pri_indev, p->size);
+            colo_compare_inconsistency_notify(s);
+            return;
+        }
+        trace_colo_compare_match(s->pri_indev, p->size);
+        g_free(l->data);
+        g_queue_delete_link(&conn->secondary, l);
+        g_queue_pop_head(&conn->primary);
+        compare_send(s, p->data, p->size);
+        g_free(p);
+    }
+}
+
+static void compare_add(CompareState *s, bool primary, const uint8_t *buf,
+                        size_t size)
+{
+    ColoPacket *p = g_malloc(sizeof(*p) + size);
+    Error *err = NULL;
+    Connection *conn;
+    GQueue *q;
+
+    memcpy(p->data, buf, size);
+    p->size = size;
+    p->created_ms = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    if (!colo_packet_parse(p->data, size, &p->info, &err)) {
+        /* Not comparable: a primary frame goes out, a secondary goes. */
+        trace_colo_compare_unparsed(primary ? "primary" : "secondary",
+                                    error_get_pretty(err));
+        error_free(err);
+        if (primary) {
+            compare_send(s, p->data, p->size);
+        }
+        g_free(p);
+        return;
+    }
+    conn = compare_conn(s, &p->info.key);
+    q = primary ? &conn->primary : &conn->secondary;
+    if (q->length >= s->max_queue_size) {
+        trace_colo_compare_queue_full(primary ? "primary" : "secondary",
+                                      size);
+        g_free(p);
+        return;
+    }
+    g_queue_push_tail(q, p);
+    compare_connection(s, conn);
+}
+
+static void compare_pri_frame(void *opaque, const uint8_t *buf, size_t size)
+{
+    compare_add(opaque, true, buf, size);
+}
+
+static void compare_sec_frame(void *opaque, const uint8_t *buf, size_t size)
+{
+    compare_add(opaque, false, buf, size);
+}
+
+/* Release the primary's frames, drop the secondary's (after a checkpoint). */
+static gboolean compare_flush(gpointer opaque)
+{
+    CompareState *s = opaque;
+    GHashTableIter it;
+    Connection *conn;
+    ColoPacket *p;
+
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&conn)) {
+        while ((p = g_queue_pop_head(&conn->primary))) {
+            compare_send(s, p->data, p->size);
+            g_free(p);
+        }
+        g_queue_clear_full(&conn->secondary, g_free);
+    }
+    object_unref(OBJECT(s));
+    return G_SOURCE_REMOVE;
+}
+
+/* Any thread: after a checkpoint or at failover, flush in the iothread. */
+static void compare_event(Notifier *notifier, void *data)
+{
+    CompareState *s = container_of(notifier, CompareState, event_notifier);
+    int event = *(int *)data;
+
+    if (event == COLO_EVENT_CHECKPOINT || event == COLO_EVENT_FAILOVER) {
+        object_ref(OBJECT(s));
+        g_main_context_invoke(s->ctx, compare_flush, s);
+    }
+}
+
+/* Every expired_scan_cycle ms: a primary frame waiting too long. */
+static gboolean compare_scan(gpointer opaque)
+{
+    CompareState *s = opaque;
+    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    GHashTableIter it;
+    Connection *conn;
+
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, NULL, (gpointer *)&conn)) {
+        ColoPacket *p = g_queue_peek_head(&conn->primary);
+
+        if (p && now - p->created_ms >= (int64_t)s->compare_timeout) {
+            colo_compare_inconsistency_notify(s);
+            break;
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chardevs                                                            */
+
+static int compare_chr_can_read(void *opaque)
+{
+    return NET_STREAM_FRAME_MAX;
+}
+
+static void compare_chr_read(CompareState *s, CharBackend *be,
+                             NetStreamReader *rs, const char *name,
+                             void (*deliver)(void *, const uint8_t *, size_t),
+                             const uint8_t *buf, int size)
+{
+    Error *err = NULL;
+
+    if (!net_stream_feed(rs, buf, size, deliver, s, &err)) {
+        error_reportf_err(err, "colo-compare: '%s': ", name);
+        qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL, s->ctx,
+                                 true);
+    }
+}
+
+static void compare_pri_read(void *opaque, const uint8_t *buf, int size)
+{
+    CompareState *s = opaque;
+
+    compare_chr_read(s, &s->chr_pri_in, s->pri_rs, s->pri_indev,
+                     compare_pri_frame, buf, size);
+}
+
+static void compare_sec_read(void *opaque, const uint8_t *buf, int size)
+{
+    CompareState *s = opaque;
+
+    compare_chr_read(s, &s->chr_sec_in, s->sec_rs, s->sec_indev,
+                     compare_sec_frame, buf, size);
+}
+
+static bool compare_chr_init(CharBackend *be, const char *id, Error **errp)
+{
+    Chardev *chr = qemu_chr_find(id);
+
+    if (!chr) {
+        error_setg(errp, "Device '%s' not found", id);
+        return false;
+    }
+    return qemu_chr_fe_init(be, chr, errp);
+}
+
+static void colo_compare_complete(UserCreatable *uc, Error **errp)
+{
+    CompareState *s = COLO_COMPARE(uc);
+
+    if (!s->pri_indev || !s->sec_indev || !s->outdev || !s->iothread) {
+        error_setg(errp, "colo compare needs 'primary_in' ,"
+                   "'secondary_in','outdev','iothread' property set");
+        return;
+    }
+    if (!strcmp(s->pri_indev, s->outdev) ||
+        !strcmp(s->sec_indev, s->outdev) ||
+        !strcmp(s->pri_indev, s->sec_indev)) {
+        error_setg(errp, "'indev' and 'outdev' could not be same "
+                   "for compare module");
+        return;
+    }
+    if (s->notify_dev) {
+        error_setg(errp, "colo-compare: 'notify_dev' (Xen COLO) is not "
+                   "implemented");
+        return;
+    }
+    if (!compare_chr_init(&s->chr_pri_in, s->pri_indev, errp)) {
+        return;
+    }
+    if (!compare_chr_init(&s->chr_sec_in, s->sec_indev, errp) ||
+        !compare_chr_init(&s->chr_out, s->outdev, errp)) {
+        qemu_chr_fe_deinit(&s->chr_pri_in, false);
+        qemu_chr_fe_deinit(&s->chr_sec_in, false);
+        return;
+    }
+    s->pri_rs = g_new0(NetStreamReader, 1);
+    s->sec_rs = g_new0(NetStreamReader, 1);
+    s->pri_rs->vnet_hdr = s->sec_rs->vnet_hdr = s->vnet_hdr;
+    s->conns = g_hash_table_new_full(conn_key_hash, conn_key_equal, NULL,
+                                     conn_free);
+    s->ctx = g_main_context_ref(iothread_get_g_main_context(s->iothread));
+    s->completed = true;
+    s->event_notifier.notify = compare_event;
+    colo_compare_add_event_handler(&s->event_notifier);
+    /* From here on everything of this object runs in the iothread. */
+    qemu_chr_fe_set_handlers(&s->chr_pri_in, compare_chr_can_read,
+                             compare_pri_read, NULL, NULL, s, s->ctx, true);
+    qemu_chr_fe_set_handlers(&s->chr_sec_in, compare_chr_can_read,
+                             compare_sec_read, NULL, NULL, s, s->ctx, true);
+    s->scan = g_timeout_source_new(s->expired_scan_cycle);
+    g_source_set_callback(s->scan, compare_scan, s, NULL);
+    g_source_attach(s->scan, s->ctx);
+}
+
+static void colo_compare_finalize(Object *obj)
+{
+    CompareState *s = COLO_COMPARE(obj);
+
+    if (s->completed) {
+        colo_compare_remove_event_handler(&s->event_notifier);
+        g_source_destroy(s->scan);
+        g_source_unref(s->scan);
+        qemu_chr_fe_deinit(&s->chr_pri_in, false);
+        qemu_chr_fe_deinit(&s->chr_sec_in, false);
+        qemu_chr_fe_deinit(&s->chr_out, false);
+        g_hash_table_destroy(s->conns);
+        g_main_context_unref(s->ctx);
+    }
+    g_free(s->pri_rs);
+    g_free(s->sec_rs);
+    g_free(s->pri_indev);
+    g_free(s->sec_indev);
+    g_free(s->outdev);
+    g_free(s->notify_dev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Properties                                                          */
+
+#define COMPARE_STR_PROP(fn, field)                                     \
+static char *compare_get_##fn(Object *obj, Error **errp)               \
+{                                                                       \
+    return g_strdup(COLO_COMPARE(obj)->field);                          \
+}                                                                       \
+static void compare_set_##fn(Object *obj, const char *v, Error **errp) \
+{                                                                       \
+    CompareState *s = COLO_COMPARE(obj);                                \
+                                                                        \
+    g_free(s->field);                                                   \
+    s->field = g_strdup(v);                                             \
+}
+
+COMPARE_STR_PROP(pri, pri_indev)
+COMPARE_STR_PROP(sec, sec_indev)
+COMPARE_STR_PROP(out, outdev)
+COMPARE_STR_PROP(notify, notify_dev)
+
+static bool compare_get_vnet_hdr(Object *obj, Error **errp)
+{
+    return COLO_COMPARE(obj)->vnet_hdr;
+}
+
+static void compare_set_vnet_hdr(Object *obj, bool value, Error **errp)
+{
+    COLO_COMPARE(obj)->vnet_hdr = value;
+}
+
+/* compare_timeout (uint64), expired_scan_cycle, max_queue_size (uint32):
+ * positive, as QEMU checks. */
+static void compare_get_num(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    CompareState *s = COLO_COMPARE(obj);
+    uint64_t value = !strcmp(name, "compare_timeout") ? s->compare_timeout :
+                     !strcmp(name, "expired_scan_cycle") ?
+                     s->expired_scan_cycle : s->max_queue_size;
+
+    visit_type_uint64(v, name, &value, errp);
+}
+
+static void compare_set_num(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    CompareState *s = COLO_COMPARE(obj);
+    bool wide = !strcmp(name, "compare_timeout");
+    uint64_t value;
+
+    if (!visit_type_uint64(v, name, &value, errp)) {
+        return;
+    }
+    if (!value || (!wide && value > UINT32_MAX)) {
+        error_setg(errp, "Property '%s.%s' requires a positive value",
+                   object_get_typename(obj), name);
+        return;
+    }
+    if (wide) {
+        s->compare_timeout = value;
+    } else if (!strcmp(name, "expired_scan_cycle")) {
+        s->expired_scan_cycle = value;
+    } else {
+        s->max_queue_size = value;
+    }
+}
+
+static void colo_compare_init(Object *obj)
+{
+    CompareState *s = COLO_COMPARE(obj);
+
+    s->compare_timeout = DEFAULT_TIME_OUT_MS;
+    s->expired_scan_cycle = REGULAR_PACKET_CHECK_MS;
+    s->max_queue_size = MAX_QUEUE_SIZE;
+}
+
+static void colo_compare_class_init(ObjectClass *oc, const void *data)
+{
+    static const char *const nums[] = {
+        "compare_timeout", "expired_scan_cycle", "max_queue_size",
+    };
+
+    USER_CREATABLE_CLASS(oc)->complete = colo_compare_complete;
+    object_class_property_add_str(oc, "primary_in", compare_get_pri,
+                                  compare_set_pri);
+    object_class_property_add_str(oc, "secondary_in", compare_get_sec,
+                                  compare_set_sec);
+    object_class_property_add_str(oc, "outdev", compare_get_out,
+                                  compare_set_out);
+    object_class_property_add_str(oc, "notify_dev", compare_get_notify,
+                                  compare_set_notify);
+    object_class_property_add_link(oc, "iothread", TYPE_IOTHREAD,
+                                   offsetof(CompareState, iothread),
+                                   object_property_allow_set_link,
+                                   OBJ_PROP_LINK_STRONG);
+    object_class_property_add_bool(oc, "vnet_hdr_support",
+                                   compare_get_vnet_hdr,
+                                   compare_set_vnet_hdr);
+    for (size_t i = 0; i < G_N_ELEMENTS(nums); i++) {
+        object_class_property_add(oc, nums[i], i ? "uint32" : "uint64",
+                                  compare_get_num, compare_set_num, NULL,
+                                  NULL);
+    }
+}
+
+static const TypeInfo colo_compare_info = {
+    .name = TYPE_COLO_COMPARE,
+    .parent = TYPE_OBJECT,
+    .instance_size = sizeof(CompareState),
+    .instance_init = colo_compare_init,
+    .instance_finalize = colo_compare_finalize,
+    .class_init = colo_compare_class_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_USER_CREATABLE },
+        { }
+    },
+};
+
+static void colo_compare_register_types(void)
+{
+    type_register_static(&colo_compare_info);
+}
+
+type_init(colo_compare_register_types)
