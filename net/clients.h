@@ -12,5 +12,7 @@ bool net_init_user(const NetdevUserOptions *opts, const char *name,
                    Error **errp);
 bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
                      Error **errp);
+bool net_init_tap(const NetdevTapOptions *opts, const char *name,
+                  Error **errp);
 
 #endif /* NET_CLIENTS_H */

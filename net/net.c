@@ -284,6 +284,8 @@ static bool net_client_init_netdev(Netdev *netdev, Error **errp)
         return net_init_user(&netdev->u.user, netdev->id, errp);
     case NET_CLIENT_DRIVER_SOCKET:
         return net_init_socket(&netdev->u.socket, netdev->id, errp);
+    case NET_CLIENT_DRIVER_TAP:
+        return net_init_tap(&netdev->u.tap, netdev->id, errp);
     default:
         error_setg(errp, "Parameter 'type' expects a netdev backend type");
         return false;
