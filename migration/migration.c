@@ -17,6 +17,7 @@
 #include "migration/migration.h"
 #include "migration/qemu-file.h"
 #include "migration/trace.h"
+#include "migration/yank_functions.h"
 
 static MigrationState *current_migration;
 static MigrationIncomingState *current_incoming;
@@ -220,6 +221,10 @@ void migrate_set_error(MigrationState *s, const Error *error)
     QEMU_LOCK_GUARD(&s->error_mutex);
     if (!s->error) {
         s->error = error_copy(error);
+        if (migration_yanked()) {
+            /* "Broken pipe" alone would hide that the user cut it. */
+            error_prepend(&s->error, "Migration yanked: ");
+        }
     }
 }
 

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/atomic.h"
 #include "qemu/lockable.h"
 #include "qemu/thread.h"
 #include "qemu/yank.h"
@@ -16,6 +17,8 @@
 static QemuMutex yank_channels_lock;
 static GSList *yank_channels;
 static bool yank_registered;
+/* A yank shut a channel of the current migration down. */
+static bool yanked;
 
 static void __attribute__((constructor)) migration_yank_init(void)
 {
@@ -24,6 +27,7 @@ static void __attribute__((constructor)) migration_yank_init(void)
 
 static void migration_yank_iochannel(void *opaque)
 {
+    qatomic_set(&yanked, true);
     qio_channel_shutdown(QIO_CHANNEL(opaque), QIO_CHANNEL_SHUTDOWN_BOTH,
                          NULL);
 }
@@ -51,6 +55,7 @@ bool migration_yank_register(Error **errp)
         return false;
     }
     yank_registered = true;
+    qatomic_set(&yanked, false);
     return true;
 }
 
@@ -67,4 +72,9 @@ void migration_ioc_register_yank(QIOChannel *ioc)
     yank_channels = g_slist_prepend(yank_channels, ioc);
     yank_register_function(MIGRATION_YANK_INSTANCE, migration_yank_iochannel,
                            ioc);
+}
+
+bool migration_yanked(void)
+{
+    return qatomic_read(&yanked);
 }

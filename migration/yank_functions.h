@@ -15,5 +15,10 @@ bool migration_yank_register(Error **errp);
 void migration_ioc_register_yank(QIOChannel *ioc);
 /* Remove every channel's function, then the instance; idempotent. */
 void migration_yank_unregister(void);
+/*
+ * Did "yank" shut a channel of the current migration down?  The errors
+ * that follow are its consequence, and the error-desc says so.
+ */
+bool migration_yanked(void);
 
 #endif /* MIGRATION_YANK_FUNCTIONS_H */
