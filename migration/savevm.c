@@ -747,8 +747,16 @@ static int savevm_complete_iterables(QEMUFile *f, bool postcopy_only,
         save_section_footer(f, se);
         trace_savevm_section_end(se->idstr, se->section_id, ret);
         if (ret < 0) {
-            error_setg_errno(errp, -ret, "Failed to complete section '%s'",
-                             se->idstr);
+            Error *ferr = NULL;
+
+            /* the channel's own error says why ("Broken pipe", ...) */
+            if (qemu_file_get_error_obj(f, &ferr) && ferr) {
+                error_propagate_prepend(errp, ferr, "Failed to complete "
+                                        "section '%s': ", se->idstr);
+            } else {
+                error_setg_errno(errp, -ret, "Failed to complete section "
+                                 "'%s'", se->idstr);
+            }
             qemu_file_set_error(f, ret);
             return ret;
         }
