@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "chardev/char-fe.h"
+#include <glib-unix.h>
 #include "qapi/error.h"
 
 bool qemu_chr_fe_init(CharBackend *b, Chardev *s, Error **errp)
@@ -169,4 +170,41 @@ void qemu_chr_fe_disconnect(CharBackend *be)
     if (s && CHARDEV_GET_CLASS(s)->chr_disconnect) {
         CHARDEV_GET_CLASS(s)->chr_disconnect(s);
     }
+}
+
+static gboolean chr_fe_disconnect_cb(gpointer opaque)
+{
+    qemu_chr_fe_disconnect(opaque);
+    return G_SOURCE_REMOVE;
+}
+
+void qemu_chr_fe_disconnect_later(CharBackend *be)
+{
+    GSource *src;
+
+    if (!be->chr) {
+        return;
+    }
+    src = g_idle_source_new();
+    g_source_set_callback(src, chr_fe_disconnect_cb, be, NULL);
+    g_source_attach(src, be->chr->gcontext);
+    g_source_unref(src);
+}
+
+GSource *qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                               GUnixFDSourceFunc func, void *opaque)
+{
+    Chardev *s = be->chr;
+    GSource *src;
+
+    if (!s || !CHARDEV_GET_CLASS(s)->chr_add_watch) {
+        return NULL;
+    }
+    src = CHARDEV_GET_CLASS(s)->chr_add_watch(s, cond);
+    if (!src) {
+        return NULL;
+    }
+    g_source_set_callback(src, (GSourceFunc)func, opaque, NULL);
+    g_source_attach(src, s->gcontext);
+    return src;
 }

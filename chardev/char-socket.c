@@ -371,6 +371,14 @@ static int tcp_chr_write(Chardev *chr, const uint8_t *buf, int len)
     return n;
 }
 
+static GSource *tcp_chr_add_watch(Chardev *chr, GIOCondition cond)
+{
+    SocketChardev *s = SOCKET_CHARDEV(chr);
+    int fd = qatomic_read(&s->fd);
+
+    return fd < 0 ? NULL : g_unix_fd_source_new(fd, cond);
+}
+
 static int tcp_chr_get_msgfds(Chardev *chr, int *fds, int num)
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
@@ -555,6 +563,7 @@ static void tcp_chr_class_init(ObjectClass *oc, const void *data)
     cc->get_msgfds = tcp_chr_get_msgfds;
     cc->set_msgfds = tcp_chr_set_msgfds;
     cc->chr_disconnect = tcp_chr_disconnect;
+    cc->chr_add_watch = tcp_chr_add_watch;
     cc->chr_cleanup = tcp_chr_cleanup;
 }
 

@@ -567,6 +567,7 @@ static void monitor_hmp_event(void *opaque, QEMUChrEvent event)
         }
         break;
     case CHR_EVENT_CLOSED:
+        monitor_output_reset(&mon->common);
         g_string_truncate(mon->line, 0);
         break;
     default:

@@ -29,9 +29,11 @@ struct Monitor {
     bool use_io_thread;
     int suspend_cnt;            /* atomic */
 
-    /* Guards outbuf and mon_fds. */
+    /* Guards outbuf, out_watch and mon_fds. */
     QemuMutex mon_lock;
     GString *outbuf;
+    /* Armed while the client has not taken all of outbuf. */
+    GSource *out_watch;
     QLIST_HEAD(, MonFd) fds;
 
     QTAILQ_ENTRY(Monitor) entry;
@@ -73,6 +75,8 @@ extern QTAILQ_HEAD(TernMonitorList, Monitor) mon_list;
 extern GMainContext *mon_iothread_ctx;
 
 void monitor_data_init(Monitor *mon, bool is_qmp, bool use_io_thread);
+/* Drop unsent output and its watch (the client went away). */
+void monitor_output_reset(Monitor *mon);
 void monitor_data_destroy(Monitor *mon);
 void monitor_list_append(Monitor *mon);
 int monitor_can_read(void *opaque);

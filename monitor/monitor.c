@@ -82,21 +82,91 @@ static int monitor_error_vprintf(const char *fmt, va_list ap)
 
 /* --------------------------------------------------------------- output */
 
-/* Call with mon_lock held. */
+/*
+ * Output a client has not taken beyond this means it stopped reading
+ * (or floods us with requests whose errors it ignores): it is
+ * disconnected rather than let it hold memory or a thread.
+ */
+#define MONITOR_OUTBUF_MAX (16 * 1024 * 1024)
+
+static void monitor_flush_locked(Monitor *mon);
+
+static gboolean monitor_unblocked(int fd, GIOCondition cond, void *opaque)
+{
+    Monitor *mon = opaque;
+
+    qemu_mutex_lock(&mon->mon_lock);
+    /* a reset may have replaced the watch meanwhile */
+    if (mon->out_watch && mon->out_watch == g_main_current_source()) {
+        g_source_unref(mon->out_watch);
+        mon->out_watch = NULL;
+        monitor_flush_locked(mon);
+    }
+    qemu_mutex_unlock(&mon->mon_lock);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Call with mon_lock held.  Never blocks on a socket: what the client
+ * cannot take yet waits in outbuf for a watch, because responses are
+ * written from the main thread and a client that stops reading must not
+ * stall the VM.
+ */
 static void monitor_flush_locked(Monitor *mon)
 {
+    int n;
+
     if (mon->capture || !mon->outbuf->len) {
         return;
     }
-    if (qemu_chr_fe_backend_connected(&mon->chr)) {
-        /*
-         * Written in full, blocking if the peer is slow; a client that
-         * stopped reading stalls its own monitor only.
-         */
+    if (!qemu_chr_fe_backend_connected(&mon->chr)) {
+        g_string_truncate(mon->outbuf, 0);
+        return;
+    }
+    if (!mon->out_watch) {
+        n = qemu_chr_fe_write(&mon->chr, (const uint8_t *)mon->outbuf->str,
+                              mon->outbuf->len);
+        if (n > 0) {
+            g_string_erase(mon->outbuf, 0, n);
+        }
+        if (!mon->outbuf->len) {
+            return;
+        }
+    }
+    if (mon->outbuf->len > MONITOR_OUTBUF_MAX) {
+        trace_monitor_output_overflow(mon, mon->outbuf->len);
+        if (mon->out_watch) {
+            g_source_destroy(mon->out_watch);
+            g_source_unref(mon->out_watch);
+            mon->out_watch = NULL;
+        }
+        g_string_truncate(mon->outbuf, 0);
+        qemu_chr_fe_disconnect_later(&mon->chr);
+        return;
+    }
+    if (mon->out_watch) {
+        return;     /* it flushes once the client reads */
+    }
+    mon->out_watch = qemu_chr_fe_add_watch(&mon->chr, G_IO_OUT | G_IO_HUP,
+                                           monitor_unblocked, mon);
+    if (!mon->out_watch) {
+        /* a backend without watches (stdio, a file): as it always was */
         qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)mon->outbuf->str,
                               mon->outbuf->len);
+        g_string_truncate(mon->outbuf, 0);
+    }
+}
+
+void monitor_output_reset(Monitor *mon)
+{
+    qemu_mutex_lock(&mon->mon_lock);
+    if (mon->out_watch) {
+        g_source_destroy(mon->out_watch);
+        g_source_unref(mon->out_watch);
+        mon->out_watch = NULL;
     }
     g_string_truncate(mon->outbuf, 0);
+    qemu_mutex_unlock(&mon->mon_lock);
 }
 
 void monitor_flush(Monitor *mon)
@@ -386,6 +456,7 @@ void monitor_data_destroy(Monitor *mon)
         monitor_data_destroy_hmp((MonitorHMP *)mon);
     }
     monitor_fds_cleanup(mon);
+    monitor_output_reset(mon);
     g_string_free(mon->outbuf, true);
     qemu_mutex_destroy(&mon->mon_lock);
 }

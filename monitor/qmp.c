@@ -364,6 +364,8 @@ static void monitor_qmp_event(void *opaque, QEMUChrEvent event)
         qobject_unref(data);
         break;
     case CHR_EVENT_CLOSED:
+        /* what the last client did not read is not the next one's */
+        monitor_output_reset(&mon->common);
         monitor_qmp_cleanup_queue_and_resume(mon);
         json_message_parser_destroy(&mon->parser);
         json_message_parser_init(&mon->parser, handle_qmp_command, mon,

@@ -7,6 +7,7 @@
 #define CHARDEV_CHAR_FE_H
 
 #include "chardev/char.h"
+#include <glib-unix.h>
 
 typedef int IOCanReadHandler(void *opaque);
 typedef void IOReadHandler(void *opaque, const uint8_t *buf, int size);
@@ -65,5 +66,15 @@ int qemu_chr_fe_get_msgfds(CharBackend *be, int *fds, int num);
 int qemu_chr_fe_set_msgfds(CharBackend *be, int *fds, int num);
 /* Drop the connection (socket backends). */
 void qemu_chr_fe_disconnect(CharBackend *be);
+/* The same, from the backend's own context, after the caller returns. */
+void qemu_chr_fe_disconnect_later(CharBackend *be);
+/*
+ * Call @func in the backend's context when the connection can take more
+ * output or hung up (@cond).  Returns the attached source (the caller
+ * holds a reference and destroys it when done), or NULL when the backend
+ * cannot tell: the caller then has to write blocking.
+ */
+GSource *qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                               GUnixFDSourceFunc func, void *opaque);
 
 #endif /* CHARDEV_CHAR_FE_H */

@@ -89,6 +89,12 @@ struct ChardevClass {
     void (*chr_accept_input)(Chardev *chr);
     /* Drop the connection, if the backend has one (yank, HMP). */
     void (*chr_disconnect)(Chardev *chr);
+    /*
+     * A source (not attached) that fires on @cond on the connection, or
+     * NULL when there is none; lets a writer wait for room without
+     * blocking its thread.
+     */
+    GSource *(*chr_add_watch)(Chardev *chr, GIOCondition cond);
     /* Release resources; runs from instance finalize. */
     void (*chr_cleanup)(Chardev *chr);
 };

@@ -50,6 +50,7 @@ int monitor_puts(Monitor *mon, const char *str)
 }
 Monitor *monitor_set_cur(Monitor *mon) { return NULL; }
 void monitor_flush(Monitor *mon) { }
+void monitor_output_reset(Monitor *mon) { }
 void monitor_init_globals(void) { }
 void monitor_data_init(Monitor *mon, bool is_qmp, bool use_io_thread)
 {
