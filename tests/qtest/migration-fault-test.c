@@ -10,7 +10,6 @@
  */
 #include "qemu/osdep.h"
 #include "migration/framework.h"
-#include "qapi/error.h"
 #include "qobject/qjson.h"
 
 #include <dirent.h>
@@ -248,85 +247,18 @@ static void wait_transferred(QTestState *who, int64_t bytes)
 /* ------------------------------------------------------------ OOB monitor */
 
 /*
- * A second QMP monitor with the 'oob' capability: the only way to reach a
- * source whose migration thread holds the BQL while blocked in a write
- * (the device state), as with QEMU.
+ * The source's second QMP monitor, with the 'oob' capability: the only
+ * way to reach a source whose migration thread holds the BQL while
+ * blocked in a write (the device state), as with QEMU.
  */
-typedef struct OobMon {
-    int fd;
-    GString *rx;
-} OobMon;
-
-static QDict *oob_recv(OobMon *m)
-{
-    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
-
-    for (;;) {
-        char *nl = strchr(m->rx->str, '\n');
-        char buf[4096];
-        ssize_t n;
-
-        if (nl) {
-            g_autofree char *line = g_strndup(m->rx->str, nl - m->rx->str);
-
-            g_string_erase(m->rx, 0, nl - m->rx->str + 1);
-            return qobject_to(QDict, qobject_from_json(line, &error_abort));
-        }
-        g_assert_cmpint(g_get_monotonic_time(), <, end);
-        n = read(m->fd, buf, sizeof(buf));
-        g_assert_cmpint(n, >, 0);
-        g_string_append_len(m->rx, buf, n);
-    }
-}
-
-/* Send @json and return the first reply (events are skipped). */
-static QDict *oob_cmd(OobMon *m, const char *json)
-{
-    g_autofree char *line = g_strdup_printf("%s\n", json);
-
-    g_assert_cmpint(write(m->fd, line, strlen(line)), ==, strlen(line));
-    for (;;) {
-        QDict *r = oob_recv(m);
-
-        if (!qdict_haskey(r, "event")) {
-            return r;
-        }
-        qobject_unref(r);
-    }
-}
-
-static void oob_open(OobMon *m, const char *path)
-{
-    g_autoptr(QDict) greeting = NULL;
-    g_autoptr(QDict) r = NULL;
-
-    m->fd = mig_unix_connect(path);
-    m->rx = g_string_new(NULL);
-    greeting = oob_recv(m);
-    g_assert(qdict_haskey(greeting, "QMP"));
-    r = oob_cmd(m, "{\"execute\": \"qmp_capabilities\", \"arguments\":"
-                " {\"enable\": [\"oob\"]}}");
-    g_assert(qdict_haskey(r, "return"));
-}
-
-static void oob_close(OobMon *m)
-{
-    if (m->rx) {
-        close(m->fd);
-        g_string_free(m->rx, true);
-        m->rx = NULL;
-    }
-}
-
-static void oob_yank(OobMon *m, bool *yanked)
+static void oob_yank(MigQmpClient *m, bool *yanked)
 {
     g_autoptr(QDict) r = NULL;
 
     *yanked = true;
-    r = oob_cmd(m, "{\"exec-oob\": \"yank\", \"arguments\":"
-                                 " {\"instances\": [{\"type\":"
-                                 " \"migration\"}]}}");
-
+    mig_qmp_client_send(m, "{\"exec-oob\": \"yank\", \"arguments\":"
+                        " {\"instances\": [{\"type\": \"migration\"}]}}");
+    r = mig_qmp_client_reply(m, NULL);
     if (!qdict_haskey(r, "return")) {
         g_autoptr(GString) j = qobject_to_json(QOBJECT(r));
 
@@ -470,7 +402,7 @@ typedef struct Rig {
     QTestState *from, *to;
     char *uri;
     char *oob_path;
-    OobMon oob;
+    MigQmpClient oob;
     NetPair net;
     bool netns;
     char *disk;             /* mounted tmpfs, or NULL */
@@ -778,7 +710,7 @@ static void rig_cleanup(Rig *r)
         qtest_kill_qemu(r->to);
         migrate_end(NULL, r->to);
     }
-    oob_close(&r->oob);
+    mig_qmp_client_close(&r->oob);
     migrate_end(r->from, NULL);
     if (r->netns) {
         netpair_destroy(&r->net);
@@ -813,7 +745,7 @@ static void test_fault(const void *opaque)
         rig_cleanup(&r);
         return;
     }
-    oob_open(&r.oob, r.oob_path);
+    mig_qmp_client_open(&r.oob, r.oob_path, true);
     /* the return path tells the source whether the destination got it */
     if (socket) {
         set_both(&r, "return-path", true);
@@ -952,7 +884,7 @@ static void test_fault(const void *opaque)
     rig_cleanup(&r);
 }
 
-/* ------------------------------------------------------------ source killed */
+/* ------------------------------------------------------ source killed */
 
 /*
  * The source dies in @phase: the destination (exit-on-error=false) must

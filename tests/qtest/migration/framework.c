@@ -14,6 +14,7 @@
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
 
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -126,6 +127,84 @@ int mig_unix_connect(const char *path)
     g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
     g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
     return fd;
+}
+
+/* ------------------------------------------------------------ QMP client */
+
+void mig_qmp_client_open(MigQmpClient *c, const char *path, bool oob)
+{
+    g_autoptr(QDict) greeting = NULL;
+    g_autoptr(QDict) r = NULL;
+
+    c->fd = mig_unix_connect(path);
+    c->rx = g_string_new(NULL);
+    greeting = mig_qmp_client_recv(c);
+    g_assert(greeting && qdict_haskey(greeting, "QMP"));
+    mig_qmp_client_send(c, oob ? "{\"execute\": \"qmp_capabilities\","
+                        " \"arguments\": {\"enable\": [\"oob\"]},"
+                        " \"id\": \"cap\"}"
+                        : "{\"execute\": \"qmp_capabilities\","
+                        " \"id\": \"cap\"}");
+    r = mig_qmp_client_reply(c, "cap");
+    g_assert(qdict_haskey(r, "return"));
+}
+
+QDict *mig_qmp_client_recv(MigQmpClient *c)
+{
+    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+
+    for (;;) {
+        char *nl = strchr(c->rx->str, '\n');
+        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        char buf[4096];
+        ssize_t n;
+
+        if (nl) {
+            g_autofree char *line = g_strndup(c->rx->str, nl - c->rx->str);
+
+            g_string_erase(c->rx, 0, nl - c->rx->str + 1);
+            return qobject_to(QDict, qobject_from_json(line, &error_abort));
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        if (poll(&pfd, 1, 1000) <= 0) {
+            continue;
+        }
+        n = read(c->fd, buf, sizeof(buf));
+        if (n <= 0) {
+            return NULL;
+        }
+        g_string_append_len(c->rx, buf, n);
+    }
+}
+
+void mig_qmp_client_send(MigQmpClient *c, const char *json)
+{
+    g_autofree char *line = g_strdup_printf("%s\n", json);
+
+    g_assert_cmpint(write(c->fd, line, strlen(line)), ==, strlen(line));
+}
+
+QDict *mig_qmp_client_reply(MigQmpClient *c, const char *id)
+{
+    for (;;) {
+        QDict *r = mig_qmp_client_recv(c);
+
+        g_assert(r);
+        if (!qdict_haskey(r, "event") &&
+            (!id || !g_strcmp0(qdict_get_try_str(r, "id"), id))) {
+            return r;
+        }
+        qobject_unref(r);
+    }
+}
+
+void mig_qmp_client_close(MigQmpClient *c)
+{
+    if (c->rx) {
+        close(c->fd);
+        g_string_free(c->rx, true);
+        c->rx = NULL;
+    }
 }
 
 const char *mig_guest_image(void)

@@ -46,6 +46,23 @@ int mig_unix_connect(const char *path);
 /* KVM here takes a dirty ring of @entries per vCPU. */
 bool mig_have_dirty_ring(uint32_t entries);
 const char *mig_guest_image(void);      /* NULL when not built */
+
+/*
+ * A QMP client of its own on a monitor socket at @path (a second
+ * monitor given with opts_source), line by line, every wait bounded.
+ */
+typedef struct MigQmpClient {
+    int fd;
+    GString *rx;
+} MigQmpClient;
+/* Connect, read the greeting, negotiate (with the 'oob' capability). */
+void mig_qmp_client_open(MigQmpClient *c, const char *path, bool oob);
+/* The next message; NULL when the server closed the connection. */
+QDict *mig_qmp_client_recv(MigQmpClient *c);
+void mig_qmp_client_send(MigQmpClient *c, const char *json);
+/* The next reply with @id (any reply if NULL); events are skipped. */
+QDict *mig_qmp_client_reply(MigQmpClient *c, const char *id);
+void mig_qmp_client_close(MigQmpClient *c);
 /*
  * Can the test guest run here with the source under @accel and the
  * destination under @accel_dst ("kvm", "tcg")?  If not, the current test
