@@ -63,21 +63,6 @@ typedef struct ProcCounts {
     int fds;
 } ProcCounts;
 
-static int count_dir(pid_t pid, const char *sub)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/%s", (int)pid, sub);
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int n = 0;
-
-    g_assert(d);
-    while ((e = readdir(d))) {
-        n += e->d_name[0] != '.';
-    }
-    closedir(d);
-    return n;
-}
-
 /*
  * RAM's zero-page probe opens /proc/self/pagemap on the first migration
  * and keeps it for the life of the process (migration/ram.c): not a leak.
@@ -107,8 +92,8 @@ static ProcCounts proc_counts(QTestState *who)
     pid_t pid = qtest_pid(who);
 
     return (ProcCounts) {
-        .threads = count_dir(pid, "task"),
-        .fds = count_dir(pid, "fd") - count_pagemap(pid),
+        .threads = mig_proc_count(pid, "task"),
+        .fds = mig_proc_count(pid, "fd") - count_pagemap(pid),
     };
 }
 

@@ -10,7 +10,6 @@
 #include "migration/framework.h"
 #include "qobject/qjson.h"
 
-#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -39,18 +38,7 @@ static void one_client(void)
 
 static int count_fds(QTestState *who)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/fd",
-                                            (int)qtest_pid(who));
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int n = 0;
-
-    g_assert(d);
-    while ((e = readdir(d))) {
-        n += e->d_name[0] != '.';
-    }
-    closedir(d);
-    return n;
+    return mig_proc_count(qtest_pid(who), "fd");
 }
 
 static long rss_kib(QTestState *who)

@@ -14,6 +14,7 @@
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -127,6 +128,21 @@ int mig_unix_connect(const char *path)
     g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
     g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
     return fd;
+}
+
+int mig_proc_count(pid_t pid, const char *sub)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/%s", (int)pid, sub);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+
+    g_assert(d);
+    while ((e = readdir(d))) {
+        n += e->d_name[0] != '.';
+    }
+    closedir(d);
+    return n;
 }
 
 /* ------------------------------------------------------------ QMP client */

@@ -47,6 +47,9 @@ int mig_unix_connect(const char *path);
 bool mig_have_dirty_ring(uint32_t entries);
 const char *mig_guest_image(void);      /* NULL when not built */
 
+/* Entries of /proc/PID/SUB ("task": threads, "fd": open fds). */
+int mig_proc_count(pid_t pid, const char *sub);
+
 /*
  * A QMP client of its own on a monitor socket at @path (a second
  * monitor given with opts_source), line by line, every wait bounded.
