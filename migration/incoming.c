@@ -131,7 +131,11 @@ static void coroutine_fn process_incoming_migration_co(void *opaque)
     } else {
         error_setg(&err, "load of migration failed: %s", strerror(-ret));
     }
-    migration_incoming_fail(mis, MIGRATION_STATUS_ACTIVE, err);
+    /* Postcopy-active when the package failed after LISTEN. */
+    migration_incoming_fail(mis, qatomic_read(&mis->state) ==
+                            MIGRATION_STATUS_POSTCOPY_ACTIVE ?
+                            MIGRATION_STATUS_POSTCOPY_ACTIVE :
+                            MIGRATION_STATUS_ACTIVE, err);
 }
 
 /*

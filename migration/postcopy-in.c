@@ -51,6 +51,7 @@ static struct {
     uint32_t *bt_per_vcpu;
     QemuSemaphore main_done;
     bool main_done_init;
+    bool main_failed;            /* the package failed: listen thread ends */
     PostcopyLoadFn *load;
     PostcopyLoadCleanupFn *load_cleanup;
     QEMUFile *f;
@@ -468,6 +469,11 @@ static void *postcopy_listen_thread(void *opaque)
      * share the section table, and it is a few ms.
      */
     qemu_sem_wait(&pc_in.main_done);
+    if (qatomic_read(&pc_in.main_failed)) {
+        /* postcopy_in_main_load_failed() undid LISTEN; nothing was read. */
+        trace_postcopy_in_listen_thread(-1);
+        return NULL;
+    }
     for (;;) {
         trace_postcopy_in_listen_thread(1);
         ret = pc_in.load(pc_in.f, &err);
@@ -537,6 +543,7 @@ bool postcopy_in_handle_listen(QEMUFile *f, PostcopyLoadFn *load,
         qemu_sem_init(&pc_in.main_done, 0);
         pc_in.main_done_init = true;
     }
+    pc_in.main_failed = false;
     pc_in.load = load;
     pc_in.load_cleanup = cleanup;
     pc_in.f = f;
@@ -584,4 +591,23 @@ void postcopy_in_main_load_done(void)
     if (pc_in.main_done_init) {
         qemu_sem_post(&pc_in.main_done);
     }
+}
+
+/*
+ * The package failed to load after LISTEN (a device section refused):
+ * RUN was not reached, so the guest never ran here and this is a plain
+ * failure.  The listen thread has not read anything: let it end, and
+ * undo LISTEN (the fault and preempt threads, the registration), so that
+ * the load's caller fails the migration as it would in precopy.
+ */
+void postcopy_in_main_load_failed(void)
+{
+    if (!pc_in.main_done_init || ps_get() != POSTCOPY_INCOMING_LISTENING) {
+        return;
+    }
+    qatomic_set(&pc_in.main_failed, true);
+    qemu_sem_post(&pc_in.main_done);
+    postcopy_preempt_dst_reset();
+    postcopy_in_reset();
+    ps_set(POSTCOPY_INCOMING_END);
 }

@@ -46,6 +46,11 @@ bool postcopy_in_handle_recv_bitmap(const uint8_t *buf, unsigned len,
 bool postcopy_in_handle_resume(Error **errp);
 /* The main stream's loader is done (the listen thread may finish). */
 void postcopy_in_main_load_done(void);
+/*
+ * The main stream's loader failed after LISTEN, before RUN: end the
+ * listen thread unread and undo LISTEN (the migration then fails).
+ */
+void postcopy_in_main_load_failed(void);
 
 /* ADVISE was received (and postcopy may follow). */
 bool postcopy_in_advised(void);

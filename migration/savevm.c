@@ -1397,6 +1397,11 @@ int qemu_loadvm_state(QEMUFile *f, Error **errp)
         postcopy_in_main_load_done();
         return LOADVM_QUIT;
     }
+    if (ret < 0 && postcopy_ls) {
+        /* LISTEN, then a device refused: the sections stay ours. */
+        postcopy_in_main_load_failed();
+        g_clear_pointer(&postcopy_ls, g_free);
+    }
     if (ret == 0) {
         qemu_loadvm_skip_vmdesc(f);
     }

@@ -129,6 +129,7 @@ bool postcopy_in_handle_resume(Error **errp)
     return true;
 }
 void postcopy_in_main_load_done(void) { }
+void postcopy_in_main_load_failed(void) { }
 void postcopy_in_start_load(void) { }
 bool postcopy_in_advised(void) { return false; }
 bool postcopy_in_placing(void) { return false; }

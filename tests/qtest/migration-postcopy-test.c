@@ -282,6 +282,88 @@ static void test_postcopy_dest_killed(void)
     migrate_end(from, NULL);
 }
 
+/* Is a thread named @name still in process @pid? */
+static bool thread_alive(pid_t pid, const char *name)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/task", (int)pid);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *tid;
+    bool found = false;
+
+    while (d && !found && (tid = g_dir_read_name(d))) {
+        g_autofree char *path = g_strdup_printf("%s/%s/comm", dir, tid);
+        g_autofree char *comm = NULL;
+
+        if (g_file_get_contents(path, &comm, NULL, NULL)) {
+            found = g_str_equal(g_strstrip(comm), name);
+        }
+    }
+    return found;
+}
+
+/*
+ * A device section in the package that the destination cannot load
+ * (the source has a device the destination lacks): the destination
+ * fails after LISTEN and before RUN, naming the section; with
+ * exit-on-error=false it stays up, its postcopy threads gone, its
+ * guest never started.  The source hears it on the return path and, as
+ * QEMU's, goes postcopy-paused: it cannot tell whether the guest ran.
+ */
+static void test_postcopy_device_fail(void)
+{
+    g_autofree char *sock = tmp_path("pc-dev.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = {
+        .machine = "tern", .mem = PC_MEM, .events = true,
+        .opts_source = "-device isa-debugcon,iobase=0x402",
+    };
+    QTestState *from, *to;
+    g_autofree char *err = NULL, *serr = NULL, *de = NULL, *rs = NULL;
+    g_autofree char *rd = NULL;
+    g_autoptr(QDict) info = NULL;
+    gint64 end;
+
+    if (!uffd_ok()) {
+        return;
+    }
+    migrate_start(&from, &to, "defer", &args);
+    migrate_set_capability(from, "postcopy-ram", true);
+    migrate_set_capability(to, "postcopy-ram", true);
+    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments': "
+               "{'uri': %s, 'exit-on-error': false}}", uri);
+    mig_ram_fill(from, MIG_GUEST_START, 16 << 20, 0x5eed, 16);
+    migrate_ensure_non_converge(from);
+    migrate_qmp(from, uri, NULL);
+    migrate_wait_passes(from, 1);
+    qmp_ok_fmt(from, "{'execute': 'migrate-start-postcopy'}");
+
+    err = migrate_wait_failed(to);
+    g_test_message("destination: %s", err);
+    g_assert(strstr(err, "'isa-debugcon'"));
+    de = migrate_collect_events(to);
+    g_assert_cmpstr(de, ==, "setup active postcopy-active failed");
+    rd = query_runstate(to);
+    g_assert_cmpstr(rd, ==, "inmigrate");
+    /* LISTEN undone: no thread is left waiting. */
+    end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+    while ((thread_alive(qtest_pid(to), "postcopy/listen") ||
+            thread_alive(qtest_pid(to), "postcopy/fault")) &&
+           g_get_monotonic_time() < end) {
+        g_usleep(20 * 1000);
+    }
+    g_assert(!thread_alive(qtest_pid(to), "postcopy/listen"));
+    g_assert(!thread_alive(qtest_pid(to), "postcopy/fault"));
+
+    migrate_wait_status(from, "postcopy-paused", NULL);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, !=, "running");
+    info = migrate_query(from);
+    serr = g_strdup(qdict_get_try_str(info, "error-desc"));
+    g_assert(serr);
+    g_test_message("source: %s", serr);
+    migrate_end(from, to);
+}
+
 /*
  * The test guest, which keeps rewriting 31 MiB, switched to postcopy:
  * its vCPU faults on pages that have not arrived (under KVM through the
@@ -529,5 +611,7 @@ int main(int argc, char **argv)
                         "double", test_postcopy_recovery);
     qtest_add_func("/migration/postcopy/failure/dest-killed",
                    test_postcopy_dest_killed);
+    qtest_add_func("/migration/postcopy/failure/device-load",
+                   test_postcopy_device_fail);
     return g_test_run();
 }
