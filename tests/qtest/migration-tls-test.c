@@ -19,7 +19,6 @@
 #include <sys/un.h>
 #include "migration/framework.h"
 #include "qapi/error.h"
-#include "qemu/userfaultfd.h"
 #include "qobject/qlist.h"
 #include "../unit/crypto-tls-certs.h"
 
@@ -549,16 +548,12 @@ static void test_tls_postcopy_preempt(void)
     MigrateStart args = { .mem = SMALL_MEM, .opts_target = opts };
     g_autofree char *uri = NULL, *text = NULL;
     QTestState *from, *to;
-    uint64_t features;
-    Error *err = NULL;
 
     if (!certs) {
         g_test_skip(skip_reason);
         return;
     }
-    if (!uffd_query_features(&features, &err)) {
-        g_test_skip(error_get_pretty(err));
-        error_free(err);
+    if (!mig_uffd_ok()) {
         return;
     }
     migrate_start(&from, &to, "defer", &args);
@@ -592,15 +587,11 @@ static void test_tls_postcopy_preempt(void)
 
 int main(int argc, char **argv)
 {
-    g_autofree char *tmp = NULL;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
     migration_framework_init();
-    tmp = g_build_filename(mig_tmpdir(), "certs", NULL);
-    if (tls_test_certs_create(tmp, &skip_reason)) {
-        certs = g_steal_pointer(&tmp);
-    }
+    certs = tls_test_certs_create_in(mig_tmpdir(), &skip_reason);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         qtest_add_data_func(cases[i].path, &cases[i], test_tls);
     }
@@ -612,10 +603,5 @@ int main(int argc, char **argv)
     qtest_add_data_func("/migration/tls/multifd/bad-channel/destination",
                         GINT_TO_POINTER(true), test_multifd_bad_channel);
     ret = g_test_run();
-    if (certs) {
-        g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", certs);
-
-        ret |= system(cmd) != 0;
-    }
-    return ret;
+    return ret | !tls_test_certs_remove(certs);
 }

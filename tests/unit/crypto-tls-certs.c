@@ -194,3 +194,22 @@ bool tls_test_certs_create(const char *base, char **reason)
                       "tern:ffeeddccbbaa99887766554433221100\n"
                       "qemu:0f1e2d3c4b5a69788796a5b4c3d2e1f0\n", reason);
 }
+
+char *tls_test_certs_create_in(const char *tmpdir, char **reason)
+{
+    g_autofree char *base = g_build_filename(tmpdir, "certs", NULL);
+
+    return tls_test_certs_create(base, reason) ? g_steal_pointer(&base)
+                                               : NULL;
+}
+
+bool tls_test_certs_remove(const char *base)
+{
+    g_autofree char *cmd = NULL;
+
+    if (!base) {
+        return true;
+    }
+    cmd = g_strdup_printf("rm -rf '%s'", base);
+    return system(cmd) == 0;
+}

@@ -28,5 +28,9 @@
  * missing or fails, so that the caller can skip.
  */
 bool tls_test_certs_create(const char *base, char **reason);
+/* The tree under @tmpdir/certs: its path (g_free it), or NULL and @reason. */
+char *tls_test_certs_create_in(const char *tmpdir, char **reason);
+/* Remove a tree made here (NULL: none); false when that failed. */
+bool tls_test_certs_remove(const char *base);
 
 #endif /* TESTS_CRYPTO_TLS_CERTS_H */

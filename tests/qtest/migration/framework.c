@@ -8,6 +8,7 @@
 #include "framework.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
+#include "qemu/userfaultfd.h"
 #include "qobject/qbool.h"
 #include "qobject/qjson.h"
 #include "qobject/qlist.h"
@@ -85,6 +86,19 @@ const char *mig_no_kvm_reason(void)
 bool mig_have_kvm(void)
 {
     return have_kvm;
+}
+
+bool mig_uffd_ok(void)
+{
+    uint64_t features;
+    Error *err = NULL;
+
+    if (!uffd_query_features(&features, &err)) {
+        g_test_skip(error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    return true;
 }
 
 bool mig_have_dirty_ring(uint32_t entries)
@@ -891,6 +905,27 @@ void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                        "0x%" PRIx64, bad, size / PAGE, first_bad);
     }
     g_assert_cmpuint(bad, ==, 0);
+}
+
+void mig_postcopy_finish(QTestState *from, QTestState *to, uint64_t size)
+{
+    mig_ram_compare(from, to, 0, size);
+    migrate_wait_complete(from);
+    migrate_wait_complete(to);
+    wait_runstate(from, "postmigrate");
+    mig_ram_compare(from, to, 0, size);
+}
+
+void mig_postcopy_wait_paused(QTestState *from, QTestState *to)
+{
+    g_autofree char *rs = NULL, *rd = NULL;
+
+    migrate_wait_status(from, "postcopy-paused", NULL);
+    migrate_wait_status(to, "postcopy-paused", NULL);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, !=, "running");
+    rd = query_runstate(to);
+    g_assert_cmpstr(rd, ==, "running");
 }
 
 /* ------------------------------------------------------------ guest */

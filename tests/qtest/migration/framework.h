@@ -67,6 +67,11 @@ void mig_qmp_client_send(MigQmpClient *c, const char *json);
 QDict *mig_qmp_client_reply(MigQmpClient *c, const char *id);
 void mig_qmp_client_close(MigQmpClient *c);
 /*
+ * Postcopy needs userfaultfd on the destination: if it does not work
+ * here, the current test is skipped with the reason.
+ */
+bool mig_uffd_ok(void);
+/*
  * Can the test guest run here with the source under @accel and the
  * destination under @accel_dst ("kvm", "tcg")?  If not, the current test
  * is skipped with the reason (no /dev/kvm, no guest image, no machine).
@@ -171,6 +176,18 @@ void mig_ram_dirty_some(QTestState *who, uint64_t base, uint64_t size,
  */
 void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                      uint64_t size);
+
+/*
+ * The end of a postcopy over [0, size): every page read on the running
+ * destination (the missing ones fault and are requested), both ends
+ * completed, the source in postmigrate, and the memory equal again.
+ */
+void mig_postcopy_finish(QTestState *from, QTestState *to, uint64_t size);
+/*
+ * A broken postcopy: both ends postcopy-paused, the source stopped, the
+ * guest running on the destination.
+ */
+void mig_postcopy_wait_paused(QTestState *from, QTestState *to);
 
 /* ---- the KVM test guest ---- */
 /* Number of 'B' markers in a serial file (asserts only 'B's). */
