@@ -9,6 +9,7 @@
 #include "migration/migration.h"
 #include "migration/migration-stats.h"
 #include "migration/qemu-file.h"
+#include "qemu/timer.h"
 
 MigrationAtomicStats mig_stats;
 
@@ -19,6 +20,8 @@ void migration_reset_vm_stats(void)
     memset(&mig_stats, 0, sizeof(mig_stats));
     /* The limit is configuration, not a statistic. */
     stat64_set(&mig_stats.rate_limit_max, limit);
+    stat64_set(&mig_stats.rate_limit_start_ms,
+               qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
 }
 
 uint64_t migration_transferred_bytes(void)
@@ -55,6 +58,39 @@ uint64_t migration_rate_get(void)
 void migration_rate_reset(void)
 {
     stat64_set(&mig_stats.rate_limit_start, migration_transferred_bytes());
+    stat64_set(&mig_stats.rate_limit_start_ms,
+               qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
+}
+
+void migration_rate_set_paced(bool paced)
+{
+    stat64_set(&mig_stats.rate_limit_paced, paced);
+}
+
+int64_t migration_rate_slice_ms(int64_t now_ms, int64_t window_end_ms)
+{
+    int64_t ms = window_end_ms - now_ms;
+
+    if (stat64_get(&mig_stats.rate_limit_paced)) {
+        ms = MIN(ms, RATE_PACE_SLICE);
+    }
+    return ms;
+}
+
+/* The part of the window's budget handed out so far. */
+static uint64_t migration_rate_allowed(uint64_t max)
+{
+    int64_t elapsed;
+
+    if (!stat64_get(&mig_stats.rate_limit_paced)) {
+        return max;
+    }
+    elapsed = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) -
+              stat64_get(&mig_stats.rate_limit_start_ms) + RATE_PACE_SLICE;
+    if (elapsed >= BUFFER_DELAY) {
+        return max;
+    }
+    return max * MAX(elapsed, 0) / BUFFER_DELAY;
 }
 
 bool migration_rate_exceeded(QEMUFile *f)
@@ -71,5 +107,5 @@ bool migration_rate_exceeded(QEMUFile *f)
     migration_update_transferred(f);
     used = migration_transferred_bytes() -
            stat64_get(&mig_stats.rate_limit_start);
-    return used > max;
+    return used > migration_rate_allowed(max);
 }

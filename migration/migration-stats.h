@@ -59,6 +59,10 @@ typedef struct MigrationAtomicStats {
     Stat64 rate_limit_max;
     /* migration_transferred_bytes() at the start of the window. */
     Stat64 rate_limit_start;
+    /* When the window started (ms, realtime), for a paced limit. */
+    Stat64 rate_limit_start_ms;
+    /* 1: the budget comes in slices across the window (postcopy). */
+    Stat64 rate_limit_paced;
     /* Total bytes transferred (query-migrate "transferred"). */
     Stat64 transferred;
     /* Pages per second of the last window (ram.c may refine). */
@@ -94,5 +98,16 @@ void migration_rate_set(uint64_t bytes_per_second);
 uint64_t migration_rate_get(void);
 void migration_rate_reset(void);
 bool migration_rate_exceeded(QEMUFile *f);
+
+/*
+ * Paced (postcopy): the window's budget is handed out in slices of
+ * RATE_PACE_SLICE ms instead of at once, so the sender never bursts a
+ * whole window's bytes ahead of a page the destination waits for.
+ * migration_rate_slice_ms() is how long to sleep when the budget is
+ * spent: a slice when paced, else the rest of the window.
+ */
+#define RATE_PACE_SLICE 1
+void migration_rate_set_paced(bool paced);
+int64_t migration_rate_slice_ms(int64_t now_ms, int64_t window_end_ms);
 
 #endif /* MIGRATION_MIGRATION_STATS_H */

@@ -694,7 +694,8 @@ static void migration_rate_limit(MigrationState *s)
 
     migration_update_counters(s, now);
     if (migration_rate_exceeded(s->to_dst_file)) {
-        int64_t ms = s->iteration_start_time + BUFFER_DELAY - now;
+        int64_t ms = migration_rate_slice_ms(now, s->iteration_start_time +
+                                                  BUFFER_DELAY);
 
         if (qemu_file_get_error(s->to_dst_file)) {
             return;
@@ -957,6 +958,11 @@ static void migration_postcopy_start(MigrationState *s)
                migration_transferred_bytes() - s->switchover_start_bytes);
     trace_postcopy_out_switch(s->downtime);
     migration_rate_set(migrate_max_postcopy_bandwidth());
+    /*
+     * A window's budget sent at once runs far ahead of the guest and
+     * queues before the pages it asks for: pace it in slices.
+     */
+    migration_rate_set_paced(true);
     bql_unlock();
     return;
 
@@ -1280,6 +1286,7 @@ static void migration_connect(MigrationState *s, Error *error_in)
     }
 
     migration_rate_set(migrate_max_bandwidth());
+    migration_rate_set_paced(false);
     s->expected_downtime = migrate_downtime_limit();
     /* Postcopy's page requests travel on the return path. */
     if ((migrate_return_path() || migrate_postcopy_ram()) &&

@@ -22,6 +22,8 @@
 #include "migration/ram-wp.h"
 #include "migration/register.h"
 #include "migration/vmstate.h"
+#include "migration/qemu-file.h"
+#include "io/channel-buffer.h"
 
 /*
  * migration_is_blocked() consults the savevm handlers, which pull in the
@@ -776,6 +778,42 @@ static void test_blockers(void)
     g_assert_false(migration_is_blocked(&error_abort));
 }
 
+/*
+ * The limiter paced (postcopy): right after a window starts only its
+ * first slice of the budget may go, where unpaced the whole window's
+ * may; a spent budget sleeps a slice, not the rest of the window.
+ */
+static void test_rate_paced(void)
+{
+    g_autoptr(QIOChannelBuffer) bioc = qio_channel_buffer_new(1 << 20);
+    QEMUFile *f = qemu_file_new_output(QIO_CHANNEL(bioc));
+    g_autofree uint8_t *buf = g_malloc0(90000);
+    uint64_t saved = migration_rate_get();
+
+    /* 100000 bytes a window. */
+    migration_rate_set(100000 * XFER_LIMIT_RATIO);
+    migration_rate_set_paced(false);
+    migration_rate_reset();
+    qemu_put_buffer(f, buf, 90000);
+    qemu_fflush(f);
+    g_assert_false(migration_rate_exceeded(f));
+    g_assert_cmpint(migration_rate_slice_ms(1000, 1080), ==, 80);
+
+    migration_rate_set_paced(true);
+    migration_rate_reset();
+    qemu_put_buffer(f, buf, 90000);
+    qemu_fflush(f);
+    /* Only 89 ms into the window would 90000 bytes be allowed. */
+    g_assert_true(migration_rate_exceeded(f));
+    g_assert_cmpint(migration_rate_slice_ms(1000, 1080), ==,
+                    RATE_PACE_SLICE);
+    g_assert_cmpint(migration_rate_slice_ms(1080, 1080), ==, 0);
+
+    migration_rate_set_paced(false);
+    stat64_set(&mig_stats.rate_limit_max, saved);
+    qemu_fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -801,5 +839,6 @@ int main(int argc, char **argv)
                     test_params_bitmap_mapping);
     g_test_add_func("/migration/options/global", test_global_properties);
     g_test_add_func("/migration/blockers", test_blockers);
+    g_test_add_func("/migration/rate-limit/paced", test_rate_paced);
     return g_test_run();
 }
