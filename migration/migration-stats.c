@@ -57,13 +57,30 @@ uint64_t migration_rate_get(void)
 
 void migration_rate_reset(void)
 {
-    stat64_set(&mig_stats.rate_limit_start, migration_transferred_bytes());
+    uint64_t now = migration_transferred_bytes();
+    uint64_t max = stat64_get(&mig_stats.rate_limit_max);
+    uint64_t used = now - stat64_get(&mig_stats.rate_limit_start);
+
+    /*
+     * Paced (postcopy), a huge page goes whole and may overrun a slice's
+     * budget many times: the next window starts in that debt (up to ten
+     * windows' worth), so that max-postcopy-bandwidth holds.
+     */
+    if (stat64_get(&mig_stats.rate_limit_paced) &&
+        max != RATE_LIMIT_DISABLED && used > max &&
+        MIN(used - max, 10 * max) <= now) {
+        now -= MIN(used - max, 10 * max);
+    }
+    stat64_set(&mig_stats.rate_limit_start, now);
     stat64_set(&mig_stats.rate_limit_start_ms,
                qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
 }
 
 void migration_rate_set_paced(bool paced)
 {
+    /* A fresh window: what went before pacing is no debt. */
+    stat64_set(&mig_stats.rate_limit_paced, false);
+    migration_rate_reset();
     stat64_set(&mig_stats.rate_limit_paced, paced);
 }
 

@@ -176,10 +176,9 @@ bool postcopy_in_handle_advise(const uint8_t *buf, unsigned len,
     }
     pc_in.blocks = g_ptr_array_new();
     RAMBLOCK_FOREACH_MIGRATABLE(rb) {
-        if (rb->page_size != 4096) {
-            error_setg(errp, "Postcopy: RAM block '%s' cannot be registered "
-                       "with userfaultfd: its %zu-byte pages are not "
-                       "supported by Tern yet", rb->idstr, rb->page_size);
+        if (!postcopy_ram_page_size_ok(rb->idstr, rb->page_size,
+                                       TARGET_PAGE_SIZE,
+                                       migrate_postcopy_preempt(), errp)) {
             return false;
         }
         postcopy_dest_add(pc_in.pd, rb->idstr, rb->host, rb->used_length,
@@ -284,10 +283,8 @@ bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
     /* Blocks are few: the region is found by a short scan. */
     for (int i = 0; i < pc_in.blocks->len; i++) {
         if (g_ptr_array_index(pc_in.blocks, i) == block) {
-            return page ? postcopy_dest_place_page(pc_in.pd, i, offset,
-                                                   page, errp)
-                        : postcopy_dest_place_zero(pc_in.pd, i, offset,
-                                                   errp);
+            return postcopy_dest_place_part(pc_in.pd, i, offset, page,
+                                            errp);
         }
     }
     error_setg(errp, "Postcopy: page for RAM block '%s', which was not "

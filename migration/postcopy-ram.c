@@ -31,6 +31,10 @@ typedef struct PostcopyRegion {
     unsigned long *requested;    /* host pages; pd->lock */
     bool registered;
     bool zeropage_ok;            /* UFFDIO_ZEROPAGE allowed on it */
+    /* Huge pages: the host page being put together from target pages. */
+    uint8_t *assembly;
+    uint64_t assembly_next;      /* offset of the next part, or -1 */
+    bool assembly_zero;          /* every part so far was zeroes */
 } PostcopyRegion;
 
 /* A page some thread is waiting for (keyed by its host address). */
@@ -128,6 +132,7 @@ int postcopy_dest_add(PostcopyDest *pd, const char *name, void *host,
         .page_size = page_size,
         .received = bitmap_new(DIV_ROUND_UP(len, TARGET_PAGE_SIZE)),
         .requested = bitmap_new(DIV_ROUND_UP(len, page_size)),
+        .assembly_next = UINT64_MAX,
     };
 
     assert(page_size >= TARGET_PAGE_SIZE &&
@@ -262,6 +267,52 @@ bool postcopy_dest_place_zero(PostcopyDest *pd, int region, uint64_t offset,
         page_placed(pd, region, offset);
     }
     return ok;
+}
+
+bool postcopy_dest_place_part(PostcopyDest *pd, int region, uint64_t offset,
+                              const void *src, Error **errp)
+{
+    PostcopyRegion *r = region_get(pd, region);
+    uint64_t host = QEMU_ALIGN_DOWN(offset, r->page_size);
+    uint64_t part = offset - host;
+
+    if (r->page_size == TARGET_PAGE_SIZE) {
+        return src ? postcopy_dest_place_page(pd, region, offset, src, errp)
+                   : postcopy_dest_place_zero(pd, region, offset, errp);
+    }
+    if (offset >= r->len || !QEMU_IS_ALIGNED(offset, TARGET_PAGE_SIZE)) {
+        error_setg(errp, "Postcopy: page 0x%" PRIx64 " is not a page of "
+                   "RAM block '%s' (length 0x%" PRIx64 ")", offset, r->name,
+                   r->len);
+        return false;
+    }
+    if (!part) {
+        /* A new host page; one left unfinished by a broken link goes. */
+        r->assembly_zero = true;
+    } else if (offset != r->assembly_next) {
+        error_setg(errp, "Postcopy: page 0x%" PRIx64 " of RAM block '%s' "
+                   "is not the next part of its 0x%" PRIx64 "-byte host "
+                   "page (the source must send host pages whole, in "
+                   "order)", offset, r->name, r->page_size);
+        return false;
+    }
+    if (!r->assembly) {
+        r->assembly = qemu_memalign(r->page_size, r->page_size);
+    }
+    if (src) {
+        memcpy(r->assembly + part, src, TARGET_PAGE_SIZE);
+        r->assembly_zero = false;
+    } else {
+        memset(r->assembly + part, 0, TARGET_PAGE_SIZE);
+    }
+    r->assembly_next = offset + TARGET_PAGE_SIZE;
+    if (r->assembly_next < host + r->page_size) {
+        return true;
+    }
+    r->assembly_next = UINT64_MAX;
+    return r->assembly_zero ? postcopy_dest_place_zero(pd, region, host, errp)
+                            : postcopy_dest_place_page(pd, region, host,
+                                                       r->assembly, errp);
 }
 
 bool postcopy_dest_received(PostcopyDest *pd, int region, uint64_t offset)
@@ -581,6 +632,7 @@ void postcopy_dest_free(PostcopyDest *pd)
         g_free(r->name);
         g_free(r->received);
         g_free(r->requested);
+        qemu_vfree(r->assembly);
     }
     close(pd->uffd);
     g_array_free(pd->regions, true);

@@ -560,7 +560,10 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_PAGE);
         qemu_put_buffer(f, p, TARGET_PAGE_SIZE);
         stat64_add(&mig_stats.normal_pages, 1);
-        ram_block_discard_range(block, offset, TARGET_PAGE_SIZE);
+        /* A huge page goes when it was sent whole (ram_save_host_page). */
+        if (block->page_size == TARGET_PAGE_SIZE) {
+            ram_block_discard_range(block, offset, TARGET_PAGE_SIZE);
+        }
     } else if (rs->xbzrle_started && !rs->postcopy &&
                ram_save_xbzrle_page(rs, f, block, offset, (uint8_t *)p)) {
         return;
@@ -582,6 +585,37 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
 }
 
 /*
+ * Send @page if dirty.  In postcopy a huge page goes whole: its dirty
+ * target pages one after another on @f, since the destination places a
+ * host page in one step once all of it is there; with release-ram it is
+ * then dropped here.  Returns the pages sent; *@next is the page after
+ * the (host) page.
+ */
+static unsigned long ram_save_host_page(RAMState *rs, QEMUFile *f,
+                                        RAMBlock *block, unsigned long page,
+                                        unsigned long *next)
+{
+    unsigned long per = rs->postcopy ?
+                        block->page_size >> TARGET_PAGE_BITS : 1;
+    unsigned long first = QEMU_ALIGN_DOWN(page, per);
+    unsigned long sent = 0;
+
+    for (unsigned long p = first; p < first + per; p++) {
+        if (test_and_clear_bit(p, block->bmap)) {
+            qatomic_dec(&rs->migration_dirty_pages);
+            ram_save_page(rs, f, block, p);
+            sent++;
+        }
+    }
+    if (sent && per > 1 && migrate_release_ram()) {
+        ram_block_discard_range(block, (ram_addr_t)first << TARGET_PAGE_BITS,
+                                block->page_size);
+    }
+    *next = first + per;
+    return sent;
+}
+
+/*
  * Send the next dirty page after the search position; returns 1 if one
  * was sent, 0 when no block has a dirty page left.
  */
@@ -597,13 +631,12 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
      * stream, unless it went already (then it is on its way).
      */
     while (rs->postcopy && postcopy_queue_pop(&block, &req)) {
-        page = req >> TARGET_PAGE_BITS;
-        if (block->bmap && test_and_clear_bit(page, block->bmap)) {
-            /* With preempt, on its own channel, past the buffered ones. */
-            QEMUFile *uf = rs->preempt_file ? rs->preempt_file : f;
+        /* With preempt, on its own channel, past the buffered ones. */
+        QEMUFile *uf = rs->preempt_file ? rs->preempt_file : f;
+        unsigned long next;
 
-            qatomic_dec(&rs->migration_dirty_pages);
-            ram_save_page(rs, uf, block, page);
+        page = req >> TARGET_PAGE_BITS;
+        if (block->bmap && ram_save_host_page(rs, uf, block, page, &next)) {
             /* Out now, not behind a buffer of background pages. */
             qemu_fflush(uf);
             /*
@@ -611,7 +644,7 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
              * touching memory in order finds the next pages on the way.
              */
             rs->last_seen_block = block;
-            rs->last_page = page + 1;
+            rs->last_page = next;
             return 1;
         }
     }
@@ -628,11 +661,11 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
 
             page = find_next_bit(block->bmap, npages, page);
             if (page < npages) {
-                clear_bit(page, block->bmap);
-                qatomic_dec(&rs->migration_dirty_pages);
-                ram_save_page(rs, f, block, page);
+                unsigned long next;
+
+                ram_save_host_page(rs, f, block, page, &next);
                 rs->last_seen_block = block;
-                rs->last_page = page + 1;
+                rs->last_page = next;
                 return 1;
             }
         }
@@ -883,6 +916,45 @@ uint64_t ram_pagesize_summary(void)
     return summary;
 }
 
+/*
+ * A huge page partly dirty becomes wholly dirty: the destination drops
+ * it whole and the source sends it whole again (QEMU's host page
+ * chunking), since a host page is placed in one step.
+ */
+static void ram_postcopy_chunk_host_pages(RAMState *rs, RAMBlock *block)
+{
+    unsigned long per = block->page_size >> TARGET_PAGE_BITS;
+    unsigned long npages = block_pages(block);
+    unsigned long p, first;
+
+    for (p = find_first_bit(block->bmap, npages); p < npages;
+         p = find_next_bit(block->bmap, npages, first + per)) {
+        first = QEMU_ALIGN_DOWN(p, per);
+        for (unsigned long q = first; q < first + per && q < npages; q++) {
+            if (!test_and_set_bit(q, block->bmap)) {
+                qatomic_inc(&rs->migration_dirty_pages);
+            }
+        }
+    }
+}
+
+bool ram_postcopy_blocks_ok(Error **errp)
+{
+    RAMBlock *block;
+
+    if (!migrate_postcopy_ram()) {
+        return true;
+    }
+    RAMBLOCK_FOREACH_MIGRATABLE(block) {
+        if (!postcopy_ram_page_size_ok(block->idstr, block->page_size,
+                                       TARGET_PAGE_SIZE,
+                                       migrate_postcopy_preempt(), errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque)
 {
     RAMState *rs = ram_state;
@@ -899,6 +971,9 @@ void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque)
 
         if (!block->bmap) {
             continue;
+        }
+        if (block->page_size > TARGET_PAGE_SIZE) {
+            ram_postcopy_chunk_host_pages(rs, block);
         }
         for (start = find_first_bit(block->bmap, npages); start < npages;
              start = find_next_bit(block->bmap, npages, end)) {

@@ -146,6 +146,7 @@ bool postcopy_queue_has_request(void) { return false; }
 /* postcopy-preempt.c: no preempt channel without postcopy. */
 void postcopy_preempt_set_loader(PostcopyPreemptLoadFn *fn) { }
 bool migrate_postcopy_ram(void) { return false; }
+bool migrate_postcopy_preempt(void) { return false; }
 bool migrate_release_ram(void) { return false; }
 int ram_block_discard_range(RAMBlock *rb, uint64_t start, size_t length)
 {

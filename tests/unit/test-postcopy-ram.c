@@ -313,6 +313,70 @@ static void test_blocktime(void)
     fixture_fini(&fx);
 }
 
+/*
+ * A region of 16 KiB host pages (four target pages each): a reader of a
+ * page's third part asks for the host page; parts placed one by one do
+ * not wake it (nothing is mapped until the host page is whole), the last
+ * one places all of it; a part out of its host page's order is refused.
+ */
+static void test_host_page_parts(void)
+{
+    const uint64_t hp = 4 * PAGE;
+    g_autofree uint8_t *part = g_malloc(PAGE);
+    PostcopyDest *pd;
+    Fixture fx = { 0 };
+    Error *err = NULL;
+    Reader rd;
+    QemuThread t;
+    Req *r;
+    int region;
+
+    if (!postcopy_ram_supported_by_host(&err)) {
+        g_test_skip(error_get_pretty(err));
+        error_free(err);
+        return;
+    }
+    fx.reqs = g_async_queue_new_full(g_free);
+    fx.mem = mmap(NULL, NPAGES * PAGE, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert(fx.mem != MAP_FAILED);
+    pd = postcopy_dest_new(on_request, NULL, &fx, &error_abort);
+    region = postcopy_dest_add(pd, "ram", fx.mem, NPAGES * PAGE, hp);
+    postcopy_dest_register(pd, &error_abort);
+    postcopy_dest_start(pd, &error_abort);
+
+    start_reader(&rd, &t, fx.mem + hp + 2 * PAGE);
+    r = next_req(&fx);
+    g_assert_cmpuint(r->offset, ==, hp);
+    g_free(r);
+    for (int i = 0; i < 3; i++) {
+        memset(part, 0x10 + i, PAGE);
+        g_assert_true(postcopy_dest_place_part(pd, region, hp + i * PAGE,
+                                               part, &error_abort));
+        g_assert_false(postcopy_dest_received(pd, region, hp));
+    }
+    /* A part of another host page before this one is whole. */
+    g_assert_false(postcopy_dest_place_part(pd, region, 2 * hp + PAGE, part,
+                                            &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Postcopy: page 0x9000 of "
+                    "RAM block 'ram' is not the next part of its 0x4000-byte "
+                    "host page (the source must send host pages whole, in "
+                    "order)");
+    g_clear_pointer(&err, error_free);
+    memset(part, 0x13, PAGE);
+    g_assert_true(postcopy_dest_place_part(pd, region, hp + 3 * PAGE, part,
+                                           &error_abort));
+    qemu_thread_join(&t);
+    g_assert_cmpint(rd.first, ==, 0x12);
+    g_assert_true(rd.uniform);
+    for (int i = 0; i < 4; i++) {
+        g_assert_true(postcopy_dest_received(pd, region, hp + i * PAGE));
+        g_assert_cmpint(fx.mem[hp + i * PAGE], ==, 0x10 + i);
+    }
+    fx.pd = pd;
+    fixture_fini(&fx);
+}
+
 static void test_register_error(void)
 {
     PostcopyDest *pd;
@@ -351,5 +415,6 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-ram/rerequest", test_rerequest);
     g_test_add_func("/postcopy-ram/blocktime", test_blocktime);
     g_test_add_func("/postcopy-ram/register-error", test_register_error);
+    g_test_add_func("/postcopy-ram/host-page-parts", test_host_page_parts);
     return g_test_run();
 }
