@@ -645,6 +645,7 @@ static const char *const *fault_causes(Fault f)
 {
     static const char *const peer[] = {
         "Broken pipe", "Connection reset", "Return path", "return path",
+        "Connection refused",   /* killed before the source connected */
         NULL,
     };
     static const char *const link[] = {
