@@ -215,12 +215,7 @@ static void populate_ram_info(MigrationInfo *info, MigrationState *s)
     if (migrate_xbzrle()) {
         info->xbzrle_cache = ram_xbzrle_stats(migrate_xbzrle_cache_size());
     }
-    /*
-     * The throttle is stopped by the cleanup that follows COMPLETED; it
-     * is over for the user from COMPLETED on.
-     */
-    if (qatomic_read(&s->state) != MIGRATION_STATUS_COMPLETED &&
-        ram_converge_throttle_percentage()) {
+    if (ram_converge_throttle_percentage()) {
         info->has_cpu_throttle_percentage = true;
         info->cpu_throttle_percentage = ram_converge_throttle_percentage();
     }

@@ -32,6 +32,7 @@
 #include "migration/postcopy-queue.h"
 #include "migration/qemu-file.h"
 #include "migration/ram.h"
+#include "migration/ram-converge.h"
 #include "migration/return-path.h"
 #include "migration/savevm.h"
 #include "migration/threadinfo.h"
@@ -780,6 +781,8 @@ static void migration_completion(MigrationState *s)
     }
     /* The destination has the whole stream: it may run from now on. */
     s->switchover_done = true;
+    /* The guest is stopped here: a throttle or dirty limit has no more use. */
+    ram_converge_stop();
     bql_unlock();
 
     /* With a return path, wait for the destination's verdict (SHUT). */

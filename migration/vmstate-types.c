@@ -170,16 +170,16 @@ const VMStateInfo vmstate_info_nullptr = {
 };
 
 /* Raw bytes. */
-static int get_buffer(QEMUFile *f, void *pv, size_t size,
-                      const VMStateField *field, Error **errp)
+int vmstate_get_buffer(QEMUFile *f, void *pv, size_t size,
+                       const VMStateField *field, Error **errp)
 {
     qemu_get_buffer(f, pv, size);
     return 0;
 }
 
-static int put_buffer(QEMUFile *f, void *pv, size_t size,
-                      const VMStateField *field, JSONWriter *vmdesc,
-                      Error **errp)
+int vmstate_put_buffer(QEMUFile *f, void *pv, size_t size,
+                       const VMStateField *field, JSONWriter *vmdesc,
+                       Error **errp)
 {
     qemu_put_buffer(f, pv, size);
     return 0;
@@ -187,8 +187,8 @@ static int put_buffer(QEMUFile *f, void *pv, size_t size,
 
 const VMStateInfo vmstate_info_buffer = {
     .name = "buffer",
-    .get = get_buffer,
-    .put = put_buffer,
+    .get = vmstate_get_buffer,
+    .put = vmstate_put_buffer,
 };
 
 /* Space once used by removed fields: zeros out, skipped in. */

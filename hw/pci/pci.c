@@ -652,25 +652,10 @@ static bool pci_device_post_load(void *opaque, int version_id, Error **errp)
  * uint8 and an int32 array, under QEMU's names so that the stream
  * description matches (the checks are in post_load).
  */
-static int get_pci_config(QEMUFile *f, void *pv, size_t size,
-                          const VMStateField *field, Error **errp)
-{
-    qemu_get_buffer(f, pv, size);
-    return 0;
-}
-
-static int put_pci_config(QEMUFile *f, void *pv, size_t size,
-                          const VMStateField *field, JSONWriter *vmdesc,
-                          Error **errp)
-{
-    qemu_put_buffer(f, pv, size);
-    return 0;
-}
-
 static const VMStateInfo vmstate_info_pci_config = {
     .name = "pci config",
-    .get = get_pci_config,
-    .put = put_pci_config,
+    .get = vmstate_get_buffer,
+    .put = vmstate_put_buffer,
 };
 
 static int get_pci_irq_state(QEMUFile *f, void *pv, size_t size,

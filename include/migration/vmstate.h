@@ -199,6 +199,12 @@ extern const VMStateInfo vmstate_info_uint64_equal;
 extern const VMStateInfo vmstate_info_nullptr;
 extern const VMStateInfo vmstate_info_timer;
 extern const VMStateInfo vmstate_info_buffer;
+/* Raw bytes, for infos that only rename vmstate_info_buffer. */
+int vmstate_get_buffer(QEMUFile *f, void *pv, size_t size,
+                       const VMStateField *field, Error **errp);
+int vmstate_put_buffer(QEMUFile *f, void *pv, size_t size,
+                       const VMStateField *field, JSONWriter *vmdesc,
+                       Error **errp);
 extern const VMStateInfo vmstate_info_unused_buffer;
 extern const VMStateInfo vmstate_info_bitmap;
 
