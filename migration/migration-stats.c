@@ -34,9 +34,17 @@ void migration_update_transferred(QEMUFile *f)
 {
     if (f) {
         stat64_set(&mig_stats.qemu_file_transferred,
+                   stat64_get(&mig_stats.qemu_file_closed) +
                    qemu_file_transferred(f));
     }
     stat64_set(&mig_stats.transferred, migration_transferred_bytes());
+}
+
+void migration_retire_file(QEMUFile *f)
+{
+    migration_update_transferred(f);
+    stat64_set(&mig_stats.qemu_file_closed,
+               stat64_get(&mig_stats.qemu_file_transferred));
 }
 
 void migration_rate_set(uint64_t bytes_per_second)

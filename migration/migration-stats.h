@@ -53,8 +53,10 @@ typedef struct MigrationAtomicStats {
     Stat64 postcopy_requests;
     /* Bytes sent before switchover. */
     Stat64 precopy_bytes;
-    /* Bytes of the main stream, as last sampled by the thread. */
+    /* Bytes of the main streams, as last sampled by the thread. */
     Stat64 qemu_file_transferred;
+    /* Bytes of main streams already closed (before a postcopy resume). */
+    Stat64 qemu_file_closed;
     /* Bytes one BUFFER_DELAY window may carry; 0 = unlimited. */
     Stat64 rate_limit_max;
     /* migration_transferred_bytes() at the start of the window. */
@@ -86,6 +88,12 @@ void migration_reset_vm_stats(void);
 uint64_t migration_transferred_bytes(void);
 /* Sample qemu_file_transferred(f) into the counters; thread only. */
 void migration_update_transferred(QEMUFile *f);
+/*
+ * The main stream @f is about to close (a postcopy pause; a resume
+ * continues on a new file, counting from zero): keep its bytes, so that
+ * the totals, and the rate limiter's window, never go backwards.
+ */
+void migration_retire_file(QEMUFile *f);
 
 /*
  * Rate limiting in BUFFER_DELAY windows.  migration_rate_set() takes a

@@ -115,6 +115,10 @@ struct MigrationState {
         /* Destination's SHUT arrived. */
         bool received_shut;
         uint32_t shut_value;
+        /* Recovery messages read (bitmaps, RESUME_ACK; atomic). */
+        unsigned int resume_msgs;
+        /* The reader thread ended (atomic); postcopy_resume_sem posted. */
+        bool ended;
     } rp_state;
 
     /* --- timing (ms, QEMU_CLOCK_REALTIME) and switchover --- */
@@ -150,7 +154,10 @@ struct MigrationState {
     bool start_postcopy;
     /* Postcopy-paused thread: posted when a resume has its channel. */
     QemuSemaphore postcopy_pause_sem;
-    /* Recovery: each received bitmap loaded, and RESUME_ACK (rp thread). */
+    /*
+     * Recovery: posted by the rp thread for each received bitmap loaded,
+     * RESUME_ACK, and when it ends.
+     */
     QemuSemaphore postcopy_resume_sem;
 
     /* The first error of this migration (error-desc); error_mutex. */

@@ -276,6 +276,17 @@ void qmp_migrate_cancel(Error **errp)
 }
 
 /*
+ * A postcopy link that carries the migration: postcopy-active, or a
+ * recovery's handshake (postcopy-recover), which may wait for a silent
+ * peer and is broken the same way.
+ */
+static bool postcopy_link_alive(int state)
+{
+    return state == MIGRATION_STATUS_POSTCOPY_ACTIVE ||
+           state == MIGRATION_STATUS_POSTCOPY_RECOVER;
+}
+
+/*
  * Break a postcopy link on purpose: the channel is shut down, both ends
  * notice the error and go to postcopy-paused (the guest is kept).
  */
@@ -284,7 +295,7 @@ void qmp_migrate_pause(Error **errp)
     MigrationState *s = migrate_get_current();
     MigrationIncomingState *mis = migration_incoming_get_current();
 
-    if (qatomic_read(&s->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+    if (postcopy_link_alive(qatomic_read(&s->state))) {
         WITH_QEMU_LOCK_GUARD(&s->qemu_file_lock) {
             if (s->to_dst_file) {
                 qemu_file_shutdown(s->to_dst_file);
@@ -296,7 +307,7 @@ void qmp_migrate_pause(Error **errp)
         qemu_sem_post(&s->rate_limit_sem);
         return;
     }
-    if (qatomic_read(&mis->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE &&
+    if (postcopy_link_alive(qatomic_read(&mis->state)) &&
         mis->from_src_file) {
         qemu_file_shutdown(mis->from_src_file);
         return;
@@ -399,6 +410,7 @@ static void *source_return_path_thread(void *opaque)
                 !ram_postcopy_bitmap_reload(rp, block, &err)) {
                 goto out;
             }
+            qatomic_inc(&s->rp_state.resume_msgs);
             qemu_sem_post(&s->postcopy_resume_sem);
             break;
         }
@@ -409,6 +421,7 @@ static void *source_return_path_thread(void *opaque)
                            "recovery");
                 goto out;
             }
+            qatomic_inc(&s->rp_state.resume_msgs);
             qemu_sem_post(&s->postcopy_resume_sem);
             break;
         default:
@@ -444,6 +457,9 @@ out:
     }
     trace_source_return_path_thread_end();
     migration_threads_remove(thr);
+    /* A recovery waiting for this thread's messages waits no more. */
+    qatomic_set(&s->rp_state.ended, true);
+    qemu_sem_post(&s->postcopy_resume_sem);
     qemu_sem_post(&s->rp_state.rp_sem);
     return NULL;
 }
@@ -459,6 +475,8 @@ static bool open_return_path_on_source(MigrationState *s, Error **errp)
     WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
         s->rp_state.from_dst_file = rp;
     }
+    qatomic_set(&s->rp_state.resume_msgs, 0);
+    qatomic_set(&s->rp_state.ended, false);
     qemu_thread_create(&s->rp_state.rp_thread, "mig/src/rp_thr",
                        source_return_path_thread, s, QEMU_THREAD_JOINABLE);
     s->rp_state.rp_thread_created = true;
@@ -502,6 +520,7 @@ static void migration_drop_channels(MigrationState *s)
     if (f) {
         /* The return-path thread reads the same socket: unblock it. */
         qemu_file_shutdown(f);
+        migration_retire_file(f);
     }
     close_return_path_on_source(s);
     if (f) {
@@ -510,6 +529,19 @@ static void migration_drop_channels(MigrationState *s)
     if (pf) {
         qemu_fclose(pf);
     }
+}
+
+/*
+ * Migration thread: the link broke in postcopy.  The channels go before
+ * the state says postcopy-paused: from that moment migrate resume=true
+ * (main thread) may install new ones and start their return-path
+ * thread, and a drop after it would shut down and free those under that
+ * thread (a read of a freed QEMUFile, or a resume that hangs).
+ */
+static void migration_postcopy_enter_pause(MigrationState *s, int old_state)
+{
+    migration_drop_channels(s);
+    migrate_set_state(&s->state, old_state, MIGRATION_STATUS_POSTCOPY_PAUSED);
 }
 
 /* Main thread, BQL held: release everything, restore the source. */
@@ -852,8 +884,7 @@ static bool migration_detect_error(MigrationState *s)
              */
             error_report("Detected IO failure for postcopy. "
                          "Migration paused.");
-            migrate_set_state(&s->state, state,
-                              MIGRATION_STATUS_POSTCOPY_PAUSED);
+            migration_postcopy_enter_pause(s, state);
             return true;
         }
         migrate_set_state(&s->state, state, MIGRATION_STATUS_FAILED);
@@ -1005,8 +1036,7 @@ static void migration_postcopy_completion(MigrationState *s)
             error_free(err);
         }
         error_report("Detected IO failure for postcopy. Migration paused.");
-        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_ACTIVE,
-                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+        migration_postcopy_enter_pause(s, MIGRATION_STATUS_POSTCOPY_ACTIVE);
         return;
     }
     migration_update_transferred(s->to_dst_file);
@@ -1023,21 +1053,25 @@ static void migration_postcopy_completion(MigrationState *s)
                       MIGRATION_STATUS_COMPLETED);
 }
 
-/* Wait for a recovery event (a bitmap loaded, RESUME_ACK), bounded. */
-static bool migration_resume_wait(MigrationState *s, const char *what,
-                                  Error **errp)
+/*
+ * Wait until the rp thread has read @want recovery messages (bitmaps
+ * loaded, RESUME_ACK), however long that takes, as QEMU does: a silent
+ * link is broken by migrate-pause, whose shutdown ends the rp thread;
+ * its end (an error, a quit, a SHUT) wakes this wait too.
+ */
+static bool migration_resume_wait(MigrationState *s, unsigned int want,
+                                  const char *what, Error **errp)
 {
-    for (int i = 0; i < 600; i++) {
-        if (!qemu_sem_timedwait(&s->postcopy_resume_sem, 100)) {
-            return true;
-        }
-        if (qatomic_read(&s->rp_state.error) ||
+    while (qatomic_read(&s->rp_state.resume_msgs) < want) {
+        if (qatomic_read(&s->rp_state.ended) ||
             qemu_file_get_error(s->to_dst_file)) {
-            break;
+            error_setg(errp, "Postcopy recovery: no %s from the "
+                       "destination", what);
+            return false;
         }
+        qemu_sem_wait(&s->postcopy_resume_sem);
     }
-    error_setg(errp, "Postcopy recovery: no %s from the destination", what);
-    return false;
+    return true;
 }
 
 /*
@@ -1055,15 +1089,13 @@ static bool migration_postcopy_resume(MigrationState *s, Error **errp)
     /* The first page on each channel names its block again. */
     ram_postcopy_start(NULL);
     n = postcopy_out_send_recv_bitmaps(s->to_dst_file);
-    for (int i = 0; i < n; i++) {
-        if (!migration_resume_wait(s, "received bitmap", errp)) {
-            return false;
-        }
+    if (!migration_resume_wait(s, n, "received bitmap", errp)) {
+        return false;
     }
     qemu_savevm_command_send(s->to_dst_file, MIG_CMD_POSTCOPY_RESUME, 0,
                              NULL);
     qemu_fflush(s->to_dst_file);
-    if (!migration_resume_wait(s, "RESUME_ACK", errp)) {
+    if (!migration_resume_wait(s, n + 1, "RESUME_ACK", errp)) {
         return false;
     }
     /* The destination has the main channel: the preempt one may come. */
@@ -1089,7 +1121,6 @@ static bool migration_postcopy_pause(MigrationState *s)
     Error *err = NULL;
 
     for (;;) {
-        migration_drop_channels(s);
         trace_postcopy_out_pause();
         do {
             qemu_sem_wait(&s->postcopy_pause_sem);
@@ -1107,8 +1138,7 @@ static bool migration_postcopy_pause(MigrationState *s)
         error_report_err(err);
         err = NULL;
         error_report("Detected IO failure for postcopy. Migration paused.");
-        migrate_set_state(&s->state, MIGRATION_STATUS_POSTCOPY_RECOVER,
-                          MIGRATION_STATUS_POSTCOPY_PAUSED);
+        migration_postcopy_enter_pause(s, MIGRATION_STATUS_POSTCOPY_RECOVER);
     }
 }
 

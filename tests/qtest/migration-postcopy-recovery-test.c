@@ -7,8 +7,8 @@
  * destination; migrate-recover and migrate resume=true continue it.
  * Cases: a plain cut; a cut under TLS (x509), the recovery's channel
  * handshaken again; and a double failure, where the link of the
- * recovery itself is cut while both ends are in postcopy-recover and a
- * second recovery succeeds.  RAM is compared page by page with a qtest
+ * recovery itself is cut (or each end paused with migrate-pause) while
+ * both ends are in postcopy-recover and a second recovery succeeds.  RAM is compared page by page with a qtest
  * reader on the destination (which faults on the pages still missing).
  */
 #include "qemu/osdep.h"
@@ -27,6 +27,7 @@ typedef enum {
     CASE_CUT,
     CASE_TLS,
     CASE_CUT_IN_RECOVERY,
+    CASE_PAUSE_IN_RECOVERY,
 } RecoveryCase;
 
 static void add_x509(QTestState *who, const char *endpoint)
@@ -108,11 +109,13 @@ static void test_recovery(const void *data)
     mig_link_cut(link);
     wait_paused(from, to);
 
-    if (c == CASE_CUT_IN_RECOVERY) {
+    if (c == CASE_CUT_IN_RECOVERY || c == CASE_PAUSE_IN_RECOVERY) {
         /*
          * The recovery's link passes the connection but no byte: both
          * ends reach postcopy-recover (the source waits for the received
-         * bitmaps), then it is cut too.
+         * bitmaps, for as long as it takes), then it is cut too, or each
+         * end is paused with migrate-pause (as QEMU allows in
+         * postcopy-recover).
          */
         rec = recover_listen(to);
         link2 = mig_link_new(rec);
@@ -121,7 +124,15 @@ static void test_recovery(const void *data)
         mig_link_wait_connections(link2, 1);
         migrate_wait_status(from, "postcopy-recover", NULL);
         migrate_wait_status(to, "postcopy-recover", NULL);
-        mig_link_cut(link2);
+        if (c == CASE_PAUSE_IN_RECOVERY) {
+            qmp_ok_fmt(from, "{'execute': 'migrate-pause'}");
+            migrate_wait_status(from, "postcopy-paused", NULL);
+            /* The held link hides it: the destination still waits. */
+            migrate_wait_status(to, "postcopy-recover", NULL);
+            qmp_ok_fmt(to, "{'execute': 'migrate-pause'}");
+        } else {
+            mig_link_cut(link2);
+        }
         wait_paused(from, to);
         g_free(rec);
     }
@@ -139,7 +150,7 @@ static void test_recovery(const void *data)
     g_test_message("destination: %s", de);
     /* Both ends went through the same states (events on from start). */
     g_assert_cmpstr(se, ==, de);
-    g_assert_cmpstr(se, ==, c == CASE_CUT_IN_RECOVERY ?
+    g_assert_cmpstr(se, ==, c >= CASE_CUT_IN_RECOVERY ?
                     "setup active postcopy-active postcopy-paused "
                     "postcopy-recover-setup postcopy-recover postcopy-paused "
                     "postcopy-recover-setup postcopy-recover postcopy-active "
@@ -166,6 +177,9 @@ int main(int argc, char **argv)
                         GINT_TO_POINTER(CASE_TLS), test_recovery);
     qtest_add_data_func("/migration/postcopy/recovery/cut-in-recovery",
                         GINT_TO_POINTER(CASE_CUT_IN_RECOVERY),
+                        test_recovery);
+    qtest_add_data_func("/migration/postcopy/recovery/pause-in-recovery",
+                        GINT_TO_POINTER(CASE_PAUSE_IN_RECOVERY),
                         test_recovery);
     ret = g_test_run();
     return ret | !tls_test_certs_remove(certs);

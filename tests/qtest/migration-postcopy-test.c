@@ -408,7 +408,8 @@ static void test_postcopy_device_fail(void)
  * dropped and sent again; the destination asks for huge pages and places
  * each one whole once all its target pages are there, while the qtest
  * reader waits in the fault; RAM is compared page by page.  With
- * postcopy-preempt the migration is refused before it starts.
+ * postcopy-preempt the migration is refused before it starts; to a
+ * destination on small pages it fails at ADVISE.
  */
 static void test_postcopy_hugetlb(void)
 {
@@ -419,6 +420,7 @@ static void test_postcopy_hugetlb(void)
                           .opts_target = PC_HUGE_MEM };
     QTestState *from, *to;
     g_autofree char *se = NULL, *de = NULL, *err = NULL;
+    g_autofree char *derr = NULL, *serr = NULL, *rs = NULL;
 
     if (!mig_uffd_ok() || !huge_ok()) {
         return;
@@ -441,6 +443,28 @@ static void test_postcopy_hugetlb(void)
     g_assert_cmpstr(err, ==, "Postcopy: RAM block 'mem0' has 0x200000-byte "
                     "pages: postcopy-preempt with huge pages is not "
                     "supported by Tern yet");
+    migrate_end(from, to);
+
+    /*
+     * A destination on small pages refuses the source's huge ones at
+     * ADVISE, before any RAM is placed: a plain failure on both sides,
+     * and the source's guest runs on.
+     */
+    args.opts_target = NULL;
+    migrate_start(&from, &to, "defer", &args);
+    migrate_set_capability(from, "postcopy-ram", true);
+    migrate_set_capability(to, "postcopy-ram", true);
+    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments': "
+               "{'uri': %s, 'exit-on-error': false}}", uri);
+    migrate_qmp(from, uri, NULL);
+    derr = migrate_wait_failed(to);
+    g_test_message("destination: %s", derr);
+    g_assert(strstr(derr, "Postcopy needs matching RAM page sizes "
+                    "(s=200000 d=1000)"));
+    serr = migrate_wait_failed(from);
+    g_test_message("source: %s", serr);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, ==, "running");
     migrate_end(from, to);
 }
 
@@ -627,6 +651,76 @@ static void test_postcopy_recovery(const void *data)
     migrate_end(from, to);
 }
 
+/*
+ * A resume issued the moment the source says postcopy-paused, three
+ * times over (the destination listening again already).  The source
+ * must have dropped the broken channels by then: a drop after the
+ * resume took the new channel and its return path (read after being
+ * freed, or the recovery hung).  The counters go on across the new
+ * channels: "transferred" never goes back, and "postcopy-bytes" is no
+ * wrapped-around difference.
+ */
+static void test_postcopy_resume_at_once(void)
+{
+    g_autofree char *sock = tmp_path("pc-once.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    MigrateStart args = { .mem = PC_MEM, .events = true };
+    QTestState *from, *to;
+    g_autofree char *se = NULL, *de = NULL;
+    GString *expect = g_string_new("active postcopy-active");
+    int64_t sent;
+
+    if (!mig_uffd_ok()) {
+        g_string_free(expect, true);
+        return;
+    }
+    postcopy_start_full(&from, &to, uri, &args, false, false, NULL);
+    wait_runstate(to, "running");
+    for (int i = 1; i <= 3; i++) {
+        g_autofree char *name = g_strdup_printf("pc-once%d.sock", i);
+        g_autofree char *rsock = tmp_path(name);
+        g_autofree char *ruri = g_strdup_printf("unix:%s", rsock);
+
+        /* Some pages asked for and placed on this channel. */
+        mig_ram_compare(from, to, (i - 1) * (PC_SIZE / 16), PC_SIZE / 16);
+        sent = migrate_ram_stat(from, "transferred");
+        qmp_ok_fmt(to, "{'execute': 'migrate-pause'}");
+        wait_status(to, "postcopy-paused");
+        qmp_ok_fmt(to, "{'execute': 'migrate-recover', 'arguments': "
+                   "{'uri': %s}}", ruri);
+        wait_status(to, "postcopy-recover-setup");
+        for (;;) {
+            g_autofree char *st = migrate_query_status(from);
+
+            if (g_str_equal(st, "postcopy-paused")) {
+                break;
+            }
+            g_assert_cmpstr(st, ==, "postcopy-active");
+        }
+        qmp_ok_fmt(from, "{'execute': 'migrate', 'arguments': "
+                   "{'uri': %s, 'resume': true}}", ruri);
+        wait_status(from, "postcopy-active");
+        wait_status(to, "postcopy-active");
+        g_assert_cmpint(migrate_ram_stat(from, "transferred"), >=, sent);
+        g_string_append(expect, " postcopy-paused postcopy-recover-setup "
+                        "postcopy-recover postcopy-active");
+    }
+    mig_postcopy_finish(from, to, PC_SIZE);
+    g_assert_cmpint(migrate_ram_stat(from, "postcopy-bytes"), >, 0);
+    g_assert_cmpint(migrate_ram_stat(from, "postcopy-bytes"), <,
+                    4 * PC_SIZE);
+    g_assert_cmpint(migrate_ram_stat(from, "transferred"), <,
+                    8 * PC_SIZE);
+    g_string_append(expect, " completed");
+    se = migrate_collect_events(from);
+    de = migrate_collect_events(to);
+    g_assert_cmpstr(de, ==, expect->str);
+    g_assert_true(g_str_has_prefix(se, "setup "));
+    g_assert_cmpstr(se + strlen("setup "), ==, expect->str);
+    g_string_free(expect, true);
+    migrate_end(from, to);
+}
+
 static void test_postcopy_refusals(void)
 {
     g_autofree char *sock = tmp_path("pc-ref.sock");
@@ -683,6 +777,8 @@ int main(int argc, char **argv)
                         test_postcopy_recovery);
     qtest_add_data_func("/migration/postcopy/recovery/double-failure",
                         "double", test_postcopy_recovery);
+    qtest_add_func("/migration/postcopy/recovery/resume-at-once",
+                   test_postcopy_resume_at_once);
     qtest_add_func("/migration/postcopy/failure/dest-killed",
                    test_postcopy_dest_killed);
     qtest_add_func("/migration/postcopy/failure/device-load",
