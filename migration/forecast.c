@@ -93,6 +93,19 @@ MigrationPassRecordList *migration_history_list(void)
     return head;
 }
 
+bool migration_history_last_round(uint64_t *sent, uint64_t *dirtied)
+{
+    MigrationPassRecord *r;
+
+    if (!hist.rounds || !hist.rounds->len) {
+        return false;
+    }
+    r = &g_array_index(hist.rounds, MigrationPassRecord, hist.rounds->len - 1);
+    *sent = r->pages_sent;
+    *dirtied = r->pages_dirtied;
+    return true;
+}
+
 bool migration_history_stalled(void)
 {
     return hist.stall_run >= STALL_ROUNDS;

@@ -24,6 +24,12 @@ void migration_history_round(int64_t pass, int64_t now_ms, uint64_t sent,
 /* The x-tern-passes member (NULL if no round ended yet). */
 MigrationPassRecordList *migration_history_list(void);
 
+/*
+ * The last round's pages sent and pages found dirty at its end.  False
+ * before the first round.
+ */
+bool migration_history_last_round(uint64_t *sent, uint64_t *dirtied);
+
 /* The last 3 rounds each found >= 95% as many pages dirty as they sent. */
 bool migration_history_stalled(void);
 

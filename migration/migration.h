@@ -136,6 +136,8 @@ struct MigrationState {
     uint64_t iteration_initial_pages;
     /* The last iteration sent every page of its pass (thread only). */
     bool pass_done;
+    /* The switchover was put off for one more pass (thread only). */
+    bool extra_pass;
     /* Last measured throughput, Mbit/s (query-migrate 'mbps'). */
     double mbps;
     /* Bytes of the migration at switchover and after (downtime-bytes). */

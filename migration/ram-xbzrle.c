@@ -125,10 +125,16 @@ RamXbzrleResult ram_xbzrle_encode(uint64_t addr, const uint8_t **data,
         return RAM_XBZRLE_SEND_PAGE;
     }
     cached = get_cached_data(xbzrle.cache, addr);
-    /* One read of the page: the guest may be writing it. */
-    memcpy(xbzrle.snapshot, *data, TARGET_PAGE_SIZE);
-    n = xbzrle_encode_buffer(cached, xbzrle.snapshot, TARGET_PAGE_SIZE,
-                             xbzrle.encoded, TARGET_PAGE_SIZE);
+    /*
+     * One read of the page: the guest may be writing it.  Not in the
+     * last stage: the VM is stopped, and the copy would lengthen the pause.
+     */
+    if (!last_stage) {
+        memcpy(xbzrle.snapshot, *data, TARGET_PAGE_SIZE);
+    }
+    n = xbzrle_encode_buffer(cached, last_stage ? *data : xbzrle.snapshot,
+                             TARGET_PAGE_SIZE, xbzrle.encoded,
+                             TARGET_PAGE_SIZE);
     if (n == 0) {
         trace_ram_xbzrle_unchanged(addr);
         return RAM_XBZRLE_UNCHANGED;

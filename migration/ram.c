@@ -72,7 +72,10 @@ typedef struct RAMState {
     /* Pages sent at the last sync (for the round's history record). */
     uint64_t pages_sent_at_sync;
     bool dirty_log_started;
-    /* XBZRLE on, and a first pass is over (it only helps re-sends). */
+    /*
+     * XBZRLE on, and a first pass is over: deltas from then on.  The
+     * first pass already fills the cache (see ram_xbzrle_gen()).
+     */
     bool xbzrle_on, xbzrle_started;
     /* ram_save_complete(): the VM is stopped. */
     bool last_stage;
@@ -409,10 +412,26 @@ static void save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *block,
 }
 
 /*
- * With XBZRLE (after the first pass): a delta against the cache, or
- * nothing if the page did not change, or else a normal page copied
- * from the cache entry the destination will then match.  Returns false
- * if the caller must send @p as usual.
+ * The cache generation a page is looked up and kept with.  QEMU 7.2
+ * starts caching only in the second pass, so every page that pass
+ * re-sends goes whole once more before the third can send deltas.
+ * Tern caches from the first pass (while the cache has free slots), so
+ * the second pass already sends deltas; the encoding on the wire is the
+ * same.  First-pass entries get generation 0, which the second pass may
+ * evict (page_cache.c keeps an entry two generations), so a page that
+ * was sent once and never dirtied again does not keep a slot from a hot
+ * page that shares it.
+ */
+static uint64_t ram_xbzrle_gen(RAMState *rs)
+{
+    return rs->xbzrle_started ? stat64_get(&mig_stats.dirty_sync_count) : 0;
+}
+
+/*
+ * With XBZRLE: a delta against the cache, or nothing if the page did
+ * not change, or else a normal page copied from the cache entry the
+ * destination will then match.  Returns false if the caller must send
+ * @p as usual.
  */
 static bool ram_save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
                                  ram_addr_t offset, uint8_t *p)
@@ -421,8 +440,8 @@ static bool ram_save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMBlock *block,
     int len = 0;
 
     switch (ram_xbzrle_encode(block->offset + offset, &data,
-                              stat64_get(&mig_stats.dirty_sync_count),
-                              rs->last_stage, &enc, &len)) {
+                              ram_xbzrle_gen(rs), rs->last_stage,
+                              &enc, &len)) {
     case RAM_XBZRLE_UNCHANGED:
         return true;
     case RAM_XBZRLE_SEND_DELTA:
@@ -548,9 +567,8 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
         save_page_header(rs, f, block, offset, RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         stat64_add(&mig_stats.zero_pages, 1);
-        if (rs->xbzrle_started && !rs->last_stage) {
-            ram_xbzrle_zero_page(block->offset + offset,
-                                 stat64_get(&mig_stats.dirty_sync_count));
+        if (rs->xbzrle_on && !rs->last_stage) {
+            ram_xbzrle_zero_page(block->offset + offset, ram_xbzrle_gen(rs));
         }
     } else if (rs->postcopy && migrate_release_ram()) {
         /*
@@ -564,7 +582,7 @@ static void ram_save_page_bytes(RAMState *rs, QEMUFile *f, RAMBlock *block,
         if (block->page_size == TARGET_PAGE_SIZE) {
             ram_block_discard_range(block, offset, TARGET_PAGE_SIZE);
         }
-    } else if (rs->xbzrle_started && !rs->postcopy &&
+    } else if (rs->xbzrle_on && !rs->postcopy &&
                ram_save_xbzrle_page(rs, f, block, offset, (uint8_t *)p)) {
         return;
     } else if (migrate_multifd() && !rs->postcopy) {

@@ -319,10 +319,33 @@ static void do_kvm_reset(CPUState *cpu, run_on_cpu_data arg)
     }
 }
 
+/*
+ * A parked vCPU (stopped, waiting for the BQL that we hold) cannot enter
+ * KVM_RUN or run queued work meanwhile, so its registers can be read and
+ * written from this thread; KVM allows vCPU ioctls other than KVM_RUN
+ * from any thread.  This saves two trips through the vCPU's thread in
+ * the migration pause (save on the source, load on the destination),
+ * which a loaded host can take milliseconds to schedule.
+ */
+static bool kvm_cpu_parked(CPUState *cpu)
+{
+    return bql_locked() && cpu->stopped && !cpu->stop &&
+           !qemu_cpu_is_self(cpu);
+}
+
+static void kvm_cpu_on_vcpu(CPUState *cpu, run_on_cpu_func func)
+{
+    if (kvm_cpu_parked(cpu)) {
+        func(cpu, RUN_ON_CPU_NULL);
+    } else {
+        run_on_cpu(cpu, func, RUN_ON_CPU_NULL);
+    }
+}
+
 static void kvm_cpu_synchronize_state(CPUState *cpu)
 {
     if (cpu->accel && !cpu->vcpu_dirty) {
-        run_on_cpu(cpu, do_kvm_get_registers, RUN_ON_CPU_NULL);
+        kvm_cpu_on_vcpu(cpu, do_kvm_get_registers);
     }
 }
 
@@ -336,7 +359,7 @@ static void kvm_cpu_synchronize_post_reset(CPUState *cpu)
 static void kvm_cpu_synchronize_post_init(CPUState *cpu)
 {
     if (cpu->accel) {
-        run_on_cpu(cpu, do_kvm_put_registers, RUN_ON_CPU_NULL);
+        kvm_cpu_on_vcpu(cpu, do_kvm_put_registers);
     }
 }
 

@@ -32,7 +32,8 @@ cache) and with dirty-limit; the table adds the number of passes (dirty
 syncs).  QEMU 7.2 has no dirty-limit capability (8.1 added it): its
 writer-dlimit row limits every vCPU with set-vcpu-dirty-limit at the
 capability's default vcpu-dirty-limit (1 MB/s) before `migrate'
-instead.  A tool the binary lacks shows as FAILED with its refusal.  --tls
+instead; writer-vlimit does that on both binaries, for a like-for-like
+row.  A tool the binary lacks shows as FAILED with its refusal.  --tls
 x509|psk encrypts the migration (both binaries get the same
 certificates, made with BUILD/tests/unit/tls-test-certs), to compare TLS
 with plain text and with another binary's TLS.  Standard
@@ -65,6 +66,8 @@ WRITERS = {
     'writer-auto': (['auto-converge'], {}),
     'writer-xbzrle': (['xbzrle'], {'xbzrle-cache-size': 64 * MiB}),
     'writer-dlimit': (['dirty-limit'], {}),
+    # Both binaries: set-vcpu-dirty-limit from the start, no capability.
+    'writer-vlimit': ([], {}),
 }
 
 
@@ -159,8 +162,8 @@ class Bench:
             img = self.guest_image(WRITER_END if case in WRITERS
                                    else GUEST_END)
             # dirty-limit measures each vCPU on the KVM dirty ring.
-            accel = ('kvm,dirty-ring-size=65536' if case == 'writer-dlimit'
-                     else 'kvm')
+            accel = ('kvm,dirty-ring-size=65536'
+                     if case in ('writer-dlimit', 'writer-vlimit') else 'kvm')
             if tern:
                 src = ['-M', 'tern', '-accel', accel, '-m', '128M',
                        '-serial', 'file:' + os.path.join(self.dir, 's.log'),
@@ -229,7 +232,8 @@ class Bench:
                       'downtime-limit': self.a.downtime}
             if case in WRITERS:
                 caps, extra = WRITERS[case]
-                if case == 'writer-dlimit' and not tern:
+                if case == 'writer-vlimit' or (case == 'writer-dlimit' and
+                                               not tern):
                     # QEMU 7.2: the limit itself, from the start.
                     caps = []
                     src.qmp.command('set-vcpu-dirty-limit', **{
@@ -447,7 +451,7 @@ def main():
     p.add_argument('--cases', default='idle-1G,idle-4G,data-1G,guest-kvm')
     p.add_argument('--converge', action='store_true',
                    help='the convergence rows: writer, writer-auto, '
-                   'writer-xbzrle, writer-dlimit')
+                   'writer-xbzrle, writer-dlimit, writer-vlimit')
     p.add_argument('--converge-limit', type=int, default=30,
                    help='seconds the writer alone runs before it is '
                    'cancelled')
