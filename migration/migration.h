@@ -138,6 +138,8 @@ struct MigrationState {
     bool pass_done;
     /* The switchover was put off for one more pass (thread only). */
     bool extra_pass;
+    /* downtime-limit when the migration thread started (ms). */
+    uint64_t downtime_limit_start;
     /* Last measured throughput, Mbit/s (query-migrate 'mbps'). */
     double mbps;
     /* Bytes of the migration at switchover and after (downtime-bytes). */

@@ -1155,14 +1155,15 @@ static bool migration_postcopy_pause(MigrationState *s)
  * it holds less than half as much (as little as a tenth when the guest
  * dirties slowly, or with xbzrle, whose re-sent pages are small deltas).
  * So the total time barely changes and the pause shrinks.  Once per
- * migration, so the switchover still comes within one pass of fitting
- * the downtime limit.
+ * migration, and never after downtime-limit was raised during it: that
+ * user asked for an end within the pass under way.
  */
 static bool migration_one_more_pass(MigrationState *s, uint64_t pending)
 {
     uint64_t sent, dirtied;
 
     if (s->extra_pass || !s->pass_done ||
+        migrate_downtime_limit() > s->downtime_limit_start ||
         pending < EXTRA_PASS_MIN_PAGES * TARGET_PAGE_SIZE ||
         !migration_history_last_round(&sent, &dirtied) ||
         dirtied * 2 > sent) {
@@ -1252,6 +1253,7 @@ static void *migration_thread(void *opaque)
     s->iteration_initial_bytes = 0;
     s->pass_done = false;
     s->extra_pass = false;
+    s->downtime_limit_start = migrate_downtime_limit();
     migration_rate_reset();
 
     bql_lock();
