@@ -8,10 +8,10 @@
  * Two main-loop timers do the rest:
  *
  * - the period timer (1 s, or x-vcpu-dirty-limit-period while a
- *   migration with dirty-limit runs) harvests the rings, turns each
- *   vCPU's harvested entries into a rate, and sets the share of time
- *   each limited vCPU must sleep so that its rate comes down to (or up
- *   to) its quota;
+ *   migration with dirty-limit runs; the first one 100 ms) harvests
+ *   the rings, turns each vCPU's harvested entries into a rate, and
+ *   sets the share of time each limited vCPU must sleep so that its
+ *   rate comes down to (or up to) its quota;
  * - the sleep timer queues a sleep on each throttled vCPU after each of
  *   its run slices.  The vCPU leaves the guest to run it and sleeps
  *   with the BQL dropped (cpu_throttle_sleep_ns(), which a pause ends
@@ -43,6 +43,13 @@
 #define DIRTYLIMIT_CALC_TIME_MS 1000
 /* The most a vCPU sleeps, as a share of its time (QEMU's 99%). */
 #define DIRTYLIMIT_THROTTLE_MAX 0.99
+/*
+ * The first period after a limit comes into service is this short (or
+ * the period, if shorter), so that a vCPU far over its quota is held
+ * back within a tenth of a second rather than after a whole period;
+ * later periods correct what one short look got wrong.
+ */
+#define DIRTYLIMIT_FIRST_LOOK_MS 100
 /* A rate this close to the quota (percent) leaves the throttle alone. */
 #define DIRTYLIMIT_TOLERANCE_PCT 5
 /*
@@ -321,8 +328,8 @@ static bool dirtylimit_start(Error **errp)
         dl.vcpus[i].rate = 0;
     }
     dirtylimit_measure(false);
-    timer_mod(dl.period_timer,
-              dl.period_start_ns + dirtylimit_period_ms() * SCALE_MS);
+    timer_mod(dl.period_timer, dl.period_start_ns +
+              MIN(dirtylimit_period_ms(), DIRTYLIMIT_FIRST_LOOK_MS) * SCALE_MS);
     trace_dirtylimit_state(true);
     return true;
 }
