@@ -168,12 +168,14 @@ bool net_guestfwd_parse(const char *rule, NetGuestFwd *fwd, Error **errp)
         error_setg(errp, "Invalid guest forwarding rule '%s'", rule);
         return false;
     }
-    if (!g_str_has_prefix(dash + 1, "cmd:")) {
-        error_setg(errp, "guestfwd to a chardev is not implemented in Tern "
-                   "(only cmd:COMMAND): '%s'", rule);
+    if (g_str_has_prefix(dash + 1, "cmd:")) {
+        fwd->cmd = dash + 5;
+    } else if (dash[1]) {
+        fwd->chardev = dash + 1;
+    } else {
+        error_setg(errp, "Invalid guest forwarding rule '%s'", rule);
         return false;
     }
-    fwd->cmd = dash + 5;
     return true;
 }
 

@@ -2,7 +2,7 @@
 /*
  * -netdev user: libslirp as the guest's NAT router (DHCP, DNS, TFTP),
  * with hostfwd= rules from the host into the guest and guestfwd=
- * cmd: rules.  libslirp's sockets are polled by a GSource in the main
+ * rules from the guest to a command (cmd:) or a chardev.  libslirp's sockets are polled by a GSource in the main
  * context: prepare asks slirp for its fds and timeout, dispatch hands
  * back what poll found.
  */
@@ -11,6 +11,7 @@
 #include "qapi/error.h"
 #include "qemu/error-report.h"
 #include "qemu/timer.h"
+#include "chardev/char-fe.h"
 #include "migration/qemu-file.h"
 #include "migration/register.h"
 #include "net/clients.h"
@@ -23,7 +24,16 @@ typedef struct SlirpState {
     GSource *source;
     GArray *pollfds;            /* GPollFD, re-filled before each poll */
     char **dnssearch;
+    GSList *fwds;               /* SlirpGuestFwd to chardevs */
 } SlirpState;
+
+/* A guestfwd= rule whose target is a chardev. */
+typedef struct SlirpGuestFwd {
+    CharBackend hd;
+    struct in_addr server;
+    int port;
+    Slirp *slirp;
+} SlirpGuestFwd;
 
 typedef struct SlirpSource {
     GSource source;
@@ -252,6 +262,14 @@ static void net_slirp_cleanup(NetClientState *nc)
     SlirpState *s = container_of(nc, SlirpState, nc);
 
     unregister_savevm(NULL, "slirp", s);
+    for (GSList *l = s->fwds; l; l = l->next) {
+        SlirpGuestFwd *f = l->data;
+
+        slirp_remove_guestfwd(s->slirp, f->server, f->port);
+        qemu_chr_fe_deinit(&f->hd, true);
+        g_free(f);
+    }
+    g_slist_free(s->fwds);
     if (s->source) {
         g_source_destroy(s->source);
         g_source_unref(s->source);
@@ -294,13 +312,74 @@ static bool slirp_hostfwd(SlirpState *s, const char *rule, Error **errp)
     return true;
 }
 
-/* Add a guestfwd= rule: only "-cmd:COMMAND" targets. */
+/* What the guest sends to the forwarded address goes to the chardev. */
+static ssize_t slirp_guestfwd_write(const void *buf, size_t len,
+                                    void *opaque)
+{
+    return qemu_chr_fe_write_all(opaque, buf, len);
+}
+
+static int slirp_guestfwd_can_read(void *opaque)
+{
+    SlirpGuestFwd *f = opaque;
+
+    return slirp_socket_can_recv(f->slirp, f->server, f->port);
+}
+
+/* What the chardev gives goes to the guest's connection. */
+static void slirp_guestfwd_read(void *opaque, const uint8_t *buf, int size)
+{
+    SlirpGuestFwd *f = opaque;
+
+    slirp_socket_recv(f->slirp, f->server, f->port, buf, size);
+}
+
+/* A guestfwd= rule to a chardev shorthand (tcp:, unix:, file:, ...). */
+static bool slirp_guestfwd_chardev(SlirpState *s, const NetGuestFwd *fwd,
+                                   const char *rule, Error **errp)
+{
+    g_autofree char *label = g_strdup_printf("guestfwd.tcp.%d", fwd->port);
+    Chardev *chr = qemu_chr_new_noreport(label, fwd->chardev, NULL, NULL);
+    SlirpGuestFwd *f;
+
+    if (!chr) {
+        error_setg(errp, "Could not open guest forwarding device '%s'",
+                   label);
+        return false;
+    }
+    f = g_new0(SlirpGuestFwd, 1);
+    if (!qemu_chr_fe_init(&f->hd, chr, errp)) {
+        object_unparent(OBJECT(chr));
+        g_free(f);
+        return false;
+    }
+    if (slirp_add_guestfwd(s->slirp, slirp_guestfwd_write, &f->hd,
+                           (struct in_addr *)&fwd->server, fwd->port) < 0) {
+        error_setg(errp, "Conflicting/invalid host:port in guest forwarding "
+                   "rule '%s'", rule);
+        qemu_chr_fe_deinit(&f->hd, true);
+        g_free(f);
+        return false;
+    }
+    f->server = fwd->server;
+    f->port = fwd->port;
+    f->slirp = s->slirp;
+    qemu_chr_fe_set_handlers(&f->hd, slirp_guestfwd_can_read,
+                             slirp_guestfwd_read, NULL, NULL, f, NULL, true);
+    s->fwds = g_slist_append(s->fwds, f);
+    return true;
+}
+
+/* Add a guestfwd= rule: "-cmd:COMMAND" or "-CHARDEV" targets. */
 static bool slirp_guestfwd(SlirpState *s, const char *rule, Error **errp)
 {
     NetGuestFwd fwd;
 
     if (!net_guestfwd_parse(rule, &fwd, errp)) {
         return false;
+    }
+    if (fwd.chardev) {
+        return slirp_guestfwd_chardev(s, &fwd, rule, errp);
     }
     if (slirp_add_exec(s->slirp, fwd.cmd, &fwd.server, fwd.port) < 0) {
         error_setg(errp, "Conflicting/invalid host:port in guest forwarding "

@@ -5,13 +5,19 @@
  * every datagram arriving at localaddr; connect= / listen= carry frames
  * over one TCP connection, each prefixed by its length (4 bytes,
  * big-endian), QEMU's stream format.  A listener takes the first peer
- * that connects.  mcast= and fd= are not implemented and say so.
+ * that connects.  mcast=GROUP:PORT (IPv4, with localaddr= the address
+ * of the interface to use) joins the group and sends each frame as one
+ * datagram to it; the socket loops its own datagrams back, as QEMU's
+ * does, so every member on the host, this one included, gets them.
+ * fd= is not implemented and says so.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qapi-types-sockets.h"
 #include "qemu/main-loop.h"
 #include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include "qemu/sockets.h"
 #include "net/clients.h"
 #include "net/net-parse.h"
@@ -181,6 +187,82 @@ static bool resolve(const char *str, struct sockaddr_storage *ss,
     return true;
 }
 
+/*
+ * mcast=GROUP:PORT: bound to the group's port, a member of the group on
+ * @localaddr's interface (any without it), looping back what it sends.
+ */
+static bool net_socket_mcast(NetSocketState *s, const char *mcast,
+                             const char *localaddr, Error **errp)
+{
+    struct sockaddr_in *group = (struct sockaddr_in *)&s->dgram_dst;
+    struct in_addr local = { .s_addr = htonl(INADDR_ANY) };
+    struct ip_mreq mreq;
+    int fd, one = 1;
+    uint8_t loop = 1;
+
+    if (!resolve(mcast, &s->dgram_dst, &s->dgram_dst_len, errp)) {
+        return false;
+    }
+    if (group->sin_family != AF_INET ||
+        !IN_MULTICAST(ntohl(group->sin_addr.s_addr))) {
+        error_setg(errp, "specified mcastaddr %s does not contain a "
+                   "multicast address", mcast);
+        return false;
+    }
+    if (localaddr && !inet_aton(localaddr, &local)) {
+        error_setg(errp, "localaddr '%s' is not a valid IPv4 address",
+                   localaddr);
+        return false;
+    }
+    fd = qemu_socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "can't create datagram socket");
+        return false;
+    }
+    /* Other members on this host bind the same port. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+        error_setg_errno(errp, errno, "can't set socket option "
+                         "SO_REUSEADDR");
+        goto fail;
+    }
+    if (bind(fd, (struct sockaddr *)group, sizeof(*group)) < 0) {
+        error_setg_errno(errp, errno, "can't bind ip=%s to socket",
+                         inet_ntoa(group->sin_addr));
+        goto fail;
+    }
+    mreq.imr_multiaddr = group->sin_addr;
+    mreq.imr_interface = local;
+    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+                   sizeof(mreq)) < 0) {
+        error_setg_errno(errp, errno, "can't add socket to multicast group "
+                         "%s", inet_ntoa(mreq.imr_multiaddr));
+        goto fail;
+    }
+    if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop,
+                   sizeof(loop)) < 0) {
+        error_setg_errno(errp, errno, "can't force multicast message to "
+                         "loopback");
+        goto fail;
+    }
+    if (localaddr && setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &local,
+                                sizeof(local)) < 0) {
+        error_setg_errno(errp, errno, "can't set the default network send "
+                         "interface");
+        goto fail;
+    }
+    qemu_socket_set_nonblock(fd);
+    s->fd = fd;
+    s->dgram = true;
+    qemu_set_fd_handler(fd, net_socket_dgram_read, NULL, s);
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: mcast=%s:%d",
+             inet_ntoa(group->sin_addr), ntohs(group->sin_port));
+    return true;
+
+fail:
+    close(fd);
+    return false;
+}
+
 static bool net_socket_udp(NetSocketState *s, const char *udp,
                            const char *localaddr, Error **errp)
 {
@@ -235,9 +317,8 @@ bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
         error_setg(errp, "localaddr= is only valid with mcast= or udp=");
         return false;
     }
-    if (opts->mcast || opts->fd) {
-        error_setg(errp, "-netdev socket,%s= is not implemented in Tern",
-                   opts->mcast ? "mcast" : "fd");
+    if (opts->fd) {
+        error_setg(errp, "-netdev socket,fd= is not implemented in Tern");
         return false;
     }
     nc = qemu_new_net_client(&net_socket_info, NULL, "socket", name);
@@ -245,8 +326,10 @@ bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
     s->fd = -1;
     s->listen_fd = -1;
     s->reader = g_new0(NetStreamReader, 1);
-    if (opts->udp) {
-        if (!net_socket_udp(s, opts->udp, opts->localaddr, errp)) {
+    if (opts->udp || opts->mcast) {
+        if (opts->udp ? !net_socket_udp(s, opts->udp, opts->localaddr, errp)
+                      : !net_socket_mcast(s, opts->mcast, opts->localaddr,
+                                          errp)) {
             goto fail;
         }
         return true;

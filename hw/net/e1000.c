@@ -9,12 +9,15 @@
  * runs at once when the guest moves TDT, so a descriptor is marked done
  * only after its frame went to the netdev.  Checksum offload and TCP
  * segmentation follow the context descriptors.  Interrupts are ICR
- * causes masked by IMS on INTA, with no mitigation delays.  The PHY
- * (M88E1011) completes auto-negotiation at once.
+ * causes masked by IMS on INTA; a rising edge opens a mitigation window
+ * (ITR, RADV when RDTR is set, TADV after an IDE descriptor; at least
+ * 128 us) within which further rising edges wait, as QEMU models it.
+ * Receive filters VLAN-tagged frames through VFTA (RCTL.VFE) and strips
+ * the tag into the descriptor with CTRL.VME.  The PHY (M88E1011)
+ * completes auto-negotiation at once.
  *
- * Not modelled: VLAN filtering and tag stripping on receive, flow
- * control, wake-up, the interrupt throttling timers (ITR, RDTR, RADV,
- * TIDV, TADV are stored but do not delay anything).
+ * Not modelled: flow control, wake-up, the relative timers of RDTR and
+ * TIDV (QEMU leaves them out too: RDTR only enables RADV).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -22,6 +25,7 @@
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
 #include "qemu/log.h"
+#include "qemu/timer.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
@@ -41,6 +45,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(E1000State, E1000)
 #define E1000_TX_LIMIT   0xffff
 #define E1000_HDR_MAX    256
 #define MIN_FRAME        60
+#define ETH_P_VLAN       0x8100
 
 #define REG(s, r) ((s)->mac_reg[(r) >> 2])
 
@@ -99,9 +104,14 @@ struct E1000State {
     E1000TxState tx;
     uint32_t rxbuf_size;
     uint32_t rxbuf_min_shift;
+    /* Interrupt mitigation (QEMU's "mitigation" property). */
+    bool mitigation;
+    QEMUTimer *mit_timer;
+    bool mit_timer_on;          /* a mitigation window is open */
+    bool mit_irq_level;         /* the level of INTA */
+    bool mit_ide;               /* an IDE descriptor since the last window */
     /* Migration only: QEMU's names for what its stream carries. */
     E1000TxProps mig_props;
-    bool mit_irq_level;
     bool received_tx_tso;
 };
 
@@ -140,18 +150,77 @@ static const uint8_t phy_writable[0x20] = {
 /* ------------------------------------------------------------------ */
 /* Interrupts and link                                                 */
 
+/* The shortest delay of the armed timers; 0 is "none yet". */
+static void e1000_mit_min(uint32_t *delay, uint32_t value)
+{
+    if (value && (*delay == 0 || value < *delay)) {
+        *delay = value;
+    }
+}
+
+/*
+ * ICR becomes @icr (ICS reads the same).  A rising edge of INTA inside
+ * a mitigation window waits for the window's end; one outside it is
+ * raised at once and opens a window of the smallest armed delay, in
+ * 256 ns units: TADV (1.024 us units) if a descriptor asked for a
+ * delayed interrupt and a TX cause is pending, RADV if RDTR is set and
+ * RXT0 is pending, ITR; never less than 500 (the 82540EM's ceiling of
+ * 7813 interrupts a second).
+ */
+static void e1000_set_interrupt_cause(E1000State *s, uint32_t icr)
+{
+    uint32_t pending;
+
+    REG(s, E1000_ICR) = icr;
+    REG(s, E1000_ICS) = icr;
+    pending = icr & REG(s, E1000_IMS);
+    if (!s->mit_irq_level && pending) {
+        uint32_t delay = 0;
+
+        if (s->mit_timer_on) {
+            trace_e1000_mit_held(icr);
+            return;
+        }
+        if (s->mitigation) {
+            if (s->mit_ide &&
+                (pending & (E1000_ICR_TXQE | E1000_ICR_TXDW))) {
+                e1000_mit_min(&delay, REG(s, E1000_TADV) * 4);
+            }
+            if (REG(s, E1000_RDTR) && (pending & E1000_ICR_RXT0)) {
+                e1000_mit_min(&delay, REG(s, E1000_RADV) * 4);
+            }
+            e1000_mit_min(&delay, REG(s, E1000_ITR));
+            delay = MAX(delay, 500);
+            s->mit_timer_on = true;
+            timer_mod_ns(s->mit_timer,
+                         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         delay * 256ULL);
+            s->mit_ide = false;
+            trace_e1000_mit_window(delay * 256ULL);
+        }
+    }
+    s->mit_irq_level = pending != 0;
+    pci_set_irq(PCI_DEVICE(s), s->mit_irq_level);
+}
+
+static void e1000_mit_timer(void *opaque)
+{
+    E1000State *s = opaque;
+
+    s->mit_timer_on = false;
+    /* Raise what waited for the window's end. */
+    e1000_set_interrupt_cause(s, REG(s, E1000_ICR));
+}
+
 static void e1000_update_irq(E1000State *s)
 {
-    s->mit_irq_level = REG(s, E1000_ICR) & REG(s, E1000_IMS);
-    pci_set_irq(PCI_DEVICE(s), s->mit_irq_level);
+    e1000_set_interrupt_cause(s, REG(s, E1000_ICR));
 }
 
 static void e1000_set_ics(E1000State *s, uint32_t cause)
 {
-    REG(s, E1000_ICR) |= cause;
-    REG(s, E1000_ICS) = REG(s, E1000_ICR);
-    trace_e1000_irq(REG(s, E1000_ICR), REG(s, E1000_IMS));
-    e1000_update_irq(s);
+    trace_e1000_irq(REG(s, E1000_ICR) | cause, REG(s, E1000_IMS));
+    e1000_set_interrupt_cause(s, REG(s, E1000_ICR) | cause);
 }
 
 static bool e1000_link_up(E1000State *s)
@@ -197,6 +266,10 @@ static void e1000_reset(E1000State *s)
 {
     const uint8_t *mac = s->conf.macaddr.a;
 
+    timer_del(s->mit_timer);
+    s->mit_timer_on = false;
+    s->mit_irq_level = false;
+    s->mit_ide = false;
     memset(s->mac_reg, 0, sizeof(s->mac_reg));
     memcpy(s->phy_reg, e1000_phy_init, sizeof(s->phy_reg));
     memset(&s->eecd_state, 0, sizeof(s->eecd_state));
@@ -210,6 +283,7 @@ static void e1000_reset(E1000State *s)
                            E1000_STATUS_SPEED_1000 | E1000_STATUS_FD |
                            E1000_STATUS_LU;
     REG(s, E1000_MANC) = 0x00080000;    /* SMBus disabled, ARP to host */
+    REG(s, E1000_VET) = ETH_P_VLAN;     /* QEMU's "init-vet" default */
     /* Receive address 0 is the EEPROM's MAC. */
     REG(s, E1000_RA) = mac[0] | mac[1] << 8 | mac[2] << 16 |
                        (uint32_t)mac[3] << 24;
@@ -524,6 +598,7 @@ static uint32_t e1000_process_tx_desc(E1000State *s, uint8_t *desc)
     bool ext = lower & E1000_TXD_CMD_DEXT;
     uint32_t len;
 
+    s->mit_ide |= !!(lower & E1000_TXD_CMD_IDE);
     if (ext && !(lower & E1000_TXD_DTYP_D)) {
         e1000_context_desc(s, desc);
         goto done;
@@ -654,12 +729,37 @@ static bool e1000_can_receive(NetClientState *nc)
     return e1000_rx_ready(s) && e1000_rx_free_descs(s) > 0;
 }
 
+static bool e1000_is_vlan_frame(E1000State *s, const uint8_t *buf)
+{
+    return lduw_be_p(buf + 12) == (REG(s, E1000_VET) & 0xffff);
+}
+
+/* A tagged frame (ethertype VET) passes VFTA when RCTL.VFE is set. */
+static bool e1000_rx_vlan_filter(E1000State *s, const uint8_t *buf)
+{
+    uint16_t vid = lduw_be_p(buf + 14) & 0xfff;
+
+    if (!(REG(s, E1000_RCTL) & E1000_RCTL_VFE) ||
+        !e1000_is_vlan_frame(s, buf)) {
+        return true;
+    }
+    if (REG(s, E1000_VFTA + 4 * (vid >> 5)) & (1u << (vid & 0x1f))) {
+        return true;
+    }
+    trace_e1000_rx_vlan_filtered(vid);
+    return false;
+}
+
 static bool e1000_rx_filter(E1000State *s, const uint8_t *buf, size_t size)
 {
     static const int mta_shift[] = { 4, 3, 2, 0 };
     uint32_t rctl = REG(s, E1000_RCTL);
     bool multicast = buf[0] & 1;
     unsigned f;
+
+    if (!e1000_rx_vlan_filter(s, buf)) {
+        return false;
+    }
 
     if (!multicast && (rctl & E1000_RCTL_UPE)) {
         return true;
@@ -712,11 +812,14 @@ static ssize_t e1000_receive(NetClientState *nc, const uint8_t *data,
     E1000State *s = qemu_get_nic_opaque(nc);
     PCIDevice *d = PCI_DEVICE(s);
     uint8_t min_buf[MIN_FRAME];
+    g_autofree uint8_t *untagged = NULL;
     const uint8_t *buf = data;
     size_t total, copied = 0;
     uint32_t n = REG(s, E1000_RDLEN) / 16;
     uint32_t cause = E1000_ICR_RXT0;
     uint32_t free;
+    uint16_t vlan_special = 0;
+    uint8_t vlan_status = 0;
 
     if (!e1000_rx_ready(s)) {
         return size;                /* off or link down: dropped */
@@ -734,6 +837,16 @@ static ssize_t e1000_receive(NetClientState *nc, const uint8_t *data,
     if (!e1000_rx_filter(s, buf, size)) {
         trace_e1000_rx_filtered(size);
         return size;
+    }
+    if ((REG(s, E1000_CTRL) & E1000_CTRL_VME) && e1000_is_vlan_frame(s, buf)) {
+        /* Strip the tag: its TCI goes to the descriptor's special field. */
+        vlan_special = lduw_be_p(buf + 14);
+        vlan_status = E1000_RXD_STAT_VP;
+        untagged = g_malloc(size - 4);
+        memcpy(untagged, buf, 12);
+        memcpy(untagged + 12, buf + 16, size - 16);
+        buf = untagged;
+        size -= 4;
     }
     total = size + ((REG(s, E1000_RCTL) & E1000_RCTL_SECRC) ? 0 : 4);
     free = e1000_rx_free_descs(s);
@@ -763,10 +876,10 @@ static ssize_t e1000_receive(NetClientState *nc, const uint8_t *data,
         copied += chunk;
         stw_le_p(desc + 8, chunk);
         stw_le_p(desc + 10, 0);             /* checksum */
-        desc[12] = E1000_RXD_STAT_DD | E1000_RXD_STAT_IXSM |
+        desc[12] = E1000_RXD_STAT_DD | E1000_RXD_STAT_IXSM | vlan_status |
                    (copied >= total ? E1000_RXD_STAT_EOP : 0);
         desc[13] = 0;                       /* errors */
-        stw_le_p(desc + 14, 0);             /* special */
+        stw_le_p(desc + 14, vlan_special);
         pci_dma_write(d, a + 8, desc + 8, 8);
         if (++REG(s, E1000_RDH) >= n) {
             REG(s, E1000_RDH) = 0;
@@ -882,6 +995,12 @@ static void e1000_reg_write(E1000State *s, hwaddr off, uint32_t val)
     case E1000_RDT:
         REG(s, off) = val & 0xffff;
         qemu_flush_queued_packets(qemu_get_queue(s->nic));
+        return;
+    case E1000_RDTR:
+    case E1000_RADV:
+    case E1000_TADV:
+    case E1000_ITR:
+        REG(s, off) = val & 0xffff;
         return;
     }
     REG(s, off) = val;
@@ -1010,6 +1129,15 @@ static bool e1000_post_load(void *opaque, int version_id, Error **errp)
     s->tx.vlan_needed = false;
     s->rxbuf_size = 0;
     e1000_set_rx_control(s, REG(s, E1000_RCTL));
+    if (!s->mitigation) {
+        REG(s, E1000_ITR) = REG(s, E1000_RDTR) = 0;
+        REG(s, E1000_RADV) = REG(s, E1000_TADV) = 0;
+    }
+    /* The window is not migrated: INTA is raised again from ICR & IMS. */
+    s->mit_irq_level = false;
+    s->mit_timer_on = false;
+    s->mit_ide = false;
+    timer_del(s->mit_timer);
     /* The destination's netdev decides the link. */
     if (nc->link_down != !e1000_link_up(s)) {
         e1000_set_link(s, !nc->link_down);
@@ -1042,12 +1170,19 @@ static bool e1000_subsection_needed(void *opaque)
     return true;
 }
 
-/* Interrupt mitigation registers (stored, not acted upon here). */
+static bool e1000_mit_state_needed(void *opaque)
+{
+    E1000State *s = opaque;
+
+    return s->mitigation;
+}
+
+/* The mitigation registers and the level of INTA. */
 static const VMStateDescription vmstate_e1000_mit_state = {
     .name = "e1000/mit_state",
     .version_id = 1,
     .minimum_version_id = 1,
-    .needed = e1000_subsection_needed,
+    .needed = e1000_mit_state_needed,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(mac_reg[RDTR], E1000State),
         VMSTATE_UINT32(mac_reg[RADV], E1000State),
@@ -1243,6 +1378,7 @@ static void e1000_realize(PCIDevice *d, Error **errp)
         }
     }
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
+    s->mit_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, e1000_mit_timer, s);
 
     d->config[PCI_CACHE_LINE_SIZE] = 0x10;
     d->config[PCI_INTERRUPT_PIN] = 1;
@@ -1280,6 +1416,8 @@ static void e1000_exit(PCIDevice *d)
 {
     E1000State *s = E1000(d);
 
+    timer_free(s->mit_timer);
+    s->mit_timer = NULL;
     qemu_del_nic(s->nic);
     s->nic = NULL;
 }
@@ -1287,6 +1425,7 @@ static void e1000_exit(PCIDevice *d)
 static const Property e1000_props[] = {
     DEFINE_PROP_STRING("mac", E1000State, mac_str),
     DEFINE_PROP_STRING("netdev", E1000State, netdev_id),
+    DEFINE_PROP_BOOL("mitigation", E1000State, mitigation, true),
 };
 
 static void e1000_class_init(ObjectClass *oc, const void *data)

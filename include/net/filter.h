@@ -45,6 +45,8 @@ struct NetFilterState {
     NetClientState *netdev;
     NetFilterDirection direction;
     bool on;
+    char *position;             /* "head", "tail" or "id=ID" */
+    bool insert_before;         /* before (else behind) position's filter */
     QTAILQ_ENTRY(NetFilterState) next;
 };
 

@@ -33,10 +33,11 @@ bool net_hostfwd_parse(const char *rule, NetHostFwd *fwd, Error **errp);
 typedef struct NetGuestFwd {
     struct in_addr server;
     int port;
-    const char *cmd;            /* points into the rule */
+    const char *cmd;            /* points into the rule, or NULL */
+    const char *chardev;        /* a chardev shorthand (else NULL) */
 } NetGuestFwd;
 
-/* "[tcp]:server:port-cmd:command"; other targets are refused. */
+/* "[tcp]:server:port-cmd:command" or "[tcp]:server:port-CHARDEV". */
 bool net_guestfwd_parse(const char *rule, NetGuestFwd *fwd, Error **errp);
 
 /* Stream framing: each frame is preceded by its length, big-endian. */

@@ -75,13 +75,16 @@ static void fuzz_guestfwd(const char *text)
 {
     Error *err = NULL;
     NetGuestFwd f;
+    const char *target;
 
     if (!net_guestfwd_parse(text, &f, &err)) {
         check_error(err, "net_guestfwd_parse");
         return;
     }
-    if (f.port < 1 || f.port > 65535 || !f.cmd ||
-        f.cmd < text || f.cmd > text + strlen(text)) {
+    target = f.cmd ? f.cmd : f.chardev;
+    if (f.port < 1 || f.port > 65535 || !target || (f.cmd && f.chardev) ||
+        target < text || target > text + strlen(text) ||
+        (f.chardev && !*f.chardev)) {
         fuzz_fail("guestfwd '%s': bad result", text);
     }
 }

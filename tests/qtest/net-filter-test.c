@@ -256,6 +256,92 @@ static void test_redirector(void)
     rmdir(dir);
 }
 
+/* Nothing on @c for @ms milliseconds. */
+static bool chr_quiet(Chr *c, int ms)
+{
+    struct timeval tv = { .tv_sec = 0, .tv_usec = ms * 1000 };
+    struct timeval back = { .tv_sec = 10 };
+    uint8_t b;
+    bool quiet;
+
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    quiet = recv(c->fd, &b, 1, 0) < 0;
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &back, sizeof(back));
+    return quiet;
+}
+
+/*
+ * The order of a chain, QEMU's: head to tail for what the netdev sends
+ * (tx), tail to head for what it receives (rx).  A filter-mirror m and
+ * a filter-redirector r on the same queue: whoever runs first decides
+ * whether the mirror sees the frame the redirector takes.
+ */
+static void test_order(void)
+{
+    static const struct {
+        const char *queue;
+        const char *where;      /* r's position properties */
+        bool mirrored;
+    } cases[] = {
+        { "rx", "", false },                        /* [m, r]: r first */
+        { "rx", ",position=head", true },           /* [r, m]: m first */
+        { "rx", ",position=id=m,insert=before", true },
+        { "rx", ",position=id=m,insert=behind", false },
+        { "tx", "", true },                         /* [m, r]: m first */
+        { "tx", ",position=head", false },
+    };
+    g_autofree char *dir = g_dir_make_tmp("tern-filter-XXXXXX", NULL);
+    uint8_t frame[200], got[2048];
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        bool rx = !strcmp(cases[i].queue, "rx");
+        Chr mc, rc;
+        Peer p;
+        QTestState *qts;
+
+        chr_listen(&mc, dir, "m.sock");
+        chr_listen(&rc, dir, "r.sock");
+        peer_open(&p);
+        qts = start_filtered(&p, "-chardev socket,id=c0,path=%s "
+                             "-chardev socket,id=c1,path=%s "
+                             "-object filter-mirror,id=m,netdev=n0,"
+                             "queue=%s,outdev=c0 "
+                             "-object filter-redirector,id=r,netdev=n0,"
+                             "queue=%s,outdev=c1%s", mc.path, rc.path,
+                             cases[i].queue, cases[i].queue,
+                             cases[i].where);
+        chr_accept(&mc);
+        chr_accept(&rc);
+        if (rx) {
+            guest_send(qts, 0, frame, sizeof(frame), 0x11 + i);
+        } else {
+            make_frame(frame, sizeof(frame), nic_mac, 0x11 + i);
+            peer_send(&p, frame, sizeof(frame));
+        }
+        g_assert_cmpuint(chr_read_frame(&rc, false, got, sizeof(got)), ==,
+                         sizeof(frame));
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+        if (cases[i].mirrored) {
+            g_assert_cmpuint(chr_read_frame(&mc, false, got, sizeof(got)),
+                             ==, sizeof(frame));
+            g_assert(!memcmp(got, frame, sizeof(frame)));
+        } else {
+            g_assert(chr_quiet(&mc, 300));
+        }
+        /* Redirected: neither the peer nor the guest has it. */
+        if (rx) {
+            g_assert(peer_quiet(&p, 100));
+        } else {
+            g_assert_cmphex(qtest_readb(qts, RING_RX + 12) & 1, ==, 0);
+        }
+        qtest_quit(qts);
+        close(p.fd);
+        chr_close(&mc);
+        chr_close(&rc);
+    }
+    rmdir(dir);
+}
+
 /* Each bad option is one error line naming what is wrong. */
 static void test_bad_filters(void)
 {
@@ -282,6 +368,18 @@ static void test_bad_filters(void)
         { "-object filter-mirror,id=f,netdev=n0,outdev=c,"
           "vnet_hdr_support=maybe",
           "vnet_hdr_support" },
+        { "-object filter-dump,id=f,netdev=n0,file=/dev/null,"
+          "position=middle",
+          "Parameter 'position' expects 'head', 'tail' or 'id=<id>'" },
+        { "-object filter-dump,id=f,netdev=n0,file=/dev/null,"
+          "position=id=nope", "filter 'nope' not found" },
+        { "-object filter-dump,id=f,netdev=n0,file=/dev/null,insert=under",
+          "Invalid value for netfilter insert, should be 'before' or "
+          "'behind'" },
+        { "-netdev user,id=n1 -object filter-dump,id=g,netdev=n1,"
+          "file=/dev/null -object filter-dump,id=f,netdev=n0,"
+          "file=/dev/null,position=id=g",
+          "filter 'g' belongs to a different netdev" },
     };
     Peer p;
 
@@ -302,6 +400,7 @@ int main(int argc, char **argv)
     qtest_add_func("/net-filter/buffer", test_buffer);
     qtest_add_func("/net-filter/mirror", test_mirror);
     qtest_add_func("/net-filter/redirector", test_redirector);
+    qtest_add_func("/net-filter/order", test_order);
     qtest_add_func("/net-filter/bad-options", test_bad_filters);
     return g_test_run();
 }
