@@ -3,18 +3,19 @@
  * colo-compare: the frames of the primary guest (chardev primary_in,
  * fed by a filter-mirror on the primary's netdev) and of the secondary
  * (secondary_in, from a filter-redirector) are queued per connection
- * (net/colo.c parses them) and compared in arrival order: a primary
- * frame that has an equal secondary frame in its connection goes to
- * outdev and both are dropped; one that differs from every secondary
- * frame queued asks for a checkpoint (the COLO notifiers), and so does
- * a primary frame still unmatched after compare_timeout ms (checked
- * every expired_scan_cycle ms).  After the checkpoint, or at failover,
- * the primary's frames are released to outdev and the secondary's
- * dropped.  All of it runs in the "iothread"'s context; the chardevs
- * use QEMU's framing (net_stream_feed).
- *
- * Not modelled: QEMU's TCP tracking (sequence offsets between the two
- * guests, per-segment comparison of retransmissions); notify_dev (Xen).
+ * (net/colo.c parses them).  TCP segments are kept in sequence order
+ * and matched by sequence, so the two guests may cut a stream into
+ * segments differently, and a retransmission of bytes already matched
+ * leaves at once (QEMU's tracking, docs/devel/net.md).  Other frames
+ * are compared in arrival order: a primary frame that has an equal
+ * secondary frame in its connection goes to outdev and both are
+ * dropped.  A difference asks for a checkpoint (the COLO notifiers, or
+ * "DO_CHECKPOINT" on notify_dev), and so does a frame still unmatched
+ * after compare_timeout ms (checked every expired_scan_cycle ms).  After
+ * the checkpoint, or at failover, the primary's frames are released to
+ * outdev and the secondary's dropped.  All of it runs in the
+ * "iothread"'s context; the chardevs use QEMU's framing
+ * (net_stream_feed).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -36,9 +37,11 @@ OBJECT_DECLARE_SIMPLE_TYPE(CompareState, COLO_COMPARE)
 #define DEFAULT_TIME_OUT_MS      3000
 #define REGULAR_PACKET_CHECK_MS  3000
 #define MAX_QUEUE_SIZE           1024
+#define IP_PROTO_TCP             6
 
 typedef struct ColoPacket {
     ColoPacketInfo info;
+    ColoTcpSeg tcp;             /* TCP only */
     int64_t created_ms;
     size_t size;
     uint8_t data[];
@@ -46,8 +49,12 @@ typedef struct ColoPacket {
 
 typedef struct Connection {
     ColoConnKey key;
-    GQueue primary;
+    GQueue primary;             /* TCP: in sequence order */
     GQueue secondary;
+    /* TCP: each side's highest ack, and the end of what was matched. */
+    uint32_t pack, sack;
+    bool pack_seen, sack_seen;
+    uint32_t compare_seq;       /* 0: nothing matched yet */
 } Connection;
 
 struct CompareState {
@@ -56,7 +63,7 @@ struct CompareState {
     char *pri_indev;
     char *sec_indev;
     char *outdev;
-    char *notify_dev;
+    char *notify_dev;           /* Xen's COLO frame, or NULL */
     IOThread *iothread;
     bool vnet_hdr;
     uint64_t compare_timeout;
@@ -66,8 +73,10 @@ struct CompareState {
     CharBackend chr_pri_in;
     CharBackend chr_sec_in;
     CharBackend chr_out;
+    CharBackend chr_notify;
     NetStreamReader *pri_rs;
     NetStreamReader *sec_rs;
+    NetStreamReader *notify_rs;
     GMainContext *ctx;
     GSource *scan;
     GHashTable *conns;          /* ColoConnKey -> Connection */
@@ -75,9 +84,33 @@ struct CompareState {
     Notifier event_notifier;    /* checkpoint taken, failover */
 };
 
+/* One framed message on @be: be32 length (and vnet length), bytes. */
+static void compare_chr_send(CompareState *s, CharBackend *be, bool vnet,
+                             const uint8_t *buf, size_t size,
+                             const char *name)
+{
+    uint8_t hdr[8];
+    int hlen = vnet ? 8 : 4;
+
+    stl_be_p(hdr, size);
+    stl_be_p(hdr + 4, 0);
+    if (qemu_chr_fe_write_all(be, hdr, hlen) != hlen ||
+        qemu_chr_fe_write_all(be, buf, size) != (int)size) {
+        trace_colo_compare_send_failed(name, size);
+    }
+}
+
 static void colo_compare_inconsistency_notify(CompareState *s)
 {
+    static const char msg[] = "DO_CHECKPOINT";
+
     trace_colo_compare_checkpoint(s->pri_indev);
+    if (s->notify_dev) {
+        /* Xen's COLO frame takes the checkpoint: ask it (no vnet length). */
+        compare_chr_send(s, &s->chr_notify, false, (const uint8_t *)msg,
+                         strlen(msg), s->notify_dev);
+        return;
+    }
     colo_compare_request_checkpoint(s);
 }
 
@@ -121,14 +154,108 @@ static gboolean conn_key_equal(gconstpointer a, gconstpointer b)
 
 static void compare_send(CompareState *s, const uint8_t *buf, size_t size)
 {
-    uint8_t hdr[8];
-    int hlen = s->vnet_hdr ? 8 : 4;
+    compare_chr_send(s, &s->chr_out, s->vnet_hdr, buf, size, s->outdev);
+}
 
-    stl_be_p(hdr, size);
-    stl_be_p(hdr + 4, 0);
-    if (qemu_chr_fe_write_all(&s->chr_out, hdr, hlen) != hlen ||
-        qemu_chr_fe_write_all(&s->chr_out, buf, size) != (int)size) {
-        trace_colo_compare_send_failed(s->outdev, size);
+static void compare_release(CompareState *s, ColoPacket *p)
+{
+    compare_send(s, p->data, p->size);
+    g_free(p);
+}
+
+/* Whether @seg's bytes were all matched already (or it carries none). */
+static bool tcp_seg_done(const Connection *conn, const ColoTcpSeg *seg)
+{
+    return seg->seq == seg->seq_end ||
+           (conn->compare_seq && !colo_seq_after(seg->seq_end,
+                                                 conn->compare_seq));
+}
+
+/*
+ * TCP: take the lowest segment of each side.  A primary segment without
+ * payload or already matched leaves; such a secondary one is dropped.
+ * Otherwise colo_tcp_mark decides which of the two is used up; a
+ * difference leaves both queued and asks for a checkpoint.
+ */
+static void compare_tcp(CompareState *s, Connection *conn)
+{
+    uint32_t min_ack = colo_seq_after(conn->pack, conn->sack) ? conn->sack
+                                                               : conn->pack;
+    ColoPacket *p = NULL, *sp;
+    int mark;
+
+    for (;;) {
+        if (!p && !(p = g_queue_pop_head(&conn->primary))) {
+            return;
+        }
+        sp = g_queue_pop_head(&conn->secondary);
+        if (!sp) {
+            g_queue_push_head(&conn->primary, p);
+            return;
+        }
+        if (tcp_seg_done(conn, &p->tcp)) {
+            trace_colo_compare_tcp(s->pri_indev, "primary", p->tcp.seq,
+                                   p->tcp.seq_end, "released");
+            compare_release(s, p);
+            p = NULL;
+        }
+        if (tcp_seg_done(conn, &sp->tcp)) {
+            g_free(sp);
+            continue;
+        }
+        if (!p) {
+            g_queue_push_head(&conn->secondary, sp);
+            continue;
+        }
+        mark = colo_tcp_mark(p->data, &p->info, &p->tcp, sp->data,
+                             &sp->info, &sp->tcp, min_ack);
+        if (!mark) {
+            trace_colo_compare_tcp(s->pri_indev, "primary", p->tcp.seq,
+                                   p->tcp.seq_end, "differs");
+            g_queue_push_head(&conn->primary, p);
+            g_queue_push_head(&conn->secondary, sp);
+            colo_compare_inconsistency_notify(s);
+            return;
+        }
+        if (mark & COLO_TCP_FREE_PRIMARY) {
+            conn->compare_seq = p->tcp.seq_end;
+            trace_colo_compare_tcp(s->pri_indev, "primary", p->tcp.seq,
+                                   p->tcp.seq_end, "matched");
+            compare_release(s, p);
+            p = NULL;
+        } else {
+            conn->compare_seq = sp->tcp.seq_end;
+        }
+        if (mark & COLO_TCP_FREE_SECONDARY) {
+            g_free(sp);
+        } else {
+            g_queue_push_head(&conn->secondary, sp);
+        }
+    }
+}
+
+/* A TCP segment goes after those that do not start after it. */
+static void tcp_insert(GQueue *q, ColoPacket *p)
+{
+    GList *l = q->tail;
+
+    while (l && colo_seq_after(((ColoPacket *)l->data)->tcp.seq,
+                               p->tcp.seq)) {
+        l = l->prev;
+    }
+    if (l) {
+        g_queue_insert_after(q, l, p);
+    } else {
+        g_queue_push_head(q, p);
+    }
+}
+
+/* The highest acknowledgement each side sent (modulo 2^32). */
+static void tcp_note_ack(uint32_t *max, bool *seen, uint32_t ack)
+{
+    if (!*seen || colo_seq_after(ack, *max)) {
+        *max = ack;
+        *seen = true;
     }
 }
 
@@ -136,6 +263,10 @@ static void compare_send(CompareState *s, const uint8_t *buf, size_t size)
  * secondary frames to match them with. */
 static void compare_connection(CompareState *s, Connection *conn)
 {
+    if (conn->key.proto == IP_PROTO_TCP) {
+        compare_tcp(s, conn);
+        return;
+    }
     while (!g_queue_is_empty(&conn->primary) &&
            !g_queue_is_empty(&conn->secondary)) {
         ColoPacket *p = g_queue_peek_head(&conn->primary);
@@ -192,7 +323,17 @@ static void compare_add(CompareState *s, bool primary, const uint8_t *buf,
         g_free(p);
         return;
     }
-    g_queue_push_tail(q, p);
+    if (p->info.key.proto == IP_PROTO_TCP) {
+        colo_tcp_seg_init(&p->tcp, p->data, &p->info);
+        if (primary) {
+            tcp_note_ack(&conn->pack, &conn->pack_seen, p->tcp.ack);
+        } else {
+            tcp_note_ack(&conn->sack, &conn->sack_seen, p->tcp.ack);
+        }
+        tcp_insert(q, p);
+    } else {
+        g_queue_push_tail(q, p);
+    }
     compare_connection(s, conn);
 }
 
@@ -207,9 +348,8 @@ static void compare_sec_frame(void *opaque, const uint8_t *buf, size_t size)
 }
 
 /* Release the primary's frames, drop the secondary's (after a checkpoint). */
-static gboolean compare_flush(gpointer opaque)
+static void compare_flush_all(CompareState *s)
 {
-    CompareState *s = opaque;
     GHashTableIter it;
     Connection *conn;
     ColoPacket *p;
@@ -217,11 +357,17 @@ static gboolean compare_flush(gpointer opaque)
     g_hash_table_iter_init(&it, s->conns);
     while (g_hash_table_iter_next(&it, NULL, (gpointer *)&conn)) {
         while ((p = g_queue_pop_head(&conn->primary))) {
-            compare_send(s, p->data, p->size);
-            g_free(p);
+            compare_release(s, p);
         }
         g_queue_clear_full(&conn->secondary, g_free);
     }
+}
+
+static gboolean compare_flush(gpointer opaque)
+{
+    CompareState *s = opaque;
+
+    compare_flush_all(s);
     object_unref(OBJECT(s));
     return G_SOURCE_REMOVE;
 }
@@ -238,19 +384,33 @@ static void compare_event(Notifier *notifier, void *data)
     }
 }
 
-/* Every expired_scan_cycle ms: a primary frame waiting too long. */
+static bool queue_has_old(GQueue *q, int64_t limit)
+{
+    for (GList *l = q->head; l; l = l->next) {
+        if (((ColoPacket *)l->data)->created_ms < limit) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Every expired_scan_cycle ms: a frame of either guest waiting longer
+ * than compare_timeout (TCP queues are in sequence order, so all are
+ * looked at).
+ */
 static gboolean compare_scan(gpointer opaque)
 {
     CompareState *s = opaque;
-    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+    int64_t limit = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) -
+                    (int64_t)s->compare_timeout;
     GHashTableIter it;
     Connection *conn;
 
     g_hash_table_iter_init(&it, s->conns);
     while (g_hash_table_iter_next(&it, NULL, (gpointer *)&conn)) {
-        ColoPacket *p = g_queue_peek_head(&conn->primary);
-
-        if (p && now - p->created_ms >= (int64_t)s->compare_timeout) {
+        if (queue_has_old(&conn->primary, limit + 1) ||
+            queue_has_old(&conn->secondary, limit + 1)) {
             colo_compare_inconsistency_notify(s);
             break;
         }
@@ -296,6 +456,38 @@ static void compare_sec_read(void *opaque, const uint8_t *buf, int size)
                      compare_sec_frame, buf, size);
 }
 
+static bool message_is(const char *msg, const uint8_t *buf, size_t size)
+{
+    return size == strlen(msg) && !memcmp(buf, msg, size);
+}
+
+/* A message from Xen's COLO frame on notify_dev. */
+static void compare_notify_frame(void *opaque, const uint8_t *buf,
+                                 size_t size)
+{
+    static const char init_reply[] = "COLO_COMPARE_GET_XEN_INIT";
+    CompareState *s = opaque;
+
+    if (message_is("COLO_USERSPACE_PROXY_INIT", buf, size)) {
+        compare_chr_send(s, &s->chr_notify, false,
+                         (const uint8_t *)init_reply, strlen(init_reply),
+                         s->notify_dev);
+    } else if (message_is("COLO_CHECKPOINT", buf, size)) {
+        /* The checkpoint was taken: as after one of ours. */
+        compare_flush_all(s);
+    } else {
+        error_report("COLO compare got unsupported instruction");
+    }
+}
+
+static void compare_notify_read(void *opaque, const uint8_t *buf, int size)
+{
+    CompareState *s = opaque;
+
+    compare_chr_read(s, &s->chr_notify, s->notify_rs, s->notify_dev,
+                     compare_notify_frame, buf, size);
+}
+
 static bool compare_chr_init(CharBackend *be, const char *id, Error **errp)
 {
     Chardev *chr = qemu_chr_find(id);
@@ -323,23 +515,23 @@ static void colo_compare_complete(UserCreatable *uc, Error **errp)
                    "for compare module");
         return;
     }
-    if (s->notify_dev) {
-        error_setg(errp, "colo-compare: 'notify_dev' (Xen COLO) is not "
-                   "implemented");
-        return;
-    }
     if (!compare_chr_init(&s->chr_pri_in, s->pri_indev, errp)) {
         return;
     }
     if (!compare_chr_init(&s->chr_sec_in, s->sec_indev, errp) ||
-        !compare_chr_init(&s->chr_out, s->outdev, errp)) {
+        !compare_chr_init(&s->chr_out, s->outdev, errp) ||
+        (s->notify_dev &&
+         !compare_chr_init(&s->chr_notify, s->notify_dev, errp))) {
         qemu_chr_fe_deinit(&s->chr_pri_in, false);
         qemu_chr_fe_deinit(&s->chr_sec_in, false);
+        qemu_chr_fe_deinit(&s->chr_out, false);
         return;
     }
     s->pri_rs = g_new0(NetStreamReader, 1);
     s->sec_rs = g_new0(NetStreamReader, 1);
+    s->notify_rs = g_new0(NetStreamReader, 1);
     s->pri_rs->vnet_hdr = s->sec_rs->vnet_hdr = s->vnet_hdr;
+    s->notify_rs->vnet_hdr = s->vnet_hdr;
     s->conns = g_hash_table_new_full(conn_key_hash, conn_key_equal, NULL,
                                      conn_free);
     s->ctx = g_main_context_ref(iothread_get_g_main_context(s->iothread));
@@ -351,6 +543,11 @@ static void colo_compare_complete(UserCreatable *uc, Error **errp)
                              compare_pri_read, NULL, NULL, s, s->ctx, true);
     qemu_chr_fe_set_handlers(&s->chr_sec_in, compare_chr_can_read,
                              compare_sec_read, NULL, NULL, s, s->ctx, true);
+    if (s->notify_dev) {
+        qemu_chr_fe_set_handlers(&s->chr_notify, compare_chr_can_read,
+                                 compare_notify_read, NULL, NULL, s, s->ctx,
+                                 true);
+    }
     s->scan = g_timeout_source_new(s->expired_scan_cycle);
     g_source_set_callback(s->scan, compare_scan, s, NULL);
     g_source_attach(s->scan, s->ctx);
@@ -367,11 +564,15 @@ static void colo_compare_finalize(Object *obj)
         qemu_chr_fe_deinit(&s->chr_pri_in, false);
         qemu_chr_fe_deinit(&s->chr_sec_in, false);
         qemu_chr_fe_deinit(&s->chr_out, false);
+        if (s->notify_dev) {
+            qemu_chr_fe_deinit(&s->chr_notify, false);
+        }
         g_hash_table_destroy(s->conns);
         g_main_context_unref(s->ctx);
     }
     g_free(s->pri_rs);
     g_free(s->sec_rs);
+    g_free(s->notify_rs);
     g_free(s->pri_indev);
     g_free(s->sec_indev);
     g_free(s->outdev);

@@ -70,13 +70,15 @@ bool colo_packet_parse(const uint8_t *buf, size_t len,
             return false;
         }
         info->cmp_off = l4 + doff;
+        info->l4_off = l4;
     } else if (info->key.proto == IP_PROTO_UDP) {
         if (end < l4 + 8) {
             error_setg(errp, "UDP header cut short in a %zu-byte IPv4 "
                        "packet", tot);
             return false;
         }
-        info->cmp_off = l4 + 8;
+        /* QEMU compares UDP from the IP payload on: the header too. */
+        info->l4_off = l4;
     }
     if (info->key.proto == IP_PROTO_TCP || info->key.proto == IP_PROTO_UDP) {
         info->key.sport = lduw_be_p(buf + l4);
@@ -84,6 +86,61 @@ bool colo_packet_parse(const uint8_t *buf, size_t len,
     }
     info->cmp_len = end - info->cmp_off;
     return true;
+}
+
+void colo_tcp_seg_init(ColoTcpSeg *seg, const uint8_t *buf,
+                       const ColoPacketInfo *info)
+{
+    const uint8_t *tcp = buf + info->l4_off;
+
+    seg->seq = ldl_be_p(tcp + 4);
+    seg->ack = ldl_be_p(tcp + 8);
+    seg->flags = tcp[13];
+    seg->seq_end = seg->seq + info->cmp_len;
+    seg->offset = 0;
+}
+
+/* @len payload bytes of @a from @aoff equal those of @b from @boff. */
+static bool payload_equal(const uint8_t *a, const ColoPacketInfo *ia,
+                          size_t aoff, const uint8_t *b,
+                          const ColoPacketInfo *ib, size_t boff, size_t len)
+{
+    if (aoff > ia->cmp_len || len > ia->cmp_len - aoff ||
+        boff > ib->cmp_len || len > ib->cmp_len - boff) {
+        return false;
+    }
+    return !memcmp(a + ia->cmp_off + aoff, b + ib->cmp_off + boff, len);
+}
+
+int colo_tcp_mark(const uint8_t *pbuf, const ColoPacketInfo *pi,
+                  ColoTcpSeg *p, const uint8_t *sbuf,
+                  const ColoPacketInfo *si, ColoTcpSeg *s,
+                  uint32_t min_ack)
+{
+    size_t prest = pi->cmp_len - MIN(p->offset, pi->cmp_len);
+    size_t srest = si->cmp_len - MIN(s->offset, si->cmp_len);
+
+    if (p->seq == s->seq && p->seq_end == s->seq_end &&
+        payload_equal(pbuf, pi, 0, sbuf, si, 0, pi->cmp_len)) {
+        return COLO_TCP_FREE_PRIMARY | COLO_TCP_FREE_SECONDARY;
+    }
+    if (!colo_seq_after(p->seq_end, s->seq_end)) {
+        /* The primary ends first: its rest must open the secondary's. */
+        if (!payload_equal(pbuf, pi, p->offset, sbuf, si, s->offset,
+                           prest)) {
+            return 0;
+        }
+        if (colo_seq_after(p->ack, min_ack)) {
+            return 0;           /* the secondary has not acked as much */
+        }
+        s->offset += prest;
+        return COLO_TCP_FREE_PRIMARY;
+    }
+    if (!payload_equal(pbuf, pi, p->offset, sbuf, si, s->offset, srest)) {
+        return 0;
+    }
+    p->offset += srest;
+    return COLO_TCP_FREE_SECONDARY;
 }
 
 bool colo_packet_equal(const uint8_t *a, const ColoPacketInfo *ia,

@@ -5,7 +5,8 @@
  *   0: -netdev option strings; 1: hostfwd rules; 2: guestfwd rules;
  *   3: a socket stream, fed in chunks whose sizes the input also picks;
  *   4: the same with virtio-net header lengths (vnet_hdr_support);
- *   5: colo-compare's packet parser (net/colo.c).
+ *   5: colo-compare's packet parser (net/colo.c);
+ *   6: its TCP segment matching (colo_tcp_mark) on two parsed frames.
  *
  * Checks, for arbitrary bytes: no crash, overflow or leak (ASan/LSan);
  * every failure says why; an accepted hostfwd has ports in range and
@@ -16,6 +17,7 @@
 #include "qemu/osdep.h"
 #include <arpa/inet.h>
 #include "qapi/error.h"
+#include "qemu/bswap.h"
 #include "net/colo.h"
 #include "net/net-parse.h"
 #include "tests/fuzz/fuzz-fail.h"
@@ -147,6 +149,66 @@ static void fuzz_colo(const uint8_t *data, size_t size)
     if (!colo_packet_equal(copy, &info, data, &info)) {
         fuzz_fail("a frame differs from itself");
     }
+    if (info.l4_off && (info.l4_off > info.cmp_off ||
+                        info.cmp_off > size)) {
+        fuzz_fail("transport header at %zu beyond the payload at %zu",
+                  info.l4_off, info.cmp_off);
+    }
+}
+
+/* Parse @len bytes (copied, so that ASan sees their bounds) as TCP. */
+static uint8_t *tcp_frame(const uint8_t *data, size_t len,
+                          ColoPacketInfo *info, ColoTcpSeg *seg)
+{
+    uint8_t *copy = g_memdup2(data, len);
+    Error *err = NULL;
+
+    if (!colo_packet_parse(copy, len, info, &err) ||
+        info->key.proto != 6) {
+        error_free(err);
+        g_free(copy);
+        return NULL;
+    }
+    colo_tcp_seg_init(seg, copy, info);
+    return copy;
+}
+
+/*
+ * Two frames (the first byte gives the first one's length), offsets and
+ * a minimum ack: matching reads nothing outside either payload, moves
+ * offsets only within them, and a segment matches itself whole.
+ */
+static void fuzz_colo_tcp(const uint8_t *data, size_t size)
+{
+    g_autofree uint8_t *a = NULL;
+    g_autofree uint8_t *b = NULL;
+    ColoPacketInfo ia, ib;
+    ColoTcpSeg sa, sb, self;
+    size_t la;
+    int mark;
+
+    if (size < 7) {
+        return;
+    }
+    la = MIN((size_t)data[0] * 2, size - 7);
+    a = tcp_frame(data + 7, la, &ia, &sa);
+    b = tcp_frame(data + 7 + la, size - 7 - la, &ib, &sb);
+    if (!a || !b) {
+        return;
+    }
+    self = sa;
+    if (colo_tcp_mark(a, &ia, &sa, a, &ia, &self, sa.ack) !=
+        (COLO_TCP_FREE_PRIMARY | COLO_TCP_FREE_SECONDARY)) {
+        fuzz_fail("a TCP segment does not match itself");
+    }
+    sa.offset = data[1] % (ia.cmp_len + 1);
+    sb.offset = data[2] % (ib.cmp_len + 1);
+    mark = colo_tcp_mark(a, &ia, &sa, b, &ib, &sb, ldl_be_p(data + 3));
+    if (mark < 0 || mark > 3 || sa.offset > ia.cmp_len ||
+        sb.offset > ib.cmp_len) {
+        fuzz_fail("mark %d, offsets %zu/%zu of %zu/%zu", mark, sa.offset,
+                  sb.offset, ia.cmp_len, ib.cmp_len);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -157,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     text = g_strndup((const char *)data + 1, size - 1);
-    switch (data[0] % 6) {
+    switch (data[0] % 7) {
     case 0:
         fuzz_opts(text);
         break;
@@ -173,8 +235,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 4:
         fuzz_stream(data + 1, size - 1, true);
         break;
-    default:
+    case 5:
         fuzz_colo(data + 1, size - 1);
+        break;
+    default:
+        fuzz_colo_tcp(data + 1, size - 1);
         break;
     }
     return 0;
