@@ -68,13 +68,20 @@ static ssize_t net_socket_receive(NetClientState *nc, const uint8_t *buf,
     return size;
 }
 
+/* Datagrams taken per wake-up: one poll round trip per frame is slow. */
+#define NET_SOCKET_DGRAM_BATCH 64
+
 static void net_socket_dgram_read(void *opaque)
 {
     NetSocketState *s = opaque;
     g_autofree uint8_t *buf = g_malloc(NET_MAX_FRAME);
-    ssize_t n = recv(s->fd, buf, NET_MAX_FRAME, 0);
 
-    if (n > 0) {
+    for (int i = 0; i < NET_SOCKET_DGRAM_BATCH && s->fd >= 0; i++) {
+        ssize_t n = recv(s->fd, buf, NET_MAX_FRAME, MSG_DONTWAIT);
+
+        if (n <= 0) {
+            return;
+        }
         qemu_send_packet(&s->nc, buf, n);
     }
 }
