@@ -9,7 +9,9 @@
  * of the interface to use) joins the group and sends each frame as one
  * datagram to it; the socket loops its own datagrams back, as QEMU's
  * does, so every member on the host, this one included, gets them.
- * fd= is not implemented and says so.
+ * fd= (a number, or a name passed with getfd) is a socket opened by the
+ * caller: a stream one carries the length-prefixed stream, a datagram
+ * one must be connected (each frame is sent with send()).
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -24,6 +26,7 @@
 #include "net/trace.h"
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
+#include "monitor/monitor.h"
 
 typedef struct NetSocketState {
     NetClientState nc;
@@ -33,6 +36,7 @@ typedef struct NetSocketState {
     socklen_t dgram_dst_len;
     bool dgram;
     NetStreamReader *reader;    /* TCP: frames from length prefixes */
+    bool dgram_connected;       /* fd=: send(), no destination */
 } NetSocketState;
 
 static void net_socket_close_conn(NetSocketState *s)
@@ -54,9 +58,12 @@ static ssize_t net_socket_receive(NetClientState *nc, const uint8_t *buf,
         return size;            /* no peer yet: dropped, as on a wire */
     }
     if (s->dgram) {
-        if (sendto(s->fd, buf, size, 0, (struct sockaddr *)&s->dgram_dst,
-                   s->dgram_dst_len) < 0) {
-            return size;
+        /* A datagram that cannot leave is lost, as on a wire. */
+        if (s->dgram_connected) {
+            send(s->fd, buf, size, 0);
+        } else {
+            sendto(s->fd, buf, size, 0, (struct sockaddr *)&s->dgram_dst,
+                   s->dgram_dst_len);
         }
         return size;
     }
@@ -194,6 +201,45 @@ static bool resolve(const char *str, struct sockaddr_storage *ss,
     return true;
 }
 
+static void net_socket_dgram_start(NetSocketState *s, int fd)
+{
+    qemu_socket_set_nonblock(fd);
+    s->fd = fd;
+    s->dgram = true;
+    qemu_set_fd_handler(fd, net_socket_dgram_read, NULL, s);
+}
+
+/* fd=: a socket the caller opened, datagram (connected) or stream. */
+static bool net_socket_from_fd(NetSocketState *s, const char *fdname,
+                               Error **errp)
+{
+    int fd = monitor_fd_param(monitor_cur(), fdname, errp);
+    int type;
+    socklen_t len = sizeof(type);
+
+    if (fd < 0) {
+        return false;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+        error_setg(errp, "can't get socket option SO_TYPE");
+        close(fd);
+        return false;
+    }
+    if (type == SOCK_DGRAM) {
+        net_socket_dgram_start(s, fd);
+        s->dgram_connected = true;
+    } else if (type == SOCK_STREAM) {
+        net_socket_set_conn(s, fd);
+    } else {
+        error_setg(errp, "socket type=%d for fd=%d must be either "
+                   "SOCK_DGRAM or SOCK_STREAM", type, fd);
+        close(fd);
+        return false;
+    }
+    snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: fd=%d", fd);
+    return true;
+}
+
 /*
  * mcast=GROUP:PORT: bound to the group's port, a member of the group on
  * @localaddr's interface (any without it), looping back what it sends.
@@ -257,10 +303,7 @@ static bool net_socket_mcast(NetSocketState *s, const char *mcast,
                          "interface");
         goto fail;
     }
-    qemu_socket_set_nonblock(fd);
-    s->fd = fd;
-    s->dgram = true;
-    qemu_set_fd_handler(fd, net_socket_dgram_read, NULL, s);
+    net_socket_dgram_start(s, fd);
     snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: mcast=%s:%d",
              inet_ntoa(group->sin_addr), ntohs(group->sin_port));
     return true;
@@ -297,10 +340,7 @@ static bool net_socket_udp(NetSocketState *s, const char *udp,
         close(fd);
         return false;
     }
-    qemu_socket_set_nonblock(fd);
-    s->fd = fd;
-    s->dgram = true;
-    qemu_set_fd_handler(fd, net_socket_dgram_read, NULL, s);
+    net_socket_dgram_start(s, fd);
     snprintf(s->nc.info_str, sizeof(s->nc.info_str), "socket: udp=%s",
              udp);
     return true;
@@ -324,15 +364,17 @@ bool net_init_socket(const NetdevSocketOptions *opts, const char *name,
         error_setg(errp, "localaddr= is only valid with mcast= or udp=");
         return false;
     }
-    if (opts->fd) {
-        error_setg(errp, "-netdev socket,fd= is not implemented in Tern");
-        return false;
-    }
     nc = qemu_new_net_client(&net_socket_info, NULL, "socket", name);
     s = container_of(nc, NetSocketState, nc);
     s->fd = -1;
     s->listen_fd = -1;
     s->reader = g_new0(NetStreamReader, 1);
+    if (opts->fd) {
+        if (!net_socket_from_fd(s, opts->fd, errp)) {
+            goto fail;
+        }
+        return true;
+    }
     if (opts->udp || opts->mcast) {
         if (opts->udp ? !net_socket_udp(s, opts->udp, opts->localaddr, errp)
                       : !net_socket_mcast(s, opts->mcast, opts->localaddr,

@@ -489,6 +489,65 @@ static void test_socket_mcast(void)
     close(p.fd);
 }
 
+/*
+ * -netdev socket,fd=: one end of a socketpair the test made, datagram
+ * (one frame per datagram) and stream (each frame after its be32
+ * length); frames go both ways.
+ */
+static void test_socket_fd(void)
+{
+    const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    struct timeval tv = { .tv_sec = 10 };
+    uint8_t frame[80], got[2048], hdr[4];
+
+    for (int stream = 0; stream < 2; stream++) {
+        g_autofree char *info = NULL;
+        QTestState *qts;
+        int sv[2];
+
+        g_assert_cmpint(socketpair(AF_UNIX, stream ? SOCK_STREAM
+                                                   : SOCK_DGRAM, 0, sv),
+                        ==, 0);
+        setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        qts = qtest_initf("-M tern -m 32M -netdev socket,id=n0,fd=%d "
+                          "-device e1000,netdev=n0,addr=%d,"
+                          "mac=52:54:00:aa:bb:cc", sv[1], SLOT);
+        close(sv[1]);
+        info = qtest_hmp(qts, "info network");
+        g_assert_nonnull(strstr(info, "socket: fd="));
+        pci_enable(qts);
+        setup_tx(qts);
+        make_frame(frame, sizeof(frame), bcast, 0x21 + stream);
+        qtest_memwrite(qts, BUF_TX, frame, sizeof(frame));
+        put_tx_desc(qts, 0, BUF_TX, sizeof(frame));
+        mw(qts, TDT, 1);
+        if (stream) {
+            g_assert_cmpint(recv(sv[0], hdr, 4, MSG_WAITALL), ==, 4);
+            g_assert_cmpuint(ldl_be_p(hdr), ==, sizeof(frame));
+            g_assert_cmpint(recv(sv[0], got, sizeof(frame), MSG_WAITALL),
+                            ==, sizeof(frame));
+        } else {
+            g_assert_cmpint(recv(sv[0], got, sizeof(got), 0), ==,
+                            sizeof(frame));
+        }
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+
+        setup_rx(qts);
+        make_frame(frame, sizeof(frame), nic_mac, 0x31 + stream);
+        if (stream) {
+            stl_be_p(hdr, sizeof(frame));
+            g_assert_cmpint(send(sv[0], hdr, 4, 0), ==, 4);
+        }
+        g_assert_cmpint(send(sv[0], frame, sizeof(frame), 0), ==,
+                        sizeof(frame));
+        g_assert(wait_rx_done(qts, 0));
+        qtest_memread(qts, BUF_RX, got, sizeof(frame));
+        g_assert(!memcmp(got, frame, sizeof(frame)));
+        qtest_quit(qts);
+        close(sv[0]);
+    }
+}
+
 static void test_bad_options(void)
 {
     static const struct {
@@ -503,8 +562,7 @@ static void test_bad_options(void)
           "localaddr 'x' is not a valid IPv4 address" },
         { "-netdev socket,id=n0,mcast=239.1.2.3:x", "address resolution "
           "failed for 239.1.2.3:x" },
-        { "-netdev socket,id=n0,fd=3", "-netdev socket,fd= is not "
-          "implemented in Tern" },
+        { "-netdev socket,id=n0,fd=0", "can't get socket option SO_TYPE" },
         { "-netdev user,id=n0,hostfwd=tcp::x-:22", "Invalid host forwarding "
           "rule 'tcp::x-:22' (Bad host port)" },
         { "-netdev bogus,id=n0", "Parameter 'type' does not accept value "
@@ -1175,6 +1233,7 @@ int main(int argc, char **argv)
     qtest_add_func("/e1000/link", test_link);
     qtest_add_func("/e1000/vlan-rx", test_vlan_rx);
     qtest_add_func("/e1000/socket-mcast", test_socket_mcast);
+    qtest_add_func("/e1000/socket-fd", test_socket_fd);
     qtest_add_func("/e1000/mitigation-itr", test_mitigation_itr);
     qtest_add_func("/e1000/mitigation-radv", test_mitigation_radv);
     qtest_add_func("/e1000/bad-options", test_bad_options);
