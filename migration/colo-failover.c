@@ -11,6 +11,8 @@
 #include "qemu/thread.h"
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
+#include "qemu/sockets.h"
+#include "io/channel-socket.h"
 #include "migration/colo-failover.h"
 #include "migration/trace.h"
 
@@ -132,4 +134,21 @@ MigrationColoStats *colo_stats_get(void)
     }
     qemu_mutex_unlock(&stats_lock);
     return copy;
+}
+
+/*
+ * A checkpoint is megabytes sent at once while both VMs wait: with the
+ * default socket buffer (208 KiB) the sender and the receiver take
+ * turns dozens of times per checkpoint, and on a loaded host each turn
+ * can wait for a CPU.  Best effort: the kernel caps the size, and a
+ * channel that is not a plain socket (TLS, a file) is left alone.
+ */
+void colo_grow_socket_buffer(QEMUFile *f, int optname)
+{
+    QIOChannel *ioc = qemu_file_get_ioc(f);
+
+    if (ioc && object_dynamic_cast(OBJECT(ioc), TYPE_QIO_CHANNEL_SOCKET)) {
+        socket_grow_buffer(QIO_CHANNEL_SOCKET(ioc)->fd, optname,
+                           COLO_SOCKET_BUFFER);
+    }
 }

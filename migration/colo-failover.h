@@ -11,6 +11,10 @@
 #define MIGRATION_COLO_FAILOVER_H
 
 #include "qapi/qapi-types-migration.h"
+#include "migration/qemu-file.h"
+
+/* The socket buffer COLO asks for, each direction (bytes). */
+#define COLO_SOCKET_BUFFER (8 * 1024 * 1024)
 
 /* Runs on the main thread, BQL held, once a request moved to 'active'. */
 typedef void (*FailoverFn)(void);
@@ -36,5 +40,8 @@ void colo_exit_report(COLOMode mode, COLOExitReason reason, bool event);
 /* Checkpoint counters of this VM's role (reset by colo_enter_mode()). */
 void colo_stats_checkpoint(int64_t pause_us, uint64_t size);
 MigrationColoStats *colo_stats_get(void);   /* NULL: COLO never ran */
+
+/* SO_SNDBUF or SO_RCVBUF of @f's socket up to COLO_SOCKET_BUFFER. */
+void colo_grow_socket_buffer(QEMUFile *f, int optname);
 
 #endif /* MIGRATION_COLO_FAILOVER_H */

@@ -17,6 +17,7 @@
  * served.
  */
 #include "qemu/osdep.h"
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include "qapi/error.h"
 #include "io/channel-buffer.h"
@@ -253,7 +254,7 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
     QEMUFile *f = mis->from_src_file, *rp = mis->to_src_file;
     g_autofree uint8_t *dev = NULL;
     uint64_t size, live_start;
-    int64_t t0, t_stop, t_ram, t_dev, t_flush = 0, t_load, t_end;
+    int64_t t0, t_stop, t_ram, t_dev, t_flush = 0, t_load, t_loaded, t_end;
     bool ok;
 
     bql_lock();
@@ -291,21 +292,31 @@ static bool colo_incoming_checkpoint(MigrationIncomingState *mis,
 
     bql_lock();
     ok = colo_apply_checkpoint(g_steal_pointer(&dev), size, &t_flush, errp);
-    t_load = colo_now_us();
-    if (ok) {
-        vm_start();
-    }
     bql_unlock();
-    if (!ok) {
+    t_load = colo_now_us();
+    /*
+     * LOADED before this VM runs again: the primary's pause ends as
+     * soon as the checkpoint is in place here, not after the vCPUs
+     * woke (which on a busy host can cost a scheduler slice).  A link
+     * that breaks now leaves this VM stopped at this checkpoint.
+     */
+    if (!ok ||
+        !colo_send_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp)) {
         return false;
     }
-    trace_colo_vm_state_change("stop", "run");
+    t_loaded = colo_now_us();
+    bql_lock();
+    if (failover_get_state() == FAILOVER_STATUS_NONE) {
+        vm_start();
+        trace_colo_vm_state_change("stop", "run");
+    }
     t_end = colo_now_us();
+    bql_unlock();
     trace_colo_incoming_times(t_stop - t0, t_ram - t_stop, t_dev - t_ram,
                               t_flush - t_dev, t_load - t_flush,
-                              t_end - t_load);
+                              t_loaded - t_load, t_end - t_loaded);
     colo_stats_checkpoint(t_end - t0, qemu_file_transferred(f) - live_start);
-    return colo_send_message(rp, COLO_MESSAGE_VMSTATE_LOADED, errp);
+    return true;
 }
 
 static void colo_incoming_thread_done(void *opaque);
@@ -442,6 +453,7 @@ bool colo_incoming_start(MigrationIncomingState *mis, ColoIncomingDoneFn done,
     /* The thread reads with blocking I/O; the load coroutine is done. */
     qio_channel_set_blocking(qemu_file_get_ioc(mis->from_src_file), true,
                              NULL);
+    colo_grow_socket_buffer(mis->from_src_file, SO_RCVBUF);
     ram_load_set_redirect(colo_cache_page);
     ci.mis = mis;
     ci.done = done;

@@ -10,6 +10,7 @@
  * served however stuck the peer is.
  */
 #include "qemu/osdep.h"
+#include <sys/socket.h>
 #include "qapi/error.h"
 #include "qapi/qapi-commands-migration.h"
 #include "io/channel-buffer.h"
@@ -207,9 +208,10 @@ static bool colo_do_checkpoint(MigrationState *s, QEMUFile *rp,
 
     bql_lock();
     vm_start();
-    bql_unlock();
+    /* The guest runs from here: what comes after is not its pause. */
     trace_colo_vm_state_change("stop", "run");
     t_end = colo_now_us();
+    bql_unlock();
     trace_colo_checkpoint_times(t_stop - t0, t_dev - t_stop, t_ram - t_dev,
                                 t_send - t_ram, t_recv - t_send,
                                 t_loaded - t_recv, t_end - t_loaded);
@@ -298,6 +300,7 @@ void colo_primary_run(MigrationState *s)
     colo_compare_register_notifier(&packets_compare_notifier);
 
     rp = qemu_file_get_return_path(s->to_dst_file);
+    colo_grow_socket_buffer(s->to_dst_file, SO_SNDBUF);
     WITH_QEMU_LOCK_GUARD(&s->rp_state.qemu_file_lock) {
         s->rp_state.from_dst_file = rp;
     }

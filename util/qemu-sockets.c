@@ -42,6 +42,19 @@ int socket_set_nodelay(int fd)
     return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v));
 }
 
+int socket_grow_buffer(int fd, int optname, int bytes)
+{
+    int cur = 0;
+    socklen_t len = sizeof(cur);
+
+    /* Linux reports twice what was set (its bookkeeping share). */
+    if (getsockopt(fd, SOL_SOCKET, optname, &cur, &len) == 0 &&
+        cur >= 2 * bytes) {
+        return 0;
+    }
+    return setsockopt(fd, SOL_SOCKET, optname, &bytes, sizeof(bytes));
+}
+
 void qemu_socket_set_block(int fd)
 {
     g_assert(qemu_set_blocking(fd, true) == 0);

@@ -34,6 +34,11 @@ int qemu_socket(int domain, int type, int protocol);
 int qemu_accept(int s, struct sockaddr *addr, socklen_t *addrlen);
 int socket_set_cork(int fd, int v);
 int socket_set_nodelay(int fd);
+/*
+ * Raise SO_SNDBUF or SO_RCVBUF (@optname) of @fd to @bytes unless it is
+ * that large already; the kernel caps it (net.core.wmem_max/rmem_max).
+ */
+int socket_grow_buffer(int fd, int optname, int bytes);
 void qemu_socket_set_block(int fd);
 int qemu_socket_try_set_nonblock(int fd);
 void qemu_socket_set_nonblock(int fd);

@@ -4,19 +4,35 @@
 docs/devel/background-snapshot.md).  Reported, never asserted.
 
 colo: a primary and a secondary (--mem MiB) in COLO with
-x-checkpoint-delay --delay ms; once the first checkpoint went through
-a writer dirties --rates MiB/s (qtest memset of 256 KiB pieces at
-random places, each a random non-zero byte) for --seconds.  Per rate:
-the rate the writer reached, checkpoints, the VM's pause per checkpoint (primary STOP to RESUME,
+x-checkpoint-delay --delay ms, dirtying --rates MiB/s for --seconds once
+the first checkpoint went through.  Two writers (--writer):
+
+  guest  (the default where /dev/kvm is usable and the test guest is
+         built) the KVM test guest (tests/migration-guest) rewriting
+         the first byte of every page of RATE x DELAY MiB from 1 MiB on
+         in a loop: it goes over its range many times between two
+         checkpoints, so every checkpoint carries exactly that range
+         (10 MiB/s at 200 ms: 2 MiB; 50 MiB/s: 10 MiB).  Tern runs
+         -M tern with the guest loaded at 0x7c00, QEMU -M pc booting it
+         from a raw drive (the guest never writes the drive).
+  qtest  qtest memset of 256 KiB pieces at random places, each a random
+         non-zero byte, at the rate; the qtest protocol tops out at a
+         few tens of MiB/s.  Tern runs -M none -accel qtest; QEMU -M pc
+         -accel kvm (its qtest writes need a vCPU, and under TCG its
+         primary hangs at the first checkpoint), its vCPU spinning in
+         the BIOS with no boot device.
+
+Per rate: the MiB/s the qtest writer reached (the guest: '-'),
+checkpoints, the VM's pause per checkpoint (primary STOP to RESUME,
 transfer and secondary load included: mean, median and max, ms, from
 the primary's colo_vm_state_change trace lines, which Tern and QEMU
-both print) and the checkpoint size (mean, MiB, Tern's x-tern-colo;
-QEMU shows none).  With --compare, QEMU 7.2 runs the same pair: the
-memory-and-devices part of its COLO needs no block replication or
-network filters when there are no disks and no NICs.  Tern runs -M none
--accel qtest; QEMU -M pc -accel kvm (its qtest writes need a vCPU, and
-under TCG its primary hangs at the first checkpoint), so its device
-state is a PC's and its vCPU spins in the BIOS with no boot device.
+both print), the checkpoint size (mean, MiB, Tern's x-tern-colo;
+QEMU counts none) and, with the guest, its passes over its range per
+checkpoint (from the 'B's on its serial port: at least 1 means every
+checkpoint carried the whole range, on either binary).  With --compare, QEMU 7.2
+runs the same pair: the memory-and-devices part of its COLO needs no
+block replication or network filters when no disk is written and there
+are no NICs.  --trace DIR keeps both sides' colo_* trace logs there.
 
 snapshot: a --mem MiB VM filled with data, snapshotted with
 background-snapshot to a file at --bandwidth MiB/s while the writer
@@ -42,7 +58,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
 
-from tern_qmp import QTestError  # noqa: E402
+from tern_qmp import QTestError, kvm_usable  # noqa: E402
 from tern_vm import VM, query_migrate  # noqa: E402
 
 MiB = 1 << 20
@@ -90,25 +106,85 @@ def pauses_from_log(path, since):
     return out
 
 
-def colo_run(a, tmp, binary, rate):
+GUEST_START = 1 * MiB
+
+
+def guest_image(a, tmp, rate, name):
+    """The test guest patched to rewrite RATE x DELAY MiB from 1 MiB
+    (one file per VM: QEMU locks its drive)."""
+    img = os.path.join(a.build_dir, 'tests', 'migration-guest', 'guest.img')
+    data = bytearray(open(img, 'rb').read())
+    span = int(rate * a.delay / 1000.0 * MiB) // 4096 * 4096
+    data[8:16] = GUEST_START.to_bytes(4, 'little') + \
+        (GUEST_START + span).to_bytes(4, 'little')
+    out = os.path.join(tmp, name + '-guest.img')
+    open(out, 'wb').write(data)
+    return out
+
+
+def colo_args(a, tmp, binary, rate, name):
+    """The command line of both sides for the writer chosen."""
     qemu = is_qemu(binary)
-    mem = ['-m', '%dM' % a.mem, '-trace', 'colo_vm_state_change']
+    # The guest writes 'B' to the serial port after each pass.
+    args = ['-m', '%dM' % a.mem, '-serial', 'file:' +
+            os.path.join(tmp, name + '-serial.log')]
     if qemu:
         # QEMU 7.2's qtest writes go through the first vCPU's address
         # space (-M none has no vCPU and crashes), under TCG its primary
         # hangs on the BQL at the first checkpoint, so KVM; its log
         # backend stamps trace lines only with -msg.
-        if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        if not kvm_usable():
             raise RuntimeError('QEMU needs /dev/kvm here')
-        mem += ['-M', 'pc', '-accel', 'kvm', '-nic', 'none',
-                '-msg', 'timestamp=on']
-    else:
-        mem += ['-M', 'none', '-accel', 'qtest']
+        args += ['-M', 'pc', '-accel', 'kvm', '-nic', 'none',
+                 '-msg', 'timestamp=on', '-trace', 'colo_vm_state_change']
+        if a.writer == 'guest':
+            args += ['-drive', 'file=%s,format=raw'
+                     % guest_image(a, tmp, rate, name)]
+        return args
+    args += ['-trace', 'colo_*' if a.trace else 'colo_vm_state_change']
+    if a.writer == 'guest':
+        return args + ['-M', 'tern', '-accel', 'kvm', '-device',
+                       'loader,file=%s,addr=0x7c00,force-raw=on'
+                       % guest_image(a, tmp, rate, name)]
+    return args + ['-M', 'none', '-accel', 'qtest']
+
+
+def guest_passes(tmp):
+    """The primary's guest's passes over its range so far."""
+    try:
+        return os.path.getsize(os.path.join(tmp, 'primary-serial.log'))
+    except OSError:
+        return 0
+
+
+def qtest_writer(a, pri, rate):
+    """memset 256 KiB pieces at @rate for a.seconds; MiB/s reached."""
+    rnd = random.Random(15)
+    t0 = time.monotonic()
+    written = 0
+    while time.monotonic() - t0 < a.seconds:
+        due = rate * MiB * (time.monotonic() - t0)
+        if written < due:
+            # memset: a short command, so the writer keeps up and holds
+            # the main loop (and the BQL) only for the write.
+            pri.qtest.memset(rnd.randrange(0, a.mem * MiB // PIECE) *
+                             PIECE, PIECE, rnd.randrange(1, 256))
+            written += PIECE
+        else:
+            time.sleep(0.002)
+    return written / MiB / a.seconds
+
+
+def colo_run(a, tmp, binary, rate):
+    qtest = a.writer == 'qtest'
     sock = os.path.join(tmp, 'colo.sock')
-    pri = VM(binary, mem, tmp, 'primary', qtest=True)
-    sec = VM(binary, mem + ['-incoming', 'defer'], tmp, 'secondary')
-    # A primary stuck in a checkpoint answers no write: give up sooner.
-    pri.qtest.timeout = 30
+    pri = VM(binary, colo_args(a, tmp, binary, rate, 'primary'), tmp,
+             'primary', qtest=qtest)
+    sec = VM(binary, colo_args(a, tmp, binary, rate, 'secondary') +
+             ['-incoming', 'defer'], tmp, 'secondary')
+    if qtest:
+        # A primary stuck in a checkpoint answers no write: give up sooner.
+        pri.qtest.timeout = 30
     try:
         for vm in (pri, sec):
             vm.qmp.command('migrate-set-capabilities', capabilities=[
@@ -124,30 +200,34 @@ def colo_run(a, tmp, binary, rate):
         while not pauses_from_log(pri.log_path, 0):
             if time.monotonic() > deadline:
                 raise RuntimeError('no checkpoint within 600 s')
+            if not pri.alive() or not sec.alive():
+                raise RuntimeError('a VM died: ' + (pri.output() +
+                                                    sec.output())[-300:])
+            time.sleep(0.05)
+        # The guest's range is being rewritten (QEMU: past its BIOS).
+        while not qtest and guest_passes(tmp) < 3:
+            if time.monotonic() > deadline:
+                raise RuntimeError('the guest made no passes within 600 s')
             time.sleep(0.05)
         before = query_migrate(pri.qmp).get('x-tern-colo')
+        passes = guest_passes(tmp)
         since = time.time()
-        rnd = random.Random(15)
-        t0 = time.monotonic()
-        written = 0
-        while time.monotonic() - t0 < a.seconds:
-            due = rate * MiB * (time.monotonic() - t0)
-            if written < due:
-                # memset: a short command, so the writer keeps up and
-                # holds the main loop (and the BQL) only for the write.
-                pri.qtest.memset(rnd.randrange(0, a.mem * MiB // PIECE) *
-                                 PIECE, PIECE, rnd.randrange(1, 256))
-                written += PIECE
-            else:
-                time.sleep(0.002)
+        if qtest:
+            written = qtest_writer(a, pri, rate)
+        else:
+            time.sleep(a.seconds)
+            written = None
         after = query_migrate(pri.qmp).get('x-tern-colo')
+        passes = guest_passes(tmp) - passes
         pauses = pauses_from_log(pri.log_path, since)
         size = None
         if before and after and after['checkpoints'] > before['checkpoints']:
             size = ((after['total-size'] - before['total-size']) /
                     (after['checkpoints'] - before['checkpoints']) / MiB)
+
         return {'checkpoints': len(pauses),
-                'written': written / MiB / a.seconds,
+                'written': written,
+                'passes': None if qtest else passes / max(len(pauses), 1),
                 'pause_ms': statistics.mean(pauses) if pauses else 0,
                 'p50_ms': statistics.median(pauses) if pauses else 0,
                 'max_ms': max(pauses) if pauses else 0,
@@ -155,6 +235,13 @@ def colo_run(a, tmp, binary, rate):
     finally:
         pri.kill()
         sec.kill()
+        if a.trace:
+            os.makedirs(a.trace, exist_ok=True)
+            for vm in (pri, sec):
+                shutil.copy(vm.log_path, os.path.join(
+                    a.trace, '%s-%g-%s.log' % (
+                        'qemu' if is_qemu(binary) else 'tern', rate,
+                        vm.name)))
 
 
 def percentiles(lat):
@@ -221,18 +308,28 @@ def main():
                    const='/usr/bin/qemu-system-x86_64',
                    help='also run both parts on this QEMU 7.2')
     p.add_argument('--only', choices=['colo', 'snapshot'])
+    p.add_argument('--writer', choices=['guest', 'qtest'],
+                   help='COLO\'s writer (default: guest with /dev/kvm)')
+    p.add_argument('--trace', metavar='DIR',
+                   help='keep the COLO runs\' logs (Tern: colo_* trace) '
+                   'in DIR')
     a = p.parse_args()
+    if not a.writer:
+        img = os.path.join(a.build_dir, 'tests', 'migration-guest',
+                           'guest.img')
+        a.writer = ('guest' if kvm_usable() and os.path.exists(img)
+                    else 'qtest')
     tmp = tempfile.mkdtemp(prefix='tern-colobench-')
     try:
         if a.only != 'snapshot':
             bins = [os.path.join(a.build_dir, 'tern-system-x86_64')]
             if a.compare:
                 bins.append(a.compare)
-            print('COLO, %d MiB, x-checkpoint-delay %d ms, %.0f s'
-                  % (a.mem, a.delay, a.seconds))
-            print('%-20s %8s %8s %6s %10s %10s %10s %9s' % (
+            print('COLO, %d MiB, x-checkpoint-delay %d ms, %.0f s, '
+                  '%s writer' % (a.mem, a.delay, a.seconds, a.writer))
+            print('%-20s %8s %8s %6s %10s %10s %10s %9s %7s' % (
                   'binary', 'MiB/s', 'written', 'ckpts', 'pause ms',
-                  'p50 ms', 'max ms', 'size MiB'))
+                  'p50 ms', 'max ms', 'size MiB', 'passes'))
             for rate in [float(r) for r in a.rates.split(',')]:
                 for b in bins:
                     try:
@@ -241,11 +338,15 @@ def main():
                         print('%-20s %8.0f  failed: %s'
                               % (os.path.basename(b), rate, e))
                         continue
-                    print('%-20s %8.0f %8.1f %6d %10.2f %10.2f %10.2f %9s'
-                          % (os.path.basename(b), rate, r['written'],
+                    print('%-20s %8.0f %8s %6d %10.2f %10.2f %10.2f %9s %7s'
+                          % (os.path.basename(b), rate,
+                             '-' if r['written'] is None
+                             else '%.1f' % r['written'],
                              r['checkpoints'], r['pause_ms'], r['p50_ms'],
                              r['max_ms'], '-' if r['size_mib'] is None
-                             else '%.2f' % r['size_mib']))
+                             else '%.2f' % r['size_mib'],
+                             '-' if r['passes'] is None
+                             else '%.1f' % r['passes']))
         if a.only != 'colo':
             bins = [os.path.join(a.build_dir, 'tern-system-x86_64')]
             if a.compare:
