@@ -29,18 +29,21 @@ the primary's colo_vm_state_change trace lines, which Tern and QEMU
 both print), the checkpoint size (mean, MiB, Tern's x-tern-colo;
 QEMU counts none) and, with the guest, its passes over its range per
 checkpoint (from the 'B's on its serial port: at least 1 means every
-checkpoint carried the whole range, on either binary).  With --compare, QEMU 7.2
-runs the same pair: the memory-and-devices part of its COLO needs no
-block replication or network filters when no disk is written and there
-are no NICs.  --trace DIR keeps both sides' colo_* trace logs there.
+checkpoint carried the whole range, on either binary).  With
+--compare, QEMU 7.2 runs the same pair: the memory-and-devices part of
+its COLO needs no block replication or network filters when no disk is
+written and there are no NICs.  --trace DIR keeps both sides' logs
+there (Tern's with the colo_* trace points).
 
 snapshot: a --mem MiB VM filled with data, snapshotted with
 background-snapshot to a file at --bandwidth MiB/s while the writer
 rewrites 256 KiB pieces without pause.  Reported: the snapshot's total
 time, the VM's pause at its start (downtime), and the writer's write
 latency (each 256 KiB qtest write, p50/p99/max, ms), against the same
-writer with no snapshot.  With --compare, QEMU 7.2 (-M none) runs the
-snapshot part too.
+writer with no snapshot.  With --compare, QEMU 7.2 runs the snapshot
+part too, on -M pc -accel kvm (its qtest writes need a vCPU; it spins
+in the BIOS) and to exec:cat (7.2 has no file: migration), Tern on
+-M none -accel qtest to file:.
 
 Standard library only.
 """
@@ -48,6 +51,7 @@ import argparse
 import os
 import random
 import re
+import shlex
 import shutil
 import statistics
 import sys
@@ -58,7 +62,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'qmp'))
 
-from tern_qmp import QTestError, kvm_usable  # noqa: E402
+from tern_qmp import QMPError, QTestError, kvm_usable  # noqa: E402
 from tern_vm import VM, query_migrate  # noqa: E402
 
 MiB = 1 << 20
@@ -251,10 +255,14 @@ def percentiles(lat):
 
 
 def snapshot_run(a, tmp, binary):
-    qemu = is_qemu(binary)
-    mem = ['-M', 'none', '-m', '%dM' % a.mem]
-    if qemu:
-        mem += ['-nic', 'none']
+    mem = ['-m', '%dM' % a.mem]
+    if is_qemu(binary):
+        # As for COLO: QEMU 7.2's qtest memory commands need a vCPU.
+        if not kvm_usable():
+            raise RuntimeError('QEMU needs /dev/kvm here')
+        mem += ['-M', 'pc', '-accel', 'kvm', '-nic', 'none']
+    else:
+        mem += ['-M', 'none']
     vm = VM(binary, mem, tmp, 'snap', qtest=True)
     image = os.path.join(tmp, 'snapshot.img')
     try:
@@ -271,7 +279,10 @@ def snapshot_run(a, tmp, binary):
             {'capability': 'background-snapshot', 'state': True}])
         vm.qmp.command('migrate-set-parameters',
                        **{'max-bandwidth': a.bandwidth * MiB})
-        vm.qmp.command('migrate', uri='file:' + image)
+        # QEMU 7.2 has no file: migration (8.2 added it).
+        vm.qmp.command('migrate', uri=(
+            'exec:cat > ' + shlex.quote(image) if is_qemu(binary)
+            else 'file:' + image))
         lat = []
         while True:
             info = query_migrate(vm.qmp)
@@ -334,7 +345,8 @@ def main():
                 for b in bins:
                     try:
                         r = colo_run(a, tmp, b, rate)
-                    except (RuntimeError, TimeoutError, QTestError) as e:
+                    except (RuntimeError, TimeoutError, QMPError,
+                            QTestError) as e:
                         print('%-20s %8.0f  failed: %s'
                               % (os.path.basename(b), rate, e))
                         continue
@@ -357,7 +369,12 @@ def main():
                   'binary', 'total ms', 'pause ms', 'writes',
                   'write p50/p99/max ms', 'idle p50/p99/max ms'))
             for b in bins:
-                r = snapshot_run(a, tmp, b)
+                try:
+                    r = snapshot_run(a, tmp, b)
+                except (RuntimeError, TimeoutError, QMPError,
+                        QTestError) as e:
+                    print('%-22s failed: %s' % (os.path.basename(b), e))
+                    continue
                 print('%-22s %9d %9d %7d %22s %22s' % (
                       os.path.basename(b), r['total_ms'], r['pause_ms'],
                       r['writes'], '%.2f/%.2f/%.2f' % r['lat'],
