@@ -456,6 +456,11 @@ static void test_postcopy_hugetlb(void)
     migrate_set_capability(to, "postcopy-ram", true);
     qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments': "
                "{'uri': %s, 'exit-on-error': false}}", uri);
+    /*
+     * Kept from converging: a precopy done before the refusal came back
+     * would leave the source stopped (the destination might run it).
+     */
+    migrate_ensure_non_converge(from);
     migrate_qmp(from, uri, NULL);
     derr = migrate_wait_failed(to);
     g_test_message("destination: %s", derr);
