@@ -176,11 +176,6 @@ bool postcopy_in_handle_advise(const uint8_t *buf, unsigned len,
     }
     pc_in.blocks = g_ptr_array_new();
     RAMBLOCK_FOREACH_MIGRATABLE(rb) {
-        if (!postcopy_ram_page_size_ok(rb->idstr, rb->page_size,
-                                       TARGET_PAGE_SIZE,
-                                       migrate_postcopy_preempt(), errp)) {
-            return false;
-        }
         postcopy_dest_add(pc_in.pd, rb->idstr, rb->host, rb->used_length,
                           rb->page_size);
         g_ptr_array_add(pc_in.blocks, rb);
@@ -277,14 +272,14 @@ bool postcopy_in_blocktime(uint32_t *total, uint32List **per_vcpu)
     return true;
 }
 
-bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
+bool postcopy_in_place(RAMBlock *block, ram_addr_t offset, int channel,
                        const void *page, Error **errp)
 {
     /* Blocks are few: the region is found by a short scan. */
     for (int i = 0; i < pc_in.blocks->len; i++) {
         if (g_ptr_array_index(pc_in.blocks, i) == block) {
-            return postcopy_dest_place_part(pc_in.pd, i, offset, page,
-                                            errp);
+            return postcopy_dest_place_part(pc_in.pd, i, channel, offset,
+                                            page, errp);
         }
     }
     error_setg(errp, "Postcopy: page for RAM block '%s', which was not "

@@ -56,8 +56,8 @@ void postcopy_in_main_load_failed(void);
 bool postcopy_in_advised(void);
 /* After LISTEN: pages must be placed, never written in place. */
 bool postcopy_in_placing(void);
-/* Place a page of @block (@page NULL: zeroes). */
-bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
+/* Place a page of @block (@page NULL: zeroes) from @channel. */
+bool postcopy_in_place(RAMBlock *block, ram_addr_t offset, int channel,
                        const void *page, Error **errp);
 
 /* query-migrate on the destination: blocktime, if measured. */

@@ -274,16 +274,3 @@ bool postcopy_recv_bitmap_get(QEMUFile *f, const char *block,
     }
     return true;
 }
-
-bool postcopy_ram_page_size_ok(const char *name, uint64_t page_size,
-                               uint64_t target_page_size, bool preempt,
-                               Error **errp)
-{
-    if (page_size > target_page_size && preempt) {
-        error_setg(errp, "Postcopy: RAM block '%s' has 0x%" PRIx64 "-byte "
-                   "pages: postcopy-preempt with huge pages is not "
-                   "supported by Tern yet", name, page_size);
-        return false;
-    }
-    return true;
-}

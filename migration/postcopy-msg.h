@@ -41,14 +41,6 @@ bool postcopy_advise_decode(const uint8_t *buf, unsigned len,
 bool postcopy_advise_check(uint64_t remote_summary, uint64_t local_summary,
                            uint64_t remote_tps, uint64_t local_tps,
                            Error **errp);
-/*
- * Can a RAM block of @page_size-byte pages be migrated with postcopy
- * (@preempt: with postcopy-preempt)?  Pages larger than a target page
- * (huge pages) travel whole on one channel, so not with preempt (yet).
- */
-bool postcopy_ram_page_size_ok(const char *name, uint64_t page_size,
-                               uint64_t target_page_size, bool preempt,
-                               Error **errp);
 
 /*
  * POSTCOPY_RAM_DISCARD: version 0, str8 block, a 0 byte, then @n

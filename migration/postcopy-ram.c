@@ -31,10 +31,16 @@ typedef struct PostcopyRegion {
     unsigned long *requested;    /* host pages; pd->lock */
     bool registered;
     bool zeropage_ok;            /* UFFDIO_ZEROPAGE allowed on it */
-    /* Huge pages: the host page being put together from target pages. */
-    uint8_t *assembly;
-    uint64_t assembly_next;      /* offset of the next part, or -1 */
-    bool assembly_zero;          /* every part so far was zeroes */
+    /*
+     * Huge pages: the host page each channel is putting together from
+     * target pages (a channel carries host pages whole, so the two
+     * channels' host pages never mix).
+     */
+    struct {
+        uint8_t *buf;
+        uint64_t next;           /* offset of the next part, or -1 */
+        bool zero;               /* every part so far was zeroes */
+    } assembly[POSTCOPY_CHANNELS];
 } PostcopyRegion;
 
 /* A page some thread is waiting for (keyed by its host address). */
@@ -132,7 +138,7 @@ int postcopy_dest_add(PostcopyDest *pd, const char *name, void *host,
         .page_size = page_size,
         .received = bitmap_new(DIV_ROUND_UP(len, TARGET_PAGE_SIZE)),
         .requested = bitmap_new(DIV_ROUND_UP(len, page_size)),
-        .assembly_next = UINT64_MAX,
+        .assembly = { { .next = UINT64_MAX }, { .next = UINT64_MAX } },
     };
 
     assert(page_size >= TARGET_PAGE_SIZE &&
@@ -269,12 +275,15 @@ bool postcopy_dest_place_zero(PostcopyDest *pd, int region, uint64_t offset,
     return ok;
 }
 
-bool postcopy_dest_place_part(PostcopyDest *pd, int region, uint64_t offset,
-                              const void *src, Error **errp)
+bool postcopy_dest_place_part(PostcopyDest *pd, int region, int channel,
+                              uint64_t offset, const void *src, Error **errp)
 {
     PostcopyRegion *r = region_get(pd, region);
     uint64_t host = QEMU_ALIGN_DOWN(offset, r->page_size);
     uint64_t part = offset - host;
+    typeof(r->assembly[0]) *a = &r->assembly[channel];
+
+    assert(channel >= 0 && channel < POSTCOPY_CHANNELS);
 
     if (r->page_size == TARGET_PAGE_SIZE) {
         return src ? postcopy_dest_place_page(pd, region, offset, src, errp)
@@ -288,31 +297,30 @@ bool postcopy_dest_place_part(PostcopyDest *pd, int region, uint64_t offset,
     }
     if (!part) {
         /* A new host page; one left unfinished by a broken link goes. */
-        r->assembly_zero = true;
-    } else if (offset != r->assembly_next) {
+        a->zero = true;
+    } else if (offset != a->next) {
         error_setg(errp, "Postcopy: page 0x%" PRIx64 " of RAM block '%s' "
                    "is not the next part of its 0x%" PRIx64 "-byte host "
                    "page (the source must send host pages whole, in "
                    "order)", offset, r->name, r->page_size);
         return false;
     }
-    if (!r->assembly) {
-        r->assembly = qemu_memalign(r->page_size, r->page_size);
+    if (!a->buf) {
+        a->buf = qemu_memalign(r->page_size, r->page_size);
     }
     if (src) {
-        memcpy(r->assembly + part, src, TARGET_PAGE_SIZE);
-        r->assembly_zero = false;
+        memcpy(a->buf + part, src, TARGET_PAGE_SIZE);
+        a->zero = false;
     } else {
-        memset(r->assembly + part, 0, TARGET_PAGE_SIZE);
+        memset(a->buf + part, 0, TARGET_PAGE_SIZE);
     }
-    r->assembly_next = offset + TARGET_PAGE_SIZE;
-    if (r->assembly_next < host + r->page_size) {
+    a->next = offset + TARGET_PAGE_SIZE;
+    if (a->next < host + r->page_size) {
         return true;
     }
-    r->assembly_next = UINT64_MAX;
-    return r->assembly_zero ? postcopy_dest_place_zero(pd, region, host, errp)
-                            : postcopy_dest_place_page(pd, region, host,
-                                                       r->assembly, errp);
+    a->next = UINT64_MAX;
+    return a->zero ? postcopy_dest_place_zero(pd, region, host, errp)
+                   : postcopy_dest_place_page(pd, region, host, a->buf, errp);
 }
 
 bool postcopy_dest_received(PostcopyDest *pd, int region, uint64_t offset)
@@ -632,7 +640,9 @@ void postcopy_dest_free(PostcopyDest *pd)
         g_free(r->name);
         g_free(r->received);
         g_free(r->requested);
-        qemu_vfree(r->assembly);
+        for (int c = 0; c < POSTCOPY_CHANNELS; c++) {
+            qemu_vfree(r->assembly[c].buf);
+        }
     }
     close(pd->uffd);
     g_array_free(pd->regions, true);

@@ -77,13 +77,21 @@ bool postcopy_dest_place_page(PostcopyDest *pd, int region, uint64_t offset,
 bool postcopy_dest_place_zero(PostcopyDest *pd, int region, uint64_t offset,
                               Error **errp);
 /*
- * One target page (@src, or zeroes when NULL) at @offset: placed at once
- * in a region of target-sized pages; in a region of huge pages kept
- * until its host page is whole (the parts must come in order, one host
- * page at a time), which is then placed in one step.  One thread only.
+ * The channels pages come on (the main stream, the postcopy-preempt
+ * channel): each puts its own huge pages together.
  */
-bool postcopy_dest_place_part(PostcopyDest *pd, int region, uint64_t offset,
-                              const void *src, Error **errp);
+#define POSTCOPY_CHANNELS 2
+
+/*
+ * One target page (@src, or zeroes when NULL) at @offset, from
+ * @channel: placed at once in a region of target-sized pages; in a
+ * region of huge pages kept until its host page is whole (on one
+ * channel the parts must come in order, one host page at a time), which
+ * is then placed in one step.  One thread per channel.
+ */
+bool postcopy_dest_place_part(PostcopyDest *pd, int region, int channel,
+                              uint64_t offset, const void *src,
+                              Error **errp);
 bool postcopy_dest_received(PostcopyDest *pd, int region, uint64_t offset);
 /* Pages received in @region (target pages). */
 uint64_t postcopy_dest_received_count(PostcopyDest *pd, int region);

@@ -956,23 +956,6 @@ static void ram_postcopy_chunk_host_pages(RAMState *rs, RAMBlock *block)
     }
 }
 
-bool ram_postcopy_blocks_ok(Error **errp)
-{
-    RAMBlock *block;
-
-    if (!migrate_postcopy_ram()) {
-        return true;
-    }
-    RAMBLOCK_FOREACH_MIGRATABLE(block) {
-        if (!postcopy_ram_page_size_ok(block->idstr, block->page_size,
-                                       TARGET_PAGE_SIZE,
-                                       migrate_postcopy_preempt(), errp)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque)
 {
     RAMState *rs = ram_state;
@@ -1232,7 +1215,8 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp);
  * (a vCPU may be touching it); never written in place.
  */
 static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
-                                  ram_addr_t addr, int kind, Error **errp)
+                                  ram_addr_t addr, int kind, int channel,
+                                  Error **errp)
 {
     static __thread uint8_t *buf;
     int ch;
@@ -1244,7 +1228,8 @@ static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
             error_setg(errp, "Found a zero page with value %d", ch);
             return -EINVAL;
         }
-        return postcopy_in_place(block, addr, NULL, errp) ? 0 : -EINVAL;
+        return postcopy_in_place(block, addr, channel, NULL, errp) ?
+               0 : -EINVAL;
     case RAM_SAVE_FLAG_PAGE:
         if (!buf) {
             buf = qemu_memalign(TARGET_PAGE_SIZE, TARGET_PAGE_SIZE);
@@ -1253,7 +1238,8 @@ static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
             error_setg(errp, "Stream ended in a page of %s", block->idstr);
             return -EIO;
         }
-        return postcopy_in_place(block, addr, buf, errp) ? 0 : -EINVAL;
+        return postcopy_in_place(block, addr, channel, buf, errp) ?
+               0 : -EINVAL;
     default:
         error_setg(errp, "XBZRLE pages cannot be received in postcopy");
         return -EINVAL;
@@ -1311,7 +1297,7 @@ static int ram_load_preempt(QEMUFile *f, Error **errp)
             return -EINVAL;
         }
         trace_ram_load_preempt(block->idstr, addr);
-        ret = ram_load_postcopy_page(f, block, addr, kind, errp);
+        ret = ram_load_postcopy_page(f, block, addr, kind, 1, errp);
         if (ret < 0) {
             return ret;
         }
@@ -1436,7 +1422,7 @@ static int ram_load_records(QEMUFile *f, uint64_t *records, Error **errp)
             if (mis->ram_prefault) {
                 ram_prefault_stop(mis->ram_prefault);
             }
-            ret = ram_load_postcopy_page(f, block, addr, kind, errp);
+            ret = ram_load_postcopy_page(f, block, addr, kind, 0, errp);
             if (ret < 0) {
                 return ret;
             }

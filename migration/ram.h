@@ -50,8 +50,6 @@ uint64_t ram_pagesize_summary(void);
 typedef void RAMDiscardFn(void *opaque, const char *block, uint64_t start,
                           uint64_t len);
 void ram_postcopy_discard_dirty(RAMDiscardFn *fn, void *opaque);
-/* Postcopy can take every RAM block as configured (refused: say which). */
-bool ram_postcopy_blocks_ok(Error **errp);
 /*
  * From now on the RAM stream is postcopy's (requests go first, on
  * @preempt if not NULL: the postcopy-preempt channel).

@@ -133,7 +133,7 @@ void postcopy_in_main_load_failed(void) { }
 void postcopy_in_start_load(void) { }
 bool postcopy_in_advised(void) { return false; }
 bool postcopy_in_placing(void) { return false; }
-bool postcopy_in_place(RAMBlock *block, ram_addr_t offset,
+bool postcopy_in_place(RAMBlock *block, ram_addr_t offset, int channel,
                        const void *page, Error **errp)
 {
     g_assert_not_reached();

@@ -407,9 +407,9 @@ static void test_postcopy_device_fail(void)
  * sides: pages redirtied after the first pass make their whole huge page
  * dropped and sent again; the destination asks for huge pages and places
  * each one whole once all its target pages are there, while the qtest
- * reader waits in the fault; RAM is compared page by page.  With
- * postcopy-preempt the migration is refused before it starts; to a
- * destination on small pages it fails at ADVISE.
+ * reader waits in the fault; RAM is compared page by page.  The same
+ * with postcopy-preempt; to a destination on small pages it fails at
+ * ADVISE.
  */
 static void test_postcopy_hugetlb(void)
 {
@@ -419,8 +419,9 @@ static void test_postcopy_hugetlb(void)
                           .opts_source = PC_HUGE_MEM,
                           .opts_target = PC_HUGE_MEM };
     QTestState *from, *to;
-    g_autofree char *se = NULL, *de = NULL, *err = NULL;
+    g_autofree char *se = NULL, *de = NULL, *trace = NULL, *opts = NULL;
     g_autofree char *derr = NULL, *serr = NULL, *rs = NULL;
+    int pages;
 
     if (!mig_uffd_ok() || !huge_ok()) {
         return;
@@ -435,14 +436,23 @@ static void test_postcopy_hugetlb(void)
     g_assert_cmpstr(de, ==, "active postcopy-active completed");
     migrate_end(from, to);
 
-    /* Huge pages travel whole on one channel: not with preempt (yet). */
-    migrate_start(&from, &to, "defer", &args);
-    migrate_set_capability(from, "postcopy-ram", true);
-    migrate_set_capability(from, "postcopy-preempt", true);
-    err = migrate_qmp_fail(from, uri, NULL);
-    g_assert_cmpstr(err, ==, "Postcopy: RAM block 'mem0' has 0x200000-byte "
-                    "pages: postcopy-preempt with huge pages is not "
-                    "supported by Tern yet");
+    /*
+     * With postcopy-preempt: each channel carries huge pages whole and
+     * the destination puts each channel's together apart; requested
+     * huge pages come on the preempt channel while the background
+     * stream's are on the main one.
+     */
+    trace = tmp_path("pc-huge-pre.trace");
+    opts = g_strdup_printf("%s -trace enable=ram_load_preempt,file=%s",
+                           PC_HUGE_MEM, trace);
+    args.opts_target = opts;
+    postcopy_start_full(&from, &to, uri, &args, false, true, NULL);
+    wait_runstate(to, "running");
+    mig_postcopy_finish(from, to, PC_SIZE);
+    pages = count_lines_with(trace, "ram_load_preempt");
+    g_test_message("%d pages on the preempt channel", pages);
+    g_assert_cmpint(pages, >, 0);
+    g_assert_cmpint(pages % (2 * MiB / 4096), ==, 0);
     migrate_end(from, to);
 
     /*

@@ -318,6 +318,8 @@ static void test_blocktime(void)
  * page's third part asks for the host page; parts placed one by one do
  * not wake it (nothing is mapped until the host page is whole), the last
  * one places all of it; a part out of its host page's order is refused.
+ * Meanwhile the other channel (postcopy-preempt's) puts another host
+ * page together and places it: the channels' host pages never mix.
  */
 static void test_host_page_parts(void)
 {
@@ -351,27 +353,37 @@ static void test_host_page_parts(void)
     g_free(r);
     for (int i = 0; i < 3; i++) {
         memset(part, 0x10 + i, PAGE);
-        g_assert_true(postcopy_dest_place_part(pd, region, hp + i * PAGE,
+        g_assert_true(postcopy_dest_place_part(pd, region, 0, hp + i * PAGE,
                                                part, &error_abort));
         g_assert_false(postcopy_dest_received(pd, region, hp));
     }
     /* A part of another host page before this one is whole. */
-    g_assert_false(postcopy_dest_place_part(pd, region, 2 * hp + PAGE, part,
-                                            &err));
+    g_assert_false(postcopy_dest_place_part(pd, region, 0, 2 * hp + PAGE,
+                                            part, &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "Postcopy: page 0x9000 of "
                     "RAM block 'ram' is not the next part of its 0x4000-byte "
                     "host page (the source must send host pages whole, in "
                     "order)");
     g_clear_pointer(&err, error_free);
+    /* The other channel: a whole host page of its own, in between. */
+    for (int i = 0; i < 4; i++) {
+        memset(part, 0x20 + i, PAGE);
+        g_assert_true(postcopy_dest_place_part(pd, region, 1,
+                                               2 * hp + i * PAGE, part,
+                                               &error_abort));
+    }
+    g_assert_true(postcopy_dest_received(pd, region, 2 * hp));
+    g_assert_false(postcopy_dest_received(pd, region, hp));
     memset(part, 0x13, PAGE);
-    g_assert_true(postcopy_dest_place_part(pd, region, hp + 3 * PAGE, part,
-                                           &error_abort));
+    g_assert_true(postcopy_dest_place_part(pd, region, 0, hp + 3 * PAGE,
+                                           part, &error_abort));
     qemu_thread_join(&t);
     g_assert_cmpint(rd.first, ==, 0x12);
     g_assert_true(rd.uniform);
     for (int i = 0; i < 4; i++) {
         g_assert_true(postcopy_dest_received(pd, region, hp + i * PAGE));
         g_assert_cmpint(fx.mem[hp + i * PAGE], ==, 0x10 + i);
+        g_assert_cmpint(fx.mem[2 * hp + i * PAGE], ==, 0x20 + i);
     }
     fx.pd = pd;
     fixture_fini(&fx);
