@@ -24,10 +24,17 @@ void migration_reset_vm_stats(void)
                qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
 }
 
-uint64_t migration_transferred_bytes(void)
+/* What the rate limit counts. */
+static uint64_t migration_rate_bytes(void)
 {
     return stat64_get(&mig_stats.qemu_file_transferred) +
            stat64_get(&mig_stats.multifd_bytes);
+}
+
+uint64_t migration_transferred_bytes(void)
+{
+    return migration_rate_bytes() +
+           stat64_get(&mig_stats.postcopy_preempt_bytes);
 }
 
 void migration_update_transferred(QEMUFile *f)
@@ -65,7 +72,7 @@ uint64_t migration_rate_get(void)
 
 void migration_rate_reset(void)
 {
-    uint64_t now = migration_transferred_bytes();
+    uint64_t now = migration_rate_bytes();
     uint64_t max = stat64_get(&mig_stats.rate_limit_max);
     uint64_t used = now - stat64_get(&mig_stats.rate_limit_start);
 
@@ -130,7 +137,7 @@ bool migration_rate_exceeded(QEMUFile *f)
         return false;
     }
     migration_update_transferred(f);
-    used = migration_transferred_bytes() -
+    used = migration_rate_bytes() -
            stat64_get(&mig_stats.rate_limit_start);
     return used > migration_rate_allowed(max);
 }

@@ -47,6 +47,11 @@ typedef struct MigrationAtomicStats {
     Stat64 zero_pages;
     /* Bytes sent over multifd channels. */
     Stat64 multifd_bytes;
+    /*
+     * Bytes sent on the postcopy-preempt channel: in the totals, not in
+     * the rate limit (it carries only requested pages, which ignore it).
+     */
+    Stat64 postcopy_preempt_bytes;
     /* Full pages sent ("normal"). */
     Stat64 normal_pages;
     Stat64 postcopy_bytes;
@@ -83,7 +88,7 @@ void migration_reset_vm_stats(void);
 /*
  * Bytes of this migration so far: the main stream (the thread samples
  * it into qemu_file_transferred with migration_update_transferred())
- * plus multifd.
+ * plus multifd and the postcopy-preempt channel.
  */
 uint64_t migration_transferred_bytes(void);
 /* Sample qemu_file_transferred(f) into the counters; thread only. */

@@ -87,6 +87,8 @@ typedef struct RAMState {
      */
     QEMUFile *preempt_file;
     RAMBlock *preempt_last_block;
+    /* preempt_file's count already in postcopy_preempt_bytes. */
+    uint64_t preempt_counted;
 } RAMState;
 
 static RAMState *ram_state;
@@ -657,6 +659,11 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
         if (block->bmap && ram_save_host_page(rs, uf, block, page, &next)) {
             /* Out now, not behind a buffer of background pages. */
             qemu_fflush(uf);
+            if (uf != f) {
+                stat64_add(&mig_stats.postcopy_preempt_bytes,
+                           qemu_file_transferred(uf) - rs->preempt_counted);
+                rs->preempt_counted = qemu_file_transferred(uf);
+            }
             /*
              * The background goes on from here, as QEMU's does: a guest
              * touching memory in order finds the next pages on the way.
@@ -993,6 +1000,7 @@ void ram_postcopy_start(QEMUFile *preempt)
         ram_state->last_sent_block = NULL;
         ram_state->preempt_file = preempt;
         ram_state->preempt_last_block = NULL;
+        ram_state->preempt_counted = 0;
     }
 }
 
