@@ -472,7 +472,11 @@ static void test_postcopy_hugetlb(void)
     /*
      * Kept from converging: a precopy done before the refusal came back
      * would leave the source stopped (the destination might run it).
+     * Zero pages cost the rate limit almost nothing, so without data
+     * the first pass of an idle 32 MiB could end at once: 32 MiB of
+     * data at 8 MB/s take four seconds.
      */
+    mig_ram_fill(from, 0, PC_SIZE, 0x4ad1, 16);
     migrate_ensure_non_converge(from);
     migrate_qmp(from, uri, NULL);
     derr = migrate_wait_failed(to);
