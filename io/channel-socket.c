@@ -65,6 +65,13 @@ static int qio_channel_socket_set_fd(QIOChannelSocket *sioc, int fd,
     if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &val, &len) == 0 && val) {
         qio_channel_set_feature(ioc, QIO_CHANNEL_FEATURE_LISTEN);
     }
+#ifdef __linux__
+    len = sizeof(val);
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &val, &len) == 0 &&
+        val == SOCK_STREAM) {
+        qio_channel_set_feature(ioc, QIO_CHANNEL_FEATURE_WRITE_SPLICE);
+    }
+#endif
     return 0;
 }
 
@@ -278,6 +285,89 @@ static ssize_t qio_channel_socket_readv(QIOChannel *ioc,
     return ret;
 }
 
+#ifdef __linux__
+/*
+ * Spliced writes: vmsplice() puts references to the caller's pages in a
+ * pipe, splice() moves them into the socket, and the peer's read is the
+ * only copy (a plain send copies into the socket buffer first; on a
+ * unix socket that is half the work of moving guest RAM).  The pipe
+ * holds two multifd packets' pages (1 MiB, pipe-max-size's default);
+ * if the kernel keeps it smaller, each call moves less.
+ */
+#define SOCKET_SPLICE_PIPE_SIZE (1024 * 1024)
+
+static void socket_splice_close(QIOChannelSocket *sioc)
+{
+    if (sioc->splice_pipe[0] >= 0) {
+        close(sioc->splice_pipe[0]);
+        close(sioc->splice_pipe[1]);
+        sioc->splice_pipe[0] = sioc->splice_pipe[1] = -1;
+    }
+}
+
+/* Move @len bytes from the (otherwise empty) pipe into the socket. */
+static int socket_splice_out(QIOChannelSocket *sioc, size_t len,
+                             Error **errp)
+{
+    while (len) {
+        ssize_t n = splice(sioc->splice_pipe[0], NULL, sioc->fd, NULL, len,
+                           SPLICE_F_MOVE);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            /* A non-blocking socket: the pages are in the pipe already. */
+            struct pollfd pfd = { .fd = sioc->fd, .events = POLLOUT };
+
+            poll(&pfd, 1, -1);
+            continue;
+        }
+        if (n <= 0) {
+            error_setg_errno(errp, n < 0 ? errno : EPIPE,
+                             "Unable to write to socket");
+            return -1;
+        }
+        len -= n;
+    }
+    return 0;
+}
+
+/*
+ * Write @iov by reference; returns the bytes written, -1 with @errp, or
+ * 0 if the pages cannot be spliced (the caller copies them instead).
+ */
+static ssize_t socket_writev_splice(QIOChannelSocket *sioc,
+                                    const struct iovec *iov, size_t niov,
+                                    Error **errp)
+{
+    ssize_t n;
+
+    if (sioc->splice_pipe[0] < 0) {
+        if (pipe2(sioc->splice_pipe, O_CLOEXEC) < 0) {
+            sioc->splice_pipe[0] = sioc->splice_pipe[1] = -1;
+            return 0;
+        }
+        fcntl(sioc->splice_pipe[1], F_SETPIPE_SZ, SOCKET_SPLICE_PIPE_SIZE);
+    }
+    do {
+        n = vmsplice(sioc->splice_pipe[1], iov, MIN(niov, IOV_MAX),
+                     SPLICE_F_NONBLOCK);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        /* Memory the kernel cannot take references to: copy it. */
+        trace_qio_channel_socket_splice_refused(sioc, n < 0 ? errno : 0);
+        return 0;
+    }
+    if (socket_splice_out(sioc, n, errp) < 0) {
+        /* What is left in the pipe must never reach a later write. */
+        socket_splice_close(sioc);
+        return -1;
+    }
+    return n;
+}
+#endif
+
 static ssize_t qio_channel_socket_writev(QIOChannel *ioc,
                                          const struct iovec *iov,
                                          size_t niov, int *fds, size_t nfds,
@@ -295,6 +385,14 @@ static ssize_t qio_channel_socket_writev(QIOChannel *ioc,
     ssize_t ret;
     int sflags = MSG_NOSIGNAL;
 
+#ifdef __linux__
+    if ((flags & QIO_CHANNEL_WRITE_FLAG_SPLICE) && !nfds) {
+        ret = socket_writev_splice(sioc, iov, niov, errp);
+        if (ret) {
+            return ret;
+        }
+    }
+#endif
 #ifdef QIO_SOCKET_ZEROCOPY
     if (flags & QIO_CHANNEL_WRITE_FLAG_ZERO_COPY) {
         sflags |= MSG_ZEROCOPY;
@@ -459,6 +557,9 @@ static int qio_channel_socket_close(QIOChannel *ioc, Error **errp)
         ret = -1;
     }
     sioc->fd = -1;
+#ifdef __linux__
+    socket_splice_close(sioc);
+#endif
     return ret;
 }
 
@@ -489,6 +590,7 @@ static void qio_channel_socket_init(Object *obj)
     QIOChannelSocket *sioc = QIO_CHANNEL_SOCKET(obj);
 
     sioc->fd = -1;
+    sioc->splice_pipe[0] = sioc->splice_pipe[1] = -1;
     qio_channel_set_feature(QIO_CHANNEL(obj), QIO_CHANNEL_FEATURE_SHUTDOWN);
     qio_channel_set_feature(QIO_CHANNEL(obj),
                             QIO_CHANNEL_FEATURE_READ_MSG_PEEK);
@@ -506,6 +608,9 @@ static void qio_channel_socket_finalize(Object *obj)
         close(sioc->fd);
         sioc->fd = -1;
     }
+#ifdef __linux__
+    socket_splice_close(sioc);
+#endif
 }
 
 static void qio_channel_socket_class_init(ObjectClass *klass,

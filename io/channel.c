@@ -67,6 +67,12 @@ ssize_t qio_channel_writev_full(QIOChannel *ioc, const struct iovec *iov,
                          "Requested zero copy feature is not available");
         return -1;
     }
+    if ((flags & QIO_CHANNEL_WRITE_FLAG_SPLICE) &&
+        !qio_channel_has_feature(ioc, QIO_CHANNEL_FEATURE_WRITE_SPLICE)) {
+        error_setg_errno(errp, EINVAL,
+                         "Channel does not support spliced writes");
+        return -1;
+    }
     return klass->io_writev(ioc, iov, niov, fds, nfds, flags, errp);
 }
 

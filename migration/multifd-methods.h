@@ -32,6 +32,7 @@ typedef struct MultiFDSendParams {
     uint32_t next_packet_size;
     struct iovec *iov;              /* page_count + 1; [0] is the header */
     int iovs_num;
+    bool payload_in_ram;            /* iov[1..] point into guest RAM */
     /* The backend's state. */
     void *compress;
 } MultiFDSendParams;

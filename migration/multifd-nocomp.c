@@ -26,6 +26,7 @@ static bool nocomp_send_prepare(MultiFDSendParams *p, Error **errp)
     }
     p->next_packet_size = p->normal_num * p->page_size;
     p->flags |= MULTIFD_FLAG_NOCOMP;
+    p->payload_in_ram = true;
     return true;
 }
 

@@ -244,6 +244,37 @@ static bool multifd_send_file_batch(MultiFDSendChannel *ch, bool sync,
     return true;
 }
 
+/*
+ * Write the packet in p->iov.  With zero-copy-send the pages go by
+ * reference (MSG_ZEROCOPY); the flush at the next sync point waits until
+ * the kernel is done with them, before any can be sent again.  Guest
+ * pages on a plain socket go by reference too (spliced), with nothing
+ * to wait for: the kernel holds them until the peer reads them, and a
+ * page written meanwhile is dirty, so it is sent again after the next
+ * sync point and its newer copy lands last.  The header is reused at
+ * once: always copied.
+ */
+static bool multifd_send_write(MultiFDSendChannel *ch, Error **errp)
+{
+    MultiFDSendParams *p = &ch->p;
+    int flags = 0;
+
+    if (p->zero_copy) {
+        flags = QIO_CHANNEL_WRITE_FLAG_ZERO_COPY;
+    } else if (p->payload_in_ram &&
+               qio_channel_has_feature(ch->io,
+                                       QIO_CHANNEL_FEATURE_WRITE_SPLICE)) {
+        flags = QIO_CHANNEL_WRITE_FLAG_SPLICE;
+    }
+    if (!flags || p->iovs_num == 1) {
+        return qio_channel_writev_all(ch->io, p->iov, p->iovs_num,
+                                      errp) == 0;
+    }
+    return qio_channel_writev_all(ch->io, p->iov, 1, errp) == 0 &&
+           qio_channel_writev_full_all(ch->io, p->iov + 1, p->iovs_num - 1,
+                                       NULL, 0, flags, errp) == 0;
+}
+
 /* Send thread: one packet, for the batch in ch->p or a SYNC. */
 static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
                                 bool sync, Error **errp)
@@ -258,6 +289,7 @@ static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
     p->flags = sync ? MULTIFD_FLAG_SYNC : 0;
     p->iovs_num = 1;
     p->next_packet_size = 0;
+    p->payload_in_ram = false;
     multifd_send_zero_page_detect(p);
     if (!st->ops->send_prepare(p, errp)) {
         return false;
@@ -277,22 +309,7 @@ static bool multifd_send_packet(MultiFDSendState *st, MultiFDSendChannel *ch,
     p->iov[0].iov_len = ch->packet_len;
     trace_multifd_send(p->id, info.packet_num, p->normal_num, zero,
                        p->flags, p->next_packet_size);
-    if (p->zero_copy) {
-        /*
-         * The header is reused at once: copied.  The pages go by
-         * reference; the flush at the next sync point waits until the
-         * kernel is done with them, before any can be sent again.
-         */
-        if (qio_channel_writev_all(ch->io, p->iov, 1, errp) < 0 ||
-            (p->iovs_num > 1 &&
-             qio_channel_writev_full_all(ch->io, p->iov + 1, p->iovs_num - 1,
-                                         NULL, 0,
-                                         QIO_CHANNEL_WRITE_FLAG_ZERO_COPY,
-                                         errp) < 0)) {
-            return false;
-        }
-    } else if (qio_channel_writev_all(ch->io, p->iov, p->iovs_num,
-                                      errp) < 0) {
+    if (!multifd_send_write(ch, errp)) {
         return false;
     }
     if (sync && p->zero_copy) {

@@ -25,6 +25,8 @@ struct QIOChannelSocket {
     /* MSG_ZEROCOPY sends so far, and those the kernel has completed. */
     uint64_t zero_copy_queued;
     uint64_t zero_copy_sent;
+    /* The pipe of QIO_CHANNEL_WRITE_FLAG_SPLICE writes, made at the first. */
+    int splice_pipe[2];
 };
 
 /* An unconnected socket channel. */

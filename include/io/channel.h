@@ -26,6 +26,16 @@ OBJECT_DECLARE_TYPE(QIOChannel, QIOChannelClass, QIO_CHANNEL)
 
 /* Flags of qio_channel_writev_full(). */
 #define QIO_CHANNEL_WRITE_FLAG_ZERO_COPY 0x1
+/*
+ * Pass the buffers by reference through a pipe (vmsplice, then splice
+ * into the socket) instead of copying them: the peer reads what they
+ * hold when it reads, so this is only for memory whose later changes
+ * are sent again anyway (guest RAM under dirty tracking).  Needs
+ * QIO_CHANNEL_FEATURE_WRITE_SPLICE; no flush needed, the kernel holds
+ * the pages until they are read.  splice() has no MSG_NOSIGNAL: a
+ * closed peer raises SIGPIPE, which the program must ignore (Tern does).
+ */
+#define QIO_CHANNEL_WRITE_FLAG_SPLICE 0x2
 /* Flags of qio_channel_readv_full(). */
 #define QIO_CHANNEL_READ_FLAG_MSG_PEEK 0x1
 /*
@@ -41,6 +51,7 @@ typedef enum QIOChannelFeature {
     QIO_CHANNEL_FEATURE_WRITE_ZERO_COPY,
     QIO_CHANNEL_FEATURE_READ_MSG_PEEK,
     QIO_CHANNEL_FEATURE_SEEKABLE,       /* pread/pwrite at an offset */
+    QIO_CHANNEL_FEATURE_WRITE_SPLICE,   /* Linux stream sockets */
 } QIOChannelFeature;
 
 typedef enum QIOChannelShutdown {
