@@ -12,14 +12,46 @@
 #define TLS_RBUF_SIZE (256 * 1024)
 /* Writes go out in records of this size (TLS's largest). */
 #define TLS_WBUF_SIZE (16 * 1024)
+/*
+ * On a blocking master the records of one write are sent together, up
+ * to this much ciphertext per system call: a write per 16 KiB record
+ * costs more than copying the ciphertext once (1 GiB over a unix
+ * socket on the development host: 0.6-1.2 s in 16 KiB writes, 0.3-0.45
+ * s in 512 KiB ones).
+ */
+#define TLS_WBATCH_SIZE (512 * 1024)
 
 /* --------------------------------------------- the session's transport */
+
+/* Send the batched ciphertext; the batch is empty afterwards. */
+static int tls_batch_flush(QIOChannelTLS *tioc, Error **errp)
+{
+    size_t len = tioc->wbatch_len;
+
+    tioc->wbatch_len = 0;
+    return len ? qio_channel_write_all(tioc->master, (char *)tioc->wbatch,
+                                       len, errp) : 0;
+}
 
 static ssize_t tls_push(const char *buf, size_t len, void *opaque,
                         Error **errp)
 {
     QIOChannelTLS *tioc = opaque;
-    ssize_t ret = qio_channel_write(tioc->master, buf, len, errp);
+    ssize_t ret;
+
+    if (tioc->wbatch_on && len <= TLS_WBATCH_SIZE) {
+        if (tioc->wbatch_len + len > TLS_WBATCH_SIZE &&
+            tls_batch_flush(tioc, errp) < 0) {
+            return -1;
+        }
+        memcpy(tioc->wbatch + tioc->wbatch_len, buf, len);
+        tioc->wbatch_len += len;
+        return len;
+    }
+    if (tioc->wbatch_on && tls_batch_flush(tioc, errp) < 0) {
+        return -1;
+    }
+    ret = qio_channel_write(tioc->master, buf, len, errp);
 
     return ret == QIO_CHANNEL_ERR_BLOCK ? QCRYPTO_TLS_SESSION_ERR_BLOCK : ret;
 }
@@ -85,6 +117,7 @@ static QIOChannelTLS *tls_new(QIOChannel *master, QCryptoTLSCreds *creds,
     }
     tioc->rbuf = g_malloc(TLS_RBUF_SIZE);
     tioc->wbuf = g_malloc(TLS_WBUF_SIZE);
+    tioc->wbatch = g_malloc(TLS_WBATCH_SIZE);
     qemu_mutex_init(&tioc->read_lock);
     qcrypto_tls_session_set_callbacks(tioc->session, tls_push, tls_pull,
                                       tioc);
@@ -334,28 +367,74 @@ static void tls_write_failed(QIOChannelTLS *tioc, Error **errp)
 }
 
 /*
- * Gather up to one full TLS record from @iov, skipping @skip bytes.
- * Pages arrive as 4 KiB iovecs: a record each would cost a system call
- * and 29 bytes of overhead per page.
+ * Up to one full TLS record of @iov, skipping @skip bytes, in *@len:
+ * straight from the caller's memory when it is one contiguous run
+ * (pages of a packet usually are), else gathered into wbuf.  Pages
+ * arrive as 4 KiB iovecs: a record each would cost a system call and
+ * 29 bytes of overhead per page.
  */
-static size_t tls_gather(QIOChannelTLS *tioc, const struct iovec *iov,
-                         size_t niov, size_t skip)
+static const char *tls_gather(QIOChannelTLS *tioc, const struct iovec *iov,
+                              size_t niov, size_t skip, size_t *len)
 {
+    const char *start = NULL;
+    bool contiguous = true;
     size_t n = 0;
 
     for (size_t i = 0; i < niov && n < TLS_WBUF_SIZE; i++) {
-        size_t len = iov[i].iov_len;
+        const char *base = iov[i].iov_base;
+        size_t l = iov[i].iov_len;
 
-        if (skip >= len) {
-            skip -= len;
+        if (skip >= l) {
+            skip -= l;
             continue;
         }
-        len = MIN(len - skip, TLS_WBUF_SIZE - n);
-        memcpy(tioc->wbuf + n, (const char *)iov[i].iov_base + skip, len);
-        n += len;
+        l = MIN(l - skip, TLS_WBUF_SIZE - n);
+        if (!start) {
+            start = base + skip;
+        } else if (start + n != base + skip) {
+            if (contiguous) {
+                memcpy(tioc->wbuf, start, n);
+                contiguous = false;
+            }
+        }
+        if (!contiguous) {
+            memcpy(tioc->wbuf + n, base + skip, l);
+        }
+        n += l;
         skip = 0;
     }
-    return n;
+    *len = n;
+    return contiguous ? start : (const char *)tioc->wbuf;
+}
+
+static ssize_t tls_writev_records(QIOChannelTLS *tioc,
+                                  const struct iovec *iov, size_t niov,
+                                  Error **errp)
+{
+    ssize_t sent = 0;
+
+    /*
+     * After a partial send the caller retries with the rest, so the
+     * same bytes are gathered again, as GnuTLS wants for a retried
+     * record.
+     */
+    for (;;) {
+        size_t n;
+        const char *buf = tls_gather(tioc, iov, niov, sent, &n);
+        ssize_t ret;
+
+        if (!n) {
+            return sent;
+        }
+        ret = qcrypto_tls_session_write(tioc->session, buf, n, errp);
+        if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
+            return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
+        }
+        if (ret < 0) {
+            return -1;
+        }
+        sent += ret;
+    }
 }
 
 static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
@@ -364,43 +443,39 @@ static ssize_t qio_channel_tls_writev(QIOChannel *ioc,
                                       Error **errp)
 {
     QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
-    ssize_t sent = 0;
+    ssize_t sent;
 
     if (nfds || flags) {
         error_setg(errp, "A TLS channel cannot pass file descriptors or "
                    "send with zero copy");
         return -1;
     }
-    /*
-     * After a partial send the caller retries with the rest, so the
-     * same bytes are gathered again, as GnuTLS wants for a retried
-     * record.
-     */
-    for (;;) {
-        size_t n = tls_gather(tioc, iov, niov, sent);
-        ssize_t ret;
-
-        if (!n) {
-            return sent;
+    /* Batching waits for the master when it flushes: blocking ones only. */
+    tioc->wbatch_on = qatomic_read(&tioc->blocking);
+    sent = tls_writev_records(tioc, iov, niov, errp);
+    if (tioc->wbatch_on) {
+        tioc->wbatch_on = false;
+        if (sent < 0) {
+            tioc->wbatch_len = 0;   /* the channel is broken: drop it */
+        } else if (tls_batch_flush(tioc, errp) < 0) {
+            sent = -1;
         }
-        ret = qcrypto_tls_session_write(tioc->session, (char *)tioc->wbuf,
-                                        n, errp);
-        if (ret == QCRYPTO_TLS_SESSION_ERR_BLOCK) {
-            return sent ? sent : QIO_CHANNEL_ERR_BLOCK;
-        }
-        if (ret < 0) {
-            tls_write_failed(tioc, errp);
-            return -1;
-        }
-        sent += ret;
     }
+    if (sent < 0 && sent != QIO_CHANNEL_ERR_BLOCK) {
+        tls_write_failed(tioc, errp);
+        return -1;
+    }
+    return sent;
 }
 
 static int qio_channel_tls_set_blocking(QIOChannel *ioc, bool enabled,
                                         Error **errp)
 {
-    return qio_channel_set_blocking(QIO_CHANNEL_TLS(ioc)->master, enabled,
-                                    errp);
+    QIOChannelTLS *tioc = QIO_CHANNEL_TLS(ioc);
+    int ret = qio_channel_set_blocking(tioc->master, enabled, errp);
+
+    qatomic_set(&tioc->blocking, ret == 0 && enabled);
+    return ret;
 }
 
 static void qio_channel_tls_set_delay(QIOChannel *ioc, bool enabled)
@@ -462,6 +537,7 @@ static void qio_channel_tls_finalize(Object *obj)
     }
     g_free(tioc->rbuf);
     g_free(tioc->wbuf);
+    g_free(tioc->wbatch);
 }
 
 static void qio_channel_tls_class_init(ObjectClass *klass,

@@ -141,6 +141,10 @@ QIOChannel *migration_tls_channel_wrap_sync(QIOChannel *ioc, bool incoming,
         return NULL;
     }
     trace_migration_tls_handshake_complete(name);
+    if (!incoming) {
+        /* The sending thread blocks on it; TLS then batches its records. */
+        qio_channel_set_blocking(QIO_CHANNEL(tioc), true, NULL);
+    }
     return QIO_CHANNEL(tioc);
 }
 

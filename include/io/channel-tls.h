@@ -43,6 +43,16 @@ struct QIOChannelTLS {
     size_t rbuf_pos;
     /* A record's plaintext gathered from the writer's iovecs. */
     uint8_t *wbuf;
+    /*
+     * Ciphertext of the records of one write, sent at its end (only
+     * while wbatch_on, which a write sets if the master is blocking).
+     * Only the writing thread touches them.
+     */
+    uint8_t *wbatch;
+    size_t wbatch_len;
+    bool wbatch_on;
+    /* Set by qio_channel_set_blocking() on this channel (atomic). */
+    bool blocking;
     /* Held by the one reader (readv, or a writer looking for an alert). */
     QemuMutex read_lock;
 };

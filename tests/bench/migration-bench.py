@@ -465,6 +465,11 @@ def main():
     p.add_argument('--timeout', type=int, default=600)
     p.add_argument('--tls', choices=('x509', 'psk'),
                    help='migrate over TLS with these credentials')
+    p.add_argument('--settle', type=float, default=0,
+                   help='seconds to wait before every run, the same for '
+                   'both binaries: this host takes memory freed by the '
+                   'previous run back within about a second, so a wait '
+                   'gives every destination fresh memory to back')
     p.add_argument('--repeat', type=int, default=1,
                    help='runs per case and binary, alternating the '
                    'binaries; the table shows the median')
@@ -509,6 +514,7 @@ def main():
                         per[name] = 'skipped: /dev/kvm is not usable'
                         continue
                     try:
+                        time.sleep(a.settle)
                         r = bench.run_case(b, case)
                         if isinstance(r, str):      # the writer alone
                             per[name] = r

@@ -199,29 +199,48 @@ static void assert_error_has(Error *err, const char *text)
 
 typedef struct Writer {
     QIOChannel *ioc;
-    const char *buf;
-    size_t len;
+    struct iovec *iov;
+    size_t niov;
 } Writer;
 
 static gpointer writer_thread(gpointer opaque)
 {
     Writer *w = opaque;
 
-    g_assert_cmpint(qio_channel_write_all(w->ioc, w->buf, w->len,
-                                          &error_abort), ==, 0);
+    g_assert_cmpint(qio_channel_writev_all(w->ioc, w->iov, w->niov,
+                                           &error_abort), ==, 0);
     return NULL;
 }
 
-/* @len bytes from @src to @dst (writer in a thread, both blocking). */
+/*
+ * @len bytes from @src to @dst (writer in a thread, both blocking), in
+ * 4 KiB pieces like pages: the first half adjacent in memory (records
+ * go straight from it), the second half with gaps between the pieces
+ * (gathered), all in one write (several batches of records).
+ */
 static void transfer(QIOChannel *src, QIOChannel *dst, size_t len)
 {
+    size_t piece = 4096, niov = DIV_ROUND_UP(len, piece);
     g_autofree char *out = g_malloc(len);
+    g_autofree char *gapped = g_malloc(niov * 2 * piece);
     g_autofree char *in = g_malloc(len);
-    Writer w = { src, out, len };
+    g_autofree struct iovec *iov = g_new(struct iovec, niov);
+    Writer w = { src, iov, niov };
     GThread *th;
 
     for (size_t i = 0; i < len; i++) {
         out[i] = i * 7 + (i >> 13);
+    }
+    for (size_t i = 0; i < niov; i++) {
+        size_t off = i * piece, n = MIN(piece, len - off);
+
+        iov[i].iov_len = n;
+        if (i < niov / 2) {
+            iov[i].iov_base = out + off;
+        } else {
+            iov[i].iov_base = gapped + 2 * off;
+            memcpy(iov[i].iov_base, out + off, n);
+        }
     }
     qio_channel_set_blocking(src, true, &error_abort);
     qio_channel_set_blocking(dst, true, &error_abort);
