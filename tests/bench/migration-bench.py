@@ -19,7 +19,8 @@ memory.  --repeat N runs every case N times, the binaries alternating,
 and prints the median: a destination faulting in fresh memory is much
 slower than one reusing memory the previous run just freed (the host
 takes freed memory back after a few seconds), so one A-then-B run
-favours B.
+favours B.  --settle S waits S seconds before every run (both
+binaries alike), so that every destination backs fresh memory.
 
 Convergence cases (--converge, or --cases writer,writer-auto,...): the
 test guest rewriting 60 MiB (1-61 MiB, which a 64 MiB XBZRLE cache holds
