@@ -11,8 +11,10 @@
 
 /*
  * Input reads up to this much at a time: a 1 GiB stream in 32 KiB reads
- * was 38000 read calls, each a trip through the main loop.  Output still
- * copies at most IO_BUF_SIZE before a flush.
+ * was 38000 read calls, each a trip through the main loop.  The buffer
+ * starts at IO_BUF_SIZE and doubles whenever a read fills it, so a short
+ * stream (a packaged blob, a COLO checkpoint's device state) never pays
+ * for 256 KiB.  Output still copies at most IO_BUF_SIZE before a flush.
  */
 #define QEMU_FILE_IN_SIZE (256 * KiB)
 
@@ -29,7 +31,9 @@ struct QEMUFile {
      */
     size_t buf_index;
     size_t buf_size;
-    uint8_t buf[QEMU_FILE_IN_SIZE];
+    /* buf_cap bytes, never zeroed: only what was put or read is used. */
+    uint8_t *buf;
+    size_t buf_cap;
 
     /* Output: what the next writev sends, in stream order. */
     struct iovec iov[MAX_IOV_SIZE];
@@ -48,6 +52,8 @@ static QEMUFile *qemu_file_new_impl(QIOChannel *ioc, bool is_writable)
 
     f->ioc = QIO_CHANNEL(object_ref(ioc));
     f->is_writable = is_writable;
+    f->buf_cap = IO_BUF_SIZE;
+    f->buf = g_malloc(f->buf_cap);
     return f;
 }
 
@@ -278,13 +284,13 @@ static size_t qemu_fill_buffer(QEMUFile *f)
     }
     f->buf_index = 0;
     f->buf_size = pending;
-    if (pending == QEMU_FILE_IN_SIZE) {
+    if (pending == f->buf_cap) {
         return 0;
     }
 
     for (;;) {
         len = qio_channel_read(f->ioc, (char *)f->buf + f->buf_size,
-                               QEMU_FILE_IN_SIZE - f->buf_size, &local_err);
+                               f->buf_cap - f->buf_size, &local_err);
         if (len != QIO_CHANNEL_ERR_BLOCK) {
             break;
         }
@@ -296,6 +302,11 @@ static size_t qemu_fill_buffer(QEMUFile *f)
     }
     if (len > 0) {
         f->buf_size += len;
+        if (f->buf_size == f->buf_cap && f->buf_cap < QEMU_FILE_IN_SIZE) {
+            /* The channel had more than fitted: take bigger reads. */
+            f->buf_cap *= 2;
+            f->buf = g_realloc(f->buf, f->buf_cap);
+        }
         return len;
     }
     if (len == 0) {
@@ -526,6 +537,7 @@ int qemu_fclose(QEMUFile *f)
     }
     object_unref(OBJECT(f->ioc));
     error_free(f->last_error_obj);
+    g_free(f->buf);
     g_free(f);
     return ret;
 }

@@ -1093,13 +1093,24 @@ static int loadvm_handle_cmd_packaged(QEMUFile *f, LoadState *ls,
         error_setg(errp, "Unreasonably large packaged state: %u", length);
         return -EINVAL;
     }
-    bioc = qio_channel_buffer_new(length);
-    if (qemu_get_buffer(f, bioc->data, length) != length) {
-        error_setg(errp, "Stream ended in a packaged blob of %u bytes",
-                   length);
-        return -EIO;
+    /*
+     * Grow the blob as its bytes arrive rather than allocating the claimed
+     * length first: a stream that claims 16 MiB and ends costs only what
+     * it sent.
+     */
+    bioc = qio_channel_buffer_new(0);
+    while (bioc->usage < length) {
+        size_t chunk = MIN(length - bioc->usage, MAX(bioc->usage, 64 * KiB));
+
+        bioc->capacity = bioc->usage + chunk;
+        bioc->data = g_realloc(bioc->data, bioc->capacity);
+        if (qemu_get_buffer(f, bioc->data + bioc->usage, chunk) != chunk) {
+            error_setg(errp, "Stream ended in a packaged blob of %u bytes",
+                       length);
+            return -EIO;
+        }
+        bioc->usage += chunk;
     }
-    bioc->usage = length;
     packf = qemu_file_new_input(QIO_CHANNEL(bioc));
     ret = qemu_loadvm_state_main(packf, ls, errp);
     qemu_fclose(packf);
