@@ -1090,6 +1090,11 @@ static int ram_load_cleanup(void *opaque)
 
 static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
 {
+    /*
+     * A source lists each block once; refusing a repeat bounds the list
+     * by the blocks here, whatever total it announced.
+     */
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
     char id[256];
 
     while (total) {
@@ -1111,6 +1116,12 @@ static bool ram_load_mem_size(QEMUFile *f, uint64_t total, Error **errp)
         if (!block) {
             error_setg(errp, "Unknown ramblock \"%s\", cannot accept "
                        "migration", id);
+            return false;
+        }
+        if (!g_hash_table_add(seen, block)) {
+            error_setg(errp, "RAM size list: block %s is listed twice "
+                       "(0x%" PRIx64 " bytes of the announced total left)",
+                       id, total);
             return false;
         }
         if (migrate_ignore_shared()) {

@@ -916,6 +916,8 @@ int qemu_savevm_state(QEMUFile *f, Error **errp)
 typedef struct LoadState {
     /* section id (as sent) -> SaveStateEntry bound by START/FULL */
     GHashTable *sections;
+    /* The last section loaded whole: where a stream that stops was. */
+    SaveStateEntry *last;
 } LoadState;
 
 /* COLO: the initial load's sections, kept for the checkpoints. */
@@ -1046,6 +1048,7 @@ static int qemu_loadvm_section_start_full(QEMUFile *f, LoadState *ls,
         error_prepend(errp, SAVEVM_LOAD_ERR_FMT, instance_id, idstr);
         return ret;
     }
+    ls->last = se;
     return check_section_footer(f, se, section_id, errp);
 }
 
@@ -1071,6 +1074,7 @@ static int qemu_loadvm_section_part_end(QEMUFile *f, LoadState *ls,
         error_prepend(errp, SAVEVM_LOAD_ERR_FMT, se->instance_id, se->idstr);
         return ret;
     }
+    ls->last = se;
     return check_section_footer(f, se, section_id, errp);
 }
 
@@ -1268,15 +1272,20 @@ static int qemu_loadvm_state_main(QEMUFile *f, LoadState *ls, Error **errp)
 
         if (qemu_file_get_error(f)) {
             Error *err = NULL;
+            g_autofree char *where = ls->last ?
+                g_strdup_printf(" (at the record after section '%s' %u)",
+                                ls->last->idstr, ls->last->instance_id) :
+                g_strdup("");
 
             ret = qemu_file_get_error_obj(f, &err);
             if (err && !qemu_file_error_is_eof(f)) {
                 /* The channel said why: that beats a generic EOF. */
                 error_propagate_prepend(errp, err,
-                                        "Stream failed before QEMU_VM_EOF: ");
+                                        "Stream failed before QEMU_VM_EOF%s: ",
+                                        where);
             } else {
                 error_free(err);
-                error_setg(errp, "Stream ended before QEMU_VM_EOF");
+                error_setg(errp, "Stream ended before QEMU_VM_EOF%s", where);
             }
             return ret;
         }

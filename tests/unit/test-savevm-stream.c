@@ -1056,6 +1056,30 @@ static void test_load_ram(void)
     put64(s, 0x2000000);
     expect_error(s, RAM_ERR("Size mismatch: ram: 0x2000000 != 0x4000000"));
 
+    /* A block of 4 GiB, bigger than ours. */
+    s = stream_start();
+    put_sec(s, 0x01, 2, "ram", 0, 4);
+    put64(s, 0x100000000ULL | 0x04);
+    putstr8(s, "ram");
+    put64(s, 0x100000000ULL);
+    expect_error(s, RAM_ERR("Size mismatch: ram: 0x100000000 != "
+                            "0x4000000"));
+
+    /*
+     * A total of 4 GiB and our block listed again and again: refused at
+     * the repeat, so the list cannot go on for 4 GiB / 64 MiB entries.
+     */
+    s = stream_start();
+    put_sec(s, 0x01, 2, "ram", 0, 4);
+    put64(s, 0x100000000ULL | 0x04);
+    for (int i = 0; i < 3; i++) {
+        putstr8(s, "ram");
+        put64(s, RAM_SIZE);
+    }
+    expect_error(s, RAM_ERR("RAM size list: block ram is listed twice "
+                            "(0xfc000000 bytes of the announced total "
+                            "left)"));
+
     /* A total bigger than the list: the EOS is read as a block name. */
     s = stream_start();
     put_sec(s, 0x01, 2, "ram", 0, 4);
@@ -1332,8 +1356,11 @@ static void test_load_toplevel(void)
 
     reset_state();
     s = stream_start();
-    put_timer(s, 0, 0, 0);
     expect_error(s, "Stream ended before QEMU_VM_EOF");
+    s = stream_start();
+    put_timer(s, 0, 0, 0);
+    expect_error(s, "Stream ended before QEMU_VM_EOF (at the record after "
+                 "section 'timer' 0)");
 
     s = stream_start();
     put8(s, 0x09);
@@ -1466,12 +1493,24 @@ static void test_load_commands(void)
     put32(s, blob->len - 1);
     putbuf(s, blob->data, blob->len - 1);
     put8(s, 0);
-    expect_error(s, "In a packaged blob: Stream ended before QEMU_VM_EOF");
+    expect_error(s, "In a packaged blob: Stream ended before QEMU_VM_EOF "
+                 "(at the record after section 'timer' 0)");
 
     s = stream_start();
     put_cmd(s, 7, 4);
     put32(s, (1u << 24) + 1);
     expect_error(s, "Unreasonably large packaged state: 16777217");
+    /* A 4 GiB claim is refused before anything is allocated. */
+    s = stream_start();
+    put_cmd(s, 7, 4);
+    put32(s, UINT32_MAX);
+    expect_error(s, "Unreasonably large packaged state: 4294967295");
+    /* The largest allowed, cut short: only what came is held. */
+    s = stream_start();
+    put_cmd(s, 7, 4);
+    put32(s, 1u << 24);
+    putbuf(s, blob->data, blob->len);
+    expect_error(s, "Stream ended in a packaged blob of 16777216 bytes");
     g_byte_array_free(blob, true);
 }
 
