@@ -63,37 +63,13 @@ typedef struct ProcCounts {
     int fds;
 } ProcCounts;
 
-/*
- * RAM's zero-page probe opens /proc/self/pagemap on the first migration
- * and keeps it for the life of the process (migration/ram.c): not a leak.
- */
-static int count_pagemap(pid_t pid)
-{
-    g_autofree char *link = g_strdup_printf("/proc/%d/pagemap", (int)pid);
-    g_autofree char *dir = g_strdup_printf("/proc/%d/fd", (int)pid);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    while (d && (e = readdir(d))) {
-        g_autofree char *p = g_strdup_printf("%s/%s", dir, e->d_name);
-        g_autofree char *t = g_file_read_link(p, NULL);
-
-        n += t && g_str_equal(t, link);
-    }
-    if (d) {
-        closedir(d);
-    }
-    return n;
-}
-
 static ProcCounts proc_counts(QTestState *who)
 {
     pid_t pid = qtest_pid(who);
 
     return (ProcCounts) {
         .threads = mig_proc_count(pid, "task"),
-        .fds = mig_proc_count(pid, "fd") - count_pagemap(pid),
+        .fds = mig_proc_fds(pid),
     };
 }
 

@@ -49,6 +49,8 @@ const char *mig_guest_image(void);      /* NULL when not built */
 
 /* Entries of /proc/PID/SUB ("task": threads, "fd": open fds). */
 int mig_proc_count(pid_t pid, const char *sub);
+/* Open fds of @pid, without the pagemap fd RAM keeps once it migrated. */
+int mig_proc_fds(pid_t pid);
 
 /*
  * A QMP client of its own on a monitor socket at @path (a second
