@@ -923,9 +923,10 @@ static void test_src_killed(const void *opaque)
     }
     err = migrate_wait_failed(r.to);
     g_test_message("destination error-desc: %s", err);
+    /* a multifd channel may see the end first and say so itself */
     g_assert(strstr(err, "load of migration failed") ||
              strstr(err, "Not a migration stream") ||
-             strstr(err, "end of"));
+             strstr(err, "end of") || strstr(err, "end-of-file"));
     rs = query_runstate(r.to);
     g_test_message("destination runstate: %s", rs);
     g_assert_cmpstr(rs, !=, "running");
@@ -935,6 +936,265 @@ static void test_src_killed(const void *opaque)
     migrate_end(NULL, r.to);
     g_free(r.uri);
     g_free(r.oob_path);
+}
+
+/* ------------------------------------------------------------ postcopy */
+
+/*
+ * Postcopy faults, all in postcopy-active (the guest on the destination,
+ * the source stopped holding what was not sent yet).  As in QEMU:
+ *  - dst-kill: the guest is lost with the destination; the source goes
+ *    postcopy-paused (never running again, migrate_cancel refused) and
+ *    says why;
+ *  - src-kill: the destination goes postcopy-paused and keeps the guest,
+ *    running, waiting for a recovery that cannot come;
+ *  - dst-stop, link-cut: the source, stuck in a write, is paused with
+ *    migrate-pause (and a destination that hears nothing, too); both
+ *    ends postcopy-paused, the guest running on the destination; then
+ *    migrate-recover / migrate resume=true finish it byte for byte.
+ * Where both ends live on, their threads and fds are back to what they
+ * were before once the recovered migration completes.
+ */
+static void pc_pause(Rig *r, QTestState *who)
+{
+    qmp_ok_fmt(who, "{'execute': 'migrate-pause'}");
+}
+
+/* migrate-recover on the destination, then resume the source to it. */
+static void pc_recover(Rig *r)
+{
+    g_autofree char *sock = tmp_path("recover.sock");
+    g_autofree char *uri = r->netns ? g_strdup("tcp:10.99.0.2:0")
+                                    : g_strdup_printf("unix:%s", sock);
+    g_autofree char *listen = NULL;
+
+    qmp_ok_fmt(r->to, "{'execute': 'migrate-recover', 'arguments': "
+               "{'uri': %s}}", uri);
+    migrate_wait_status(r->to, "postcopy-recover-setup", NULL);
+    listen = migrate_get_listen_uri(r->to);
+    qmp_ok_fmt(r->from, "{'execute': 'migrate', 'arguments': "
+               "{'uri': %s, 'resume': true}}", listen);
+}
+
+/* Inodes of the listening unix sockets in @who's network namespace. */
+static GHashTable *unix_listeners(QTestState *who)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/net/unix",
+                                            (int)qtest_pid(who));
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                            g_free, NULL);
+
+    g_assert(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (int i = 1; lines[i]; i++) {
+        /* Num RefCount Protocol Flags Type St Inode [Path] */
+        g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
+        GPtrArray *w = g_ptr_array_new();
+
+        for (int j = 0; f[j]; j++) {
+            if (*f[j]) {
+                g_ptr_array_add(w, f[j]);
+            }
+        }
+        if (w->len >= 7 && g_str_equal(w->pdata[3], "00010000")) {
+            g_hash_table_add(set, g_strdup_printf("socket:[%s]",
+                                                  (char *)w->pdata[6]));
+        }
+        g_ptr_array_free(w, true);
+    }
+    return set;
+}
+
+/*
+ * Connected sockets of @who: what a dead channel would leave behind.  A
+ * listener is not counted: a paused destination keeps the one it
+ * listened on (migrate-recover replaces it), as QEMU's does.
+ */
+static int count_sockets(QTestState *who)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/fd",
+                                           (int)qtest_pid(who));
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GHashTable) listeners = unix_listeners(who);
+    const char *name;
+    int n = 0;
+
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, name, NULL);
+        g_autofree char *t = g_file_read_link(p, NULL);
+
+        n += t && g_str_has_prefix(t, "socket:") &&
+             !g_hash_table_contains(listeners, t);
+    }
+    return n;
+}
+
+/* Sockets back to @before within a bounded while. */
+static void check_sockets(QTestState *who, int before)
+{
+    gint64 end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    while (count_sockets(who) > before) {
+        if (g_get_monotonic_time() > end) {
+            g_autofree char *fds = proc_fd_list(who);
+
+            g_test_message("sockets %d -> %d:%s", before,
+                           count_sockets(who), fds);
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(50 * 1000);
+    }
+}
+
+static void test_postcopy_fault(const void *opaque)
+{
+    const FaultCase *fc = opaque;
+    bool src_kill = fc->fault == F__MAX;
+    Rig r = { .fc = fc };
+    g_autoptr(GRand) rand = g_rand_new_with_seed(0x9c);
+    g_autofree char *err = NULL;
+    g_autofree char *rs = NULL;
+    g_autoptr(QDict) reply = NULL;
+    ProcCounts src_before, dst_before;
+    int src_socks, dst_socks;
+    guint8 after[32];
+
+    if (!mig_uffd_ok()) {
+        return;
+    }
+    r.oob_path = tmp_path("oob.sock");
+    if (src_kill) {
+        Rig unix_rig = { .fc = &(FaultCase) { .fault = F_DST_KILL } };
+
+        unix_rig.oob_path = r.oob_path;
+        rig_transport(&unix_rig);
+        r.from = unix_rig.from;
+        r.to = unix_rig.to;
+        r.uri = unix_rig.uri;
+    } else if (!rig_transport(&r)) {
+        rig_cleanup(&r);
+        return;
+    }
+    mig_qmp_client_open(&r.oob, r.oob_path, true);
+    set_both(&r, "postcopy-ram", true);
+    src_before = proc_counts(r.from);
+    dst_before = proc_counts(r.to);
+    src_socks = count_sockets(r.from);
+    dst_socks = count_sockets(r.to);
+    {
+        g_autofree char *listen = NULL;
+
+        qmp_ok_fmt(r.to, "{'execute': 'migrate-incoming', 'arguments':"
+                   " {'uri': %s, 'exit-on-error': false}}", r.uri);
+        listen = migrate_get_listen_uri(r.to);
+        g_free(r.uri);
+        r.uri = g_steal_pointer(&listen);
+    }
+    mig_ram_fill(r.from, 0, FSIZE, 0x9c0f + fc->fault, 16);
+    migrate_ensure_non_converge(r.from);
+    migrate_set_parameter_int(r.from, "max-postcopy-bandwidth", ACTIVE_BW);
+    migrate_qmp(r.from, r.uri, NULL);
+    migrate_wait_passes(r.from, 1);
+    mig_ram_dirty_some(r.from, 0, FSIZE, rand, 64);
+    qmp_ok_fmt(r.from, "{'execute': 'migrate-start-postcopy'}");
+    migrate_wait_status(r.from, "postcopy-active", NULL);
+    migrate_wait_status(r.to, "postcopy-active", NULL);
+    wait_runstate(r.to, "running");
+    /* the source is stopped: its RAM is what the guest must get */
+    ram_digest(r.from, r.digest);
+    /* a few pages asked for and placed before the fault */
+    mig_ram_compare(r.from, r.to, 0, FSIZE / 16);
+
+    switch (src_kill ? F__MAX : fc->fault) {
+    case F_DST_KILL:
+        qtest_kill_qemu(r.to);
+        migrate_end(NULL, r.to);
+        r.to = NULL;
+        migrate_wait_status(r.from, "postcopy-paused", NULL);
+        err = migrate_query_error(r.from);
+        g_test_message("source error-desc: %s", err);
+        g_assert(err && *err);
+        rs = query_runstate(r.from);
+        g_assert_cmpstr(rs, ==, "finish-migrate");
+        g_free(err);
+        err = qmp_expect_error(r.from, "{'execute': 'migrate_cancel'}");
+        g_assert_cmpstr(err, ==, "Postcopy migration in progress, cannot "
+                        "cancel.");
+        ram_digest(r.from, after);
+        g_assert(memcmp(r.digest, after, sizeof(after)) == 0);
+        /* the channels are gone; the paused thread waits for a resume */
+        check_sockets(r.from, src_socks);
+        g_assert_cmpint(proc_counts(r.from).threads, <=,
+                        src_before.threads + 1);
+        break;
+    case F__MAX:
+        qtest_kill_qemu(r.from);
+        migrate_end(r.from, NULL);
+        r.from = NULL;
+        migrate_wait_status(r.to, "postcopy-paused", NULL);
+        err = migrate_query_error(r.to);
+        g_test_message("destination error-desc: %s", err);
+        g_assert(err && *err);
+        rs = query_runstate(r.to);
+        g_assert_cmpstr(rs, ==, "running");
+        check_sockets(r.to, dst_socks);
+        /* it answers, and refuses what needs a running migration */
+        g_free(err);
+        err = qmp_expect_error(r.to, "{'execute': 'migrate-incoming',"
+                               " 'arguments': {'uri': %s}}", r.uri);
+        g_test_message("destination, paused: %s", err);
+        break;
+    case F_DST_STOP:
+    case F_LINK_CUT:
+        if (fc->fault == F_DST_STOP) {
+            dst_stop(&r);
+        } else {
+            link_down(&r);
+        }
+        g_usleep(STALL_MS * 1000);
+        /* migrate-pause is allowed out of band, as in QEMU */
+        mig_qmp_client_send(&r.oob, "{\"exec-oob\": \"migrate-pause\"}");
+        reply = mig_qmp_client_reply(&r.oob, NULL);
+        g_assert(qdict_haskey(reply, "return"));
+        migrate_wait_status(r.from, "postcopy-paused", NULL);
+        dst_cont(&r);
+        if (fc->fault == F_LINK_CUT) {
+            /* nothing reaches it: it learns from its own migrate-pause */
+            pc_pause(&r, r.to);
+            ns_enter(r.net.b);
+            run_cmd("ip link set vb up");
+            ns_enter(r.net.a);
+        }
+        mig_postcopy_wait_paused(r.from, r.to);
+        err = migrate_query_error(r.from);
+        g_test_message("source error-desc: %s", err);
+        g_assert(err && *err);
+        pc_recover(&r);
+        migrate_wait_status(r.from, "postcopy-active", NULL);
+        mig_postcopy_finish(r.from, r.to, FSIZE);
+        ram_digest(r.to, after);
+        g_assert(memcmp(r.digest, after, sizeof(after)) == 0);
+        check_no_leak(r.from, src_before);
+        check_no_leak(r.to, dst_before);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    faults_survived++;
+    rig_cleanup(&r);
+}
+
+static void add_postcopy_case(Fault f)
+{
+    FaultCase *fc = g_new0(FaultCase, 1);
+    g_autofree char *path = NULL;
+
+    fc->fault = f;
+    path = g_strdup_printf("/migration/fault/postcopy/%s/postcopy-active",
+                           f == F__MAX ? "src-kill" : fault_names[f]);
+    qtest_add_data_func(path, fc, test_postcopy_fault);
 }
 
 /* ------------------------------------------------------------ main */
@@ -985,6 +1245,10 @@ int main(int argc, char **argv)
     add_case(F_DST_KILL, PH_ACTIVE, true);
     add_case(F_DST_STOP, PH_ACTIVE, true);
     add_src_case(PH_ACTIVE, true);
+    add_postcopy_case(F_DST_KILL);
+    add_postcopy_case(F__MAX);          /* src-kill */
+    add_postcopy_case(F_DST_STOP);
+    add_postcopy_case(F_LINK_CUT);
 
     ret = g_test_run();
     g_test_message("faults survived: %u", faults_survived);
