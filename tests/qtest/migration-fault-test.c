@@ -402,6 +402,15 @@ static QTestState *start_dest(const char *uri, bool listen_now)
     return to;
 }
 
+/* The destination listens on r->uri, which becomes where it listens. */
+static void rig_listen(Rig *r)
+{
+    qmp_ok_fmt(r->to, "{'execute': 'migrate-incoming', 'arguments':"
+               " {'uri': %s, 'exit-on-error': false}}", r->uri);
+    g_free(r->uri);
+    r->uri = migrate_get_listen_uri(r->to);
+}
+
 static void set_both(Rig *r, const char *cap, bool on)
 {
     migrate_set_capability(r->from, cap, on);
@@ -718,13 +727,7 @@ static void test_fault(const void *opaque)
         migrate_set_parameter_int(r.to, "multifd-channels", 2);
     }
     if (r.to) {
-        g_autofree char *listen = NULL;
-
-        qmp_ok_fmt(r.to, "{'execute': 'migrate-incoming', 'arguments':"
-                   " {'uri': %s, 'exit-on-error': false}}", r.uri);
-        listen = migrate_get_listen_uri(r.to);
-        g_free(r.uri);
-        r.uri = g_steal_pointer(&listen);
+        rig_listen(&r);
     }
     if (ph == PH_PRE || ph == PH_DEVICE) {
         migrate_set_capability(r.from, "pause-before-switchover", true);
@@ -1083,15 +1086,7 @@ static void test_postcopy_fault(const void *opaque)
     dst_before = proc_counts(r.to);
     src_socks = count_sockets(r.from);
     dst_socks = count_sockets(r.to);
-    {
-        g_autofree char *listen = NULL;
-
-        qmp_ok_fmt(r.to, "{'execute': 'migrate-incoming', 'arguments':"
-                   " {'uri': %s, 'exit-on-error': false}}", r.uri);
-        listen = migrate_get_listen_uri(r.to);
-        g_free(r.uri);
-        r.uri = g_steal_pointer(&listen);
-    }
+    rig_listen(&r);
     mig_ram_fill(r.from, 0, FSIZE, 0x9c0f + fc->fault, 16);
     migrate_ensure_non_converge(r.from);
     migrate_set_parameter_int(r.from, "max-postcopy-bandwidth", ACTIVE_BW);

@@ -122,15 +122,7 @@ typedef struct Rig {
 
 static uint64_t vm_rss(QTestState *who)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/status",
-                                            (int)qtest_pid(who));
-    g_autofree char *text = NULL;
-    const char *p;
-
-    g_assert(g_file_get_contents(path, &text, NULL, NULL));
-    p = strstr(text, "VmRSS:");
-    g_assert(p);
-    return g_ascii_strtoull(p + 6, NULL, 10) << 10;
+    return mig_proc_rss(qtest_pid(who));
 }
 
 /* A destination listening on a unix socket, and the test connected. */

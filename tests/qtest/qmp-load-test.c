@@ -43,15 +43,7 @@ static int count_fds(QTestState *who)
 
 static long rss_kib(QTestState *who)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/status",
-                                            (int)qtest_pid(who));
-    g_autofree char *s = NULL;
-    const char *p;
-
-    g_assert(g_file_get_contents(path, &s, NULL, NULL));
-    p = strstr(s, "VmRSS:");
-    g_assert(p);
-    return strtol(p + 6, NULL, 10);
+    return mig_proc_rss(qtest_pid(who)) >> 10;
 }
 
 /* ------------------------------------------------------------ the rig */

@@ -182,6 +182,18 @@ int mig_proc_fds(pid_t pid)
     return n;
 }
 
+uint64_t mig_proc_rss(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert(g_file_get_contents(path, &text, NULL, NULL));
+    p = strstr(text, "VmRSS:");
+    g_assert(p);
+    return g_ascii_strtoull(p + 6, NULL, 10) << 10;
+}
+
 /* ------------------------------------------------------------ QMP client */
 
 void mig_qmp_client_open(MigQmpClient *c, const char *path, bool oob)

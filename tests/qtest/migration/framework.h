@@ -51,6 +51,8 @@ const char *mig_guest_image(void);      /* NULL when not built */
 int mig_proc_count(pid_t pid, const char *sub);
 /* Open fds of @pid, without the pagemap fd RAM keeps once it migrated. */
 int mig_proc_fds(pid_t pid);
+/* VmRSS of @pid, in bytes. */
+uint64_t mig_proc_rss(pid_t pid);
 
 /*
  * A QMP client of its own on a monitor socket at @path (a second
