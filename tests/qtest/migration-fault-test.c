@@ -432,6 +432,35 @@ static pid_t exec_pid(Rig *r)
     return atoi(s);
 }
 
+/*
+ * SIGKILL the exec: command and wait until it has exited (a zombie or
+ * gone): only then is the pipe's read end closed, so that the source's
+ * next write fails.  A source continued at once could still write a
+ * small final stage into the pipe of a reader that was not dead yet.
+ */
+static void exec_kill(Rig *r)
+{
+    pid_t pid = exec_pid(r);
+    g_autofree char *stat_path = g_strdup_printf("/proc/%d/stat", pid);
+    gint64 end = g_get_monotonic_time() + MIG_WAIT_SECS * G_USEC_PER_SEC;
+
+    g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+    for (;;) {
+        g_autofree char *st = NULL;
+        const char *paren;
+
+        if (!g_file_get_contents(stat_path, &st, NULL, NULL)) {
+            return;                     /* reaped */
+        }
+        paren = strrchr(st, ')');
+        if (paren && paren[1] == ' ' && paren[2] == 'Z') {
+            return;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(5 * 1000);
+    }
+}
+
 /* Build the transport for the fault; false (and a skip) if impossible. */
 static bool rig_transport(Rig *r)
 {
@@ -614,7 +643,7 @@ static End apply_fault(Rig *r)
         return END_FAILED;
     case F_EXEC_EXIT:
         if (ph == PH_PRE || ph == PH_DEVICE) {
-            g_assert_cmpint(kill(exec_pid(r), SIGKILL), ==, 0);
+            exec_kill(r);
         }
         if (ph == PH_PRE) {
             migrate_continue(r->from, "pre-switchover");
