@@ -24,16 +24,26 @@ void migration_reset_vm_stats(void)
                qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
 }
 
-/* What the rate limit counts. */
-static uint64_t migration_rate_bytes(void)
+/* Bytes of the main streams and the multifd channels. */
+static uint64_t migration_main_bytes(void)
 {
     return stat64_get(&mig_stats.qemu_file_transferred) +
            stat64_get(&mig_stats.multifd_bytes);
 }
 
+/*
+ * What the rate limit counts.  ram.c adds to rate_limit_exempt only
+ * bytes already in qemu_file_transferred's source, and samples that
+ * right after, so this never goes backwards.
+ */
+static uint64_t migration_rate_bytes(void)
+{
+    return migration_main_bytes() - stat64_get(&mig_stats.rate_limit_exempt);
+}
+
 uint64_t migration_transferred_bytes(void)
 {
-    return migration_rate_bytes() +
+    return migration_main_bytes() +
            stat64_get(&mig_stats.postcopy_preempt_bytes);
 }
 

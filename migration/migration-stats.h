@@ -52,6 +52,12 @@ typedef struct MigrationAtomicStats {
      * the rate limit (it carries only requested pages, which ignore it).
      */
     Stat64 postcopy_preempt_bytes;
+    /*
+     * Bytes of requested pages sent on the main channel during postcopy:
+     * in the totals, not in the rate limit, as on the preempt channel
+     * (max-postcopy-bandwidth is the background's bandwidth).
+     */
+    Stat64 rate_limit_exempt;
     /* Full pages sent ("normal"). */
     Stat64 normal_pages;
     Stat64 postcopy_bytes;
@@ -64,7 +70,7 @@ typedef struct MigrationAtomicStats {
     Stat64 qemu_file_closed;
     /* Bytes one BUFFER_DELAY window may carry; 0 = unlimited. */
     Stat64 rate_limit_max;
-    /* migration_transferred_bytes() at the start of the window. */
+    /* migration_rate_bytes() at the start of the window. */
     Stat64 rate_limit_start;
     /* When the window started (ms, realtime), for a paced limit. */
     Stat64 rate_limit_start_ms;

@@ -653,6 +653,7 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
     while (rs->postcopy && postcopy_queue_pop(&block, &req)) {
         /* With preempt, on its own channel, past the buffered ones. */
         QEMUFile *uf = rs->preempt_file ? rs->preempt_file : f;
+        uint64_t before = qemu_file_transferred(uf);
         unsigned long next;
 
         page = req >> TARGET_PAGE_BITS;
@@ -663,6 +664,15 @@ static int ram_find_and_save_block(RAMState *rs, QEMUFile *f)
                 stat64_add(&mig_stats.postcopy_preempt_bytes,
                            qemu_file_transferred(uf) - rs->preempt_counted);
                 rs->preempt_counted = qemu_file_transferred(uf);
+            } else {
+                /*
+                 * Not charged to the background's budget: a guest that
+                 * keeps finding the stream's edge would otherwise slow
+                 * the background by every page it asks for.
+                 */
+                migration_update_transferred(f);
+                stat64_add(&mig_stats.rate_limit_exempt,
+                           qemu_file_transferred(f) - before);
             }
             /*
              * The background goes on from here, as QEMU's does: a guest

@@ -30,6 +30,7 @@ const MigrationDirtyLimitOps *migration_dirty_limit_ops(void)
     return NULL;
 }
 uint64_t migration_transferred_bytes(void) { return 0; }
+void migration_update_transferred(QEMUFile *f) { }
 bool migrate_multifd(void) { return false; }
 bool migrate_multifd_flush_after_each_section(void) { return false; }
 ZeroPageDetection migrate_zero_page_detection(void)
