@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Soak: migrate one long-lived VMM again and again for a while and show
 that it does not grow.  `make check-soak` runs it (SOAK_SECS, default
-300); docs/devel/migration-testing.md records a run.
+300; or SOAK_COUNT=Q,K: Q migrations of the qtest VM and K of the KVM
+guest, however long they take); docs/devel/migration-testing.md records
+runs.
 
 A destination takes one incoming migration in its life (as in QEMU), so
 the process that lives through every migration is the source: it
@@ -153,7 +155,8 @@ class Soak:
                   mutate):
         first = last = None
         i = 0
-        while i == 0 or time.monotonic() < until:
+        while i == 0 or (i < until if self.a.count else
+                         time.monotonic() < until):
             self.one(src, src_file, size, dst_args, name, i)
             src.qmp.command('cont')
             mutate(src)
@@ -228,9 +231,13 @@ class Soak:
         t0 = time.monotonic()
         kvm, why = kvm_usable(), ''
         share = 2 / 3 if kvm else 1.0
-        self.qtest_case(t0 + self.a.seconds * share)
+        if self.a.count:
+            self.qtest_case(self.a.count[0])
+        else:
+            self.qtest_case(t0 + self.a.seconds * share)
         if kvm:
-            self.kvm_case(t0 + self.a.seconds)
+            self.kvm_case(self.a.count[1] if self.a.count else
+                          t0 + self.a.seconds)
         else:
             print('kvm guest: skipped, no usable /dev/kvm')
         print('%d migrations, %.1f GiB sent, %.0f s'
@@ -247,7 +254,16 @@ def main():
     p.add_argument('--binary')
     p.add_argument('--seconds', type=float,
                    default=float(os.environ.get('SOAK_SECS', '300')))
+    p.add_argument('--count', default=os.environ.get('SOAK_COUNT', ''),
+                   help='Q,K: this many migrations of the qtest VM and of '
+                   'the KVM guest instead of --seconds')
     a = p.parse_args()
+    try:
+        a.count = [int(n) for n in a.count.split(',')] if a.count else None
+        if a.count and (len(a.count) != 2 or min(a.count) < 1):
+            raise ValueError
+    except ValueError:
+        p.error('--count takes two positive numbers, Q,K')
     a.binary = a.binary or os.path.join(a.build_dir, 'tern-system-x86_64')
     s = Soak(a)
     try:
