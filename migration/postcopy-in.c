@@ -181,7 +181,7 @@ bool postcopy_in_handle_advise(const uint8_t *buf, unsigned len,
         g_ptr_array_add(pc_in.blocks, rb);
     }
     pc_in.ram = true;
-    return true;
+    return postcopy_dest_check(pc_in.pd, errp);
 }
 
 bool postcopy_in_handle_discard(const uint8_t *buf, unsigned len,

@@ -153,29 +153,71 @@ int postcopy_dest_add(PostcopyDest *pd, const char *name, void *host,
     return pd->regions->len - 1;
 }
 
+/*
+ * Register @r on @fd; false, naming the region, if userfaultfd refuses it
+ * or it does not allow UFFDIO_COPY (then it stays registered: the caller
+ * unregisters or tears down the fd).
+ */
+static bool region_register(PostcopyRegion *r, int fd, uint64_t *ioctls,
+                            Error **errp)
+{
+    Error *err = NULL;
+
+    if (!uffd_register(fd, r->host, r->len, ioctls, &err)) {
+        error_propagate_prepend(errp, err, "Postcopy: RAM block '%s' "
+                                "cannot be registered with "
+                                "userfaultfd: ", r->name);
+        return false;
+    }
+    if (!(*ioctls & (1ULL << _UFFDIO_COPY))) {
+        uffd_unregister(fd, r->host, r->len, NULL);
+        error_setg(errp, "Postcopy: RAM block '%s' cannot be "
+                   "registered with userfaultfd: its memory does not "
+                   "allow UFFDIO_COPY", r->name);
+        return false;
+    }
+    return true;
+}
+
+bool postcopy_dest_check(PostcopyDest *pd, Error **errp)
+{
+    int fd = uffd_open(0, errp);
+    bool ok = true;
+
+    if (fd < 0) {
+        return false;
+    }
+    for (int i = 0; ok && i < pd->regions->len; i++) {
+        PostcopyRegion *r = region_get(pd, i);
+        uint64_t ioctls;
+
+        if (!r->len) {
+            continue;
+        }
+        /*
+         * Unregistering wakes any thread that faulted meanwhile, and it
+         * retries as if the range had never been registered.
+         */
+        ok = region_register(r, fd, &ioctls, errp) &&
+             uffd_unregister(fd, r->host, r->len, errp);
+    }
+    close(fd);
+    return ok;
+}
+
 bool postcopy_dest_register(PostcopyDest *pd, Error **errp)
 {
     for (int i = 0; i < pd->regions->len; i++) {
         PostcopyRegion *r = region_get(pd, i);
         uint64_t ioctls;
-        Error *err = NULL;
 
         if (r->registered || !r->len) {
             continue;
         }
-        if (!uffd_register(pd->uffd, r->host, r->len, &ioctls, &err)) {
-            error_propagate_prepend(errp, err, "Postcopy: RAM block '%s' "
-                                    "cannot be registered with "
-                                    "userfaultfd: ", r->name);
+        if (!region_register(r, pd->uffd, &ioctls, errp)) {
             return false;
         }
         r->registered = true;
-        if (!(ioctls & (1ULL << _UFFDIO_COPY))) {
-            error_setg(errp, "Postcopy: RAM block '%s' cannot be "
-                       "registered with userfaultfd: its memory does not "
-                       "allow UFFDIO_COPY", r->name);
-            return false;
-        }
         r->zeropage_ok = ioctls & (1ULL << _UFFDIO_ZEROPAGE);
         trace_postcopy_dest_register(r->name, r->len, r->page_size);
     }

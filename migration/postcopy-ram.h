@@ -63,6 +63,12 @@ int postcopy_dest_add(PostcopyDest *pd, const char *name, void *host,
  * block 'NAME' cannot be registered with userfaultfd: ...").
  */
 bool postcopy_dest_register(PostcopyDest *pd, Error **errp);
+/*
+ * The same check without keeping anything registered (a throwaway
+ * userfaultfd), for POSTCOPY_ADVISE: a destination whose memory cannot
+ * take postcopy fails when the migration starts, not after precopy.
+ */
+bool postcopy_dest_check(PostcopyDest *pd, Error **errp);
 /* Start the fault thread (after registering). */
 bool postcopy_dest_start(PostcopyDest *pd, Error **errp);
 

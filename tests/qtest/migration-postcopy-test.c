@@ -7,6 +7,8 @@
  * states and events both sides show, and the refusals.
  */
 #include "qemu/osdep.h"
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include "migration/framework.h"
 #include "qapi/error.h"
 #include "qobject/qlist.h"
@@ -406,6 +408,42 @@ static void test_postcopy_device_fail(void)
 }
 
 /*
+ * Postcopy from @args's source to its destination fails at ADVISE with
+ * @expect in the destination's error, before any RAM is placed: a plain
+ * failure on both sides, and the source's guest runs on.
+ */
+static void postcopy_advise_refused(MigrateStart *args, const char *uri,
+                                    const char *expect)
+{
+    QTestState *from, *to;
+    g_autofree char *derr = NULL, *serr = NULL, *rs = NULL;
+
+    migrate_start(&from, &to, "defer", args);
+    migrate_set_capability(from, "postcopy-ram", true);
+    migrate_set_capability(to, "postcopy-ram", true);
+    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments': "
+               "{'uri': %s, 'exit-on-error': false}}", uri);
+    /*
+     * Kept from converging: a precopy done before the refusal came back
+     * would leave the source stopped (the destination might run it).
+     * Zero pages cost the rate limit almost nothing, so without data
+     * the first pass of an idle 32 MiB could end at once: 32 MiB of
+     * data at 8 MB/s take four seconds.
+     */
+    mig_ram_fill(from, 0, PC_SIZE, 0x4ad1, 16);
+    migrate_ensure_non_converge(from);
+    migrate_qmp(from, uri, NULL);
+    derr = migrate_wait_failed(to);
+    g_test_message("destination: %s", derr);
+    g_assert(strstr(derr, expect));
+    serr = migrate_wait_failed(from);
+    g_test_message("source: %s", serr);
+    rs = query_runstate(from);
+    g_assert_cmpstr(rs, ==, "running");
+    migrate_end(from, to);
+}
+
+/*
  * Guest RAM on 2 MiB huge pages (memory-backend-memfd hugetlb=on) on both
  * sides: pages redirtied after the first pass make their whole huge page
  * dropped and sent again; the destination asks for huge pages and places
@@ -423,7 +461,6 @@ static void test_postcopy_hugetlb(void)
                           .opts_target = PC_HUGE_MEM };
     QTestState *from, *to;
     g_autofree char *se = NULL, *de = NULL, *trace = NULL, *opts = NULL;
-    g_autofree char *derr = NULL, *serr = NULL, *rs = NULL;
     int pages;
 
     if (!mig_uffd_ok() || !huge_ok()) {
@@ -464,30 +501,8 @@ static void test_postcopy_hugetlb(void)
      * and the source's guest runs on.
      */
     args.opts_target = NULL;
-    migrate_start(&from, &to, "defer", &args);
-    migrate_set_capability(from, "postcopy-ram", true);
-    migrate_set_capability(to, "postcopy-ram", true);
-    qmp_ok_fmt(to, "{'execute': 'migrate-incoming', 'arguments': "
-               "{'uri': %s, 'exit-on-error': false}}", uri);
-    /*
-     * Kept from converging: a precopy done before the refusal came back
-     * would leave the source stopped (the destination might run it).
-     * Zero pages cost the rate limit almost nothing, so without data
-     * the first pass of an idle 32 MiB could end at once: 32 MiB of
-     * data at 8 MB/s take four seconds.
-     */
-    mig_ram_fill(from, 0, PC_SIZE, 0x4ad1, 16);
-    migrate_ensure_non_converge(from);
-    migrate_qmp(from, uri, NULL);
-    derr = migrate_wait_failed(to);
-    g_test_message("destination: %s", derr);
-    g_assert(strstr(derr, "Postcopy needs matching RAM page sizes "
-                    "(s=200000 d=1000)"));
-    serr = migrate_wait_failed(from);
-    g_test_message("source: %s", serr);
-    rs = query_runstate(from);
-    g_assert_cmpstr(rs, ==, "running");
-    migrate_end(from, to);
+    postcopy_advise_refused(&args, uri, "Postcopy needs matching RAM page "
+                            "sizes (s=200000 d=1000)");
 }
 
 /*
@@ -743,6 +758,41 @@ static void test_postcopy_resume_at_once(void)
     migrate_end(from, to);
 }
 
+/*
+ * A destination whose guest RAM userfaultfd cannot take (a shared
+ * mapping of a file on a disk file system: missing-page faults work only
+ * on anonymous memory, shmem and hugetlbfs) refuses at POSTCOPY_ADVISE,
+ * when the migration starts, naming the RAM block; the source fails and
+ * its guest runs on.
+ */
+static void test_postcopy_dest_backend(void)
+{
+    g_autofree char *sock = tmp_path("pc-file.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *file = tmp_path("pc-file.mem");
+    g_autofree char *opts = g_strdup_printf(
+        "-object memory-backend-file,id=mem0,size=32M,mem-path=%s,"
+        "share=on -machine memory-backend=mem0", file);
+    MigrateStart args = { .mem = PC_MEM,
+                          .opts_source = "-object memory-backend-memfd,"
+                          "id=mem0,size=32M -machine memory-backend=mem0",
+                          .opts_target = opts };
+    struct statfs st;
+
+    if (!mig_uffd_ok()) {
+        return;
+    }
+    if (statfs(mig_tmpdir(), &st) || st.f_type == TMPFS_MAGIC ||
+        st.f_type == HUGETLBFS_MAGIC) {
+        g_test_skip("the temporary directory is on tmpfs or hugetlbfs, "
+                    "whose files userfaultfd can register");
+        return;
+    }
+    postcopy_advise_refused(&args, uri, "Postcopy: RAM block 'mem0' cannot "
+                            "be registered with userfaultfd: ");
+    unlink(file);
+}
+
 static void test_postcopy_refusals(void)
 {
     g_autofree char *sock = tmp_path("pc-ref.sock");
@@ -779,6 +829,8 @@ int main(int argc, char **argv)
     migration_framework_init();
     qtest_add_func("/migration/postcopy/plain", test_postcopy_plain);
     qtest_add_func("/migration/postcopy/refusals", test_postcopy_refusals);
+    qtest_add_func("/migration/postcopy/refusals/dest-backend",
+                   test_postcopy_dest_backend);
     qtest_add_data_func("/migration/postcopy/guest/kvm", "kvm",
                         test_postcopy_guest);
     qtest_add_data_func("/migration/postcopy/guest/tcg", "tcg",
