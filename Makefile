@@ -34,7 +34,7 @@ check-asan: deps
 	    ./configure --builddir=$(ASAN_BUILD_DIR) --enable-sanitizers
 	ninja -C $(ASAN_BUILD_DIR)
 	@rc=0; \
-	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0 \
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0:quarantine_size_mb=16 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	meson test -C $(ASAN_BUILD_DIR) --print-errorlogs --suite unit \
 	    --suite qtest --timeout-multiplier 3 $(MESON_TEST_ARGS) || rc=$$?; \

@@ -1247,7 +1247,8 @@ static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
                                   ram_addr_t addr, int kind, int channel,
                                   Error **errp)
 {
-    static __thread uint8_t *buf;
+    /* Placement copies it before returning (a huge page's part too). */
+    uint8_t buf[TARGET_PAGE_SIZE];
     int ch;
 
     switch (kind) {
@@ -1260,9 +1261,6 @@ static int ram_load_postcopy_page(QEMUFile *f, RAMBlock *block,
         return postcopy_in_place(block, addr, channel, NULL, errp) ?
                0 : -EINVAL;
     case RAM_SAVE_FLAG_PAGE:
-        if (!buf) {
-            buf = qemu_memalign(TARGET_PAGE_SIZE, TARGET_PAGE_SIZE);
-        }
         if (qemu_get_buffer(f, buf, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
             error_setg(errp, "Stream ended in a page of %s", block->idstr);
             return -EIO;

@@ -117,6 +117,7 @@ static gpointer client_thread(gpointer unused)
 static void test_clients_parallel(void)
 {
     GThread *th[PARALLEL];
+    g_autofree char *status = NULL;
 
     start_migration();
     /*
@@ -132,7 +133,8 @@ static void test_clients_parallel(void)
     }
     g_assert_cmpint(g_atomic_int_get(&clients_left), <=, 0);
     /* the main monitor and the migration are unharmed */
-    g_assert_cmpstr(migrate_query_status(from), ==, "active");
+    status = migrate_query_status(from);
+    g_assert_cmpstr(status, ==, "active");
     end_migration();
 }
 
