@@ -196,6 +196,8 @@ static void test_live(gconstpointer opaque)
     mig_ram_fill(from, 0, DATA_SIZE, 0x1ce, 2);
     migrate_ensure_non_converge(from);
     migrate_qmp(from, uri, NULL);
+    /* RAM statistics exist from "active" on. */
+    migrate_wait_status(from, "active", NULL);
     /*
      * Keep dirtying through a few passes (8 MB/s: each takes a while).
      * One short memset, not a 256 KiB write: under ASan that took longer
