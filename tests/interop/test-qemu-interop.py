@@ -642,7 +642,12 @@ def xbzrle_from_qemu(env):
     dirty.  So each round: change bytes in those pages through the file,
     then system_reset; from the third round on QEMU sends them as XBZRLE
     deltas against its cache.  Tern's ram_load_xbzrle trace counts what
-    arrived, and its RAM must equal the file at the end."""
+    arrived, and its RAM must equal the file at the end.  The file is
+    written behind QEMU's back, so pause-before-switchover makes the end
+    exact, as in live_to_qemu(): every write (and the reset after it)
+    precedes the final dirty sync.  Without it a loaded host once let
+    QEMU find nothing dirty and complete while a round was being
+    written, and Tern was (rightly) missing that round."""
     label = 'qemu->tern xbzrle'
     ops = pattern_ops(9) + [('write', a, b'\xa5') for a in REDIRTY]
     f = image_file(env, 'q2t-x', image_of(ops))
@@ -659,7 +664,7 @@ def xbzrle_from_qemu(env):
                     ['-incoming', 'defer', '-trace', 'ram_load_xbzrle'],
                     qtest=True)
     sock = env.path('q2t-x.sock')
-    set_caps(src, 'events', 'xbzrle')
+    set_caps(src, 'events', 'pause-before-switchover', 'xbzrle')
     set_caps(dst, 'events')
     # downtime-limit 1 ms: QEMU syncs its bitmap whenever it has sent
     # everything dirty and goes on while anything is; 1 MiB/s makes the
@@ -669,16 +674,19 @@ def xbzrle_from_qemu(env):
     dst.qmp.ok('migrate-incoming', uri='unix:' + sock)
     wait_path(sock, dst)
     src.qmp.ok('migrate', uri='unix:' + sock)
-    n = 0
+    n, st = 0, None
     with open(f, 'r+b') as fh:
         ram = mmap.mmap(fh.fileno(), RAM)
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
             q = src.qmp.ok('query-migrate')
-            if q.get('status') not in ('setup', 'active') or \
-                    q.get('xbzrle-cache', {}).get('pages', 0) >= \
-                    2 * len(REDIRTY):
+            st = q.get('status')
+            if st not in ('setup', 'active'):
                 break
+            if q.get('xbzrle-cache', {}).get('pages', 0) >= \
+                    2 * len(REDIRTY):
+                time.sleep(0.02)
+                continue
             n += 1
             for i, a in enumerate(REDIRTY):
                 ram[a + 64 + (n % 32) * 8:a + 72 + (n % 32) * 8] = \
@@ -686,6 +694,9 @@ def xbzrle_from_qemu(env):
             src.qmp.ok('system_reset')
             time.sleep(0.02)
         ram.close()
+    check(label + ': source paused before switchover',
+          st == 'pre-switchover', st)
+    src.qmp.ok('migrate-continue', state='pre-switchover')
     s = src.qmp.wait_migration()
     d = dst.qmp.wait_migration()
     check(label + ': migration completed on both ends',
