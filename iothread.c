@@ -63,14 +63,35 @@ static gboolean iothread_quit(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+static void iothread_stop(IOThread *s)
+{
+    if (s->running) {
+        g_main_context_invoke(s->ctx, iothread_quit, s->loop);
+        qemu_thread_join(&s->thread);
+        s->running = false;
+    }
+}
+
+static int iothread_stop_one(Object *obj, void *opaque)
+{
+    IOThread *s = (IOThread *)object_dynamic_cast(obj, TYPE_IOTHREAD);
+
+    if (s) {
+        iothread_stop(s);
+    }
+    return 0;
+}
+
+void iothread_stop_all(void)
+{
+    object_child_foreach(object_get_objects_root(), iothread_stop_one, NULL);
+}
+
 static void iothread_finalize(Object *obj)
 {
     IOThread *s = IOTHREAD(obj);
 
-    if (s->running) {
-        g_main_context_invoke(s->ctx, iothread_quit, s->loop);
-        qemu_thread_join(&s->thread);
-    }
+    iothread_stop(s);
     if (s->loop) {
         g_main_loop_unref(s->loop);
         g_main_context_unref(s->ctx);

@@ -33,6 +33,7 @@
 #include "migration/register.h"
 #include "monitor/monitor.h"
 #include "system/hostmem.h"
+#include "system/iothread.h"
 #include "system/cpu-throttle.h"
 #include "system/dirtylimit.h"
 #include "system/kvm-hide.h"
@@ -1336,5 +1337,12 @@ void qemu_cleanup(int status)
     migration_shutdown();
     qemu_run_exit_notifiers();
     monitor_cleanup();
+    /*
+     * Join the iothreads before the chardevs go: a front end running in
+     * one (colo-compare) may be inside a chardev write, holding its
+     * chr_write_lock, when the main loop ends; finalizing that chardev
+     * then destroyed a held mutex and the writer unlocked a dead one.
+     */
+    iothread_stop_all();
     qemu_chr_cleanup();
 }

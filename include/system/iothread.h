@@ -15,4 +15,10 @@ OBJECT_DECLARE_SIMPLE_TYPE(IOThread, IOTHREAD)
 /* The context the thread runs; sources attached to it run there. */
 GMainContext *iothread_get_g_main_context(IOThread *iothread);
 
+/*
+ * At exit: quit and join every iothread's thread (the objects stay), so
+ * nothing runs in their contexts while what they use is torn down.
+ */
+void iothread_stop_all(void);
+
 #endif /* SYSTEM_IOTHREAD_H */
