@@ -149,6 +149,14 @@ void qemu_chr_be_event(Chardev *chr, QEMUChrEvent event)
     }
 }
 
+/* Set at exit: a writer waiting for a peer that does not read gives up. */
+static bool chr_exiting;
+
+void qemu_chr_stop_waiting(void)
+{
+    qatomic_set(&chr_exiting, true);
+}
+
 int qemu_chr_write(Chardev *chr, const uint8_t *buf, int len,
                    bool write_all)
 {
@@ -163,7 +171,8 @@ int qemu_chr_write(Chardev *chr, const uint8_t *buf, int len,
     while (done < len) {
         int n = cc->chr_write(chr, buf + done, len - done);
 
-        if (n < 0 && errno == EAGAIN && write_all) {
+        if (n < 0 && errno == EAGAIN && write_all &&
+            !qatomic_read(&chr_exiting)) {
             /*
              * The peer is slow: wait briefly for room, as QEMU does.
              * The lock keeps other writers from interleaving bytes.

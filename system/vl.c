@@ -1342,7 +1342,10 @@ void qemu_cleanup(int status)
      * one (colo-compare) may be inside a chardev write, holding its
      * chr_write_lock, when the main loop ends; finalizing that chardev
      * then destroyed a held mutex and the writer unlocked a dead one.
+     * A writer waiting for a peer that stopped reading gives up first,
+     * so that the join cannot wait forever.
      */
+    qemu_chr_stop_waiting();
     iothread_stop_all();
     qemu_chr_cleanup();
 }

@@ -131,6 +131,12 @@ Chardev *qemu_chr_find(const char *id);
 bool qemu_chr_delete(const char *id, Error **errp);
 /* Finalize every chardev, at exit after the monitors are gone. */
 void qemu_chr_cleanup(void);
+/*
+ * From now on a write_all write to a peer that does not read gives up
+ * instead of waiting for room (at exit, before threads that may be
+ * writing are joined).
+ */
+void qemu_chr_stop_waiting(void);
 /* Print the backends, one per line (-chardev help). */
 void qemu_chr_print_backends(void);
 
