@@ -13,9 +13,9 @@
  *   sets the share of time each limited vCPU must sleep so that its
  *   rate comes down to (or up to) its quota;
  * - the sleep timer queues a sleep on each throttled vCPU after each of
- *   its run slices.  The vCPU leaves the guest to run it and sleeps
- *   with the BQL dropped (cpu_throttle_sleep_ns(), which a pause ends
- *   early).
+ *   its run slices.  The vCPU leaves the guest to run it and sleeps,
+ *   in proportion to how long it really ran, with the BQL dropped
+ *   (cpu_throttle_sleep_ns(), which a pause ends early).
  *
  * Everything here, the sleep included, runs under the BQL; the state
  * array is never freed, so a sleep that outlives a cancel finds it.
@@ -59,6 +59,15 @@
  */
 #define DIRTYLIMIT_CYCLE_NS (10 * SCALE_MS)
 #define DIRTYLIMIT_MIN_RUN_NS SCALE_MS
+/*
+ * A slice that ran long (its sleep queued or started late) is paid
+ * back in proportion, but with at most this many nominal sleeps and
+ * never more than DIRTYLIMIT_MAX_SLEEP_NS: a main loop that stalled
+ * for long is not paid back (the vCPU may have been blocked too), so
+ * that a stall does not also cost the next period its share.
+ */
+#define DIRTYLIMIT_PAYBACK_SLEEPS 4
+#define DIRTYLIMIT_MAX_SLEEP_NS (200 * SCALE_MS)
 
 typedef struct VcpuDirtyLimit {
     bool enabled;
@@ -68,6 +77,7 @@ typedef struct VcpuDirtyLimit {
     double throttle;            /* share of time asleep */
     int64_t run_ns;             /* run slice between two sleeps */
     int64_t sleep_ns;           /* sleep after each slice, 0: none */
+    int64_t run_start_ns;       /* the current run slice began */
     int64_t due_ns;             /* the next sleep is queued at this time */
     bool sleep_queued;
 } VcpuDirtyLimit;
@@ -167,15 +177,33 @@ static int64_t dirtylimit_period_ms(void)
 
 /* ------------------------------------------------------------ sleeping */
 
+/*
+ * The slice ends when the main loop's timer queues this and the vCPU
+ * leaves the guest to run it; on a busy host both come late, by more
+ * than the 1 ms slice of a vCPU throttled above 90%.  Sleeping t/(1-t)
+ * of what the vCPU really ran keeps its share of time at 1 - t however
+ * late that was; a sleep of a fixed length would let it run several
+ * times its share and make its rate follow the host's load.
+ */
 static void dirtylimit_vcpu_sleep(CPUState *cpu, run_on_cpu_data data)
 {
     VcpuDirtyLimit *v = dirtylimit_vcpu(cpu->cpu_index);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
 
     if (v->enabled && v->sleep_ns) {
-        cpu_throttle_sleep_ns(cpu, v->sleep_ns);
+        int64_t ran = MAX(now - v->run_start_ns, 0);
+        int64_t ns = MIN((int64_t)(ran * v->throttle / (1 - v->throttle)),
+                         MIN(DIRTYLIMIT_PAYBACK_SLEEPS * v->sleep_ns,
+                             DIRTYLIMIT_MAX_SLEEP_NS));
+
+        trace_dirtylimit_vcpu_sleep(cpu->cpu_index, ran / SCALE_US,
+                                    ns / SCALE_US);
+        cpu_throttle_sleep_ns(cpu, ns);
+        now = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
     }
     /* The run slice starts now. */
-    v->due_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + v->run_ns;
+    v->run_start_ns = now;
+    v->due_ns = now + v->run_ns;
     v->sleep_queued = false;
 }
 
@@ -189,7 +217,18 @@ static void dirtylimit_sleep_tick(void *opaque)
         return;
     }
     if (!runstate_is_running()) {
-        /* Parked vCPUs need no throttle; look again later. */
+        /*
+         * Parked vCPUs need no throttle; look again later.  Their slice
+         * starts when they run again, so that the pause is not taken
+         * for a run to pay back with sleep.
+         */
+        CPU_FOREACH(cpu) {
+            VcpuDirtyLimit *v = dirtylimit_vcpu(cpu->cpu_index);
+
+            if (v && !v->sleep_queued) {
+                v->run_start_ns = now;
+            }
+        }
         timer_mod(dl.sleep_timer, now + DIRTYLIMIT_CYCLE_NS);
         return;
     }
@@ -230,7 +269,8 @@ static void dirtylimit_set_throttle(int cpu_index, VcpuDirtyLimit *v,
                                   (int)(v->throttle * 1000),
                                   v->sleep_ns / SCALE_US);
     if (v->sleep_ns && !was_sleeping) {
-        v->due_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + v->run_ns;
+        v->run_start_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+        v->due_ns = v->run_start_ns + v->run_ns;
         timer_mod_anticipate(dl.sleep_timer, v->due_ns);
     }
 }
@@ -239,12 +279,12 @@ static void dirtylimit_set_throttle(int cpu_index, VcpuDirtyLimit *v,
 
 /*
  * The vCPU runs a share r = 1 - throttle of its time; its rate scales
- * with r, so r * quota / rate would give the quota.  Far from it (a
- * factor of 2) the throttle takes that step at once; near it, half the
- * step (in ratio), so that the noise of one period does not make it
- * swing.  The ring sees a page once per harvest, so a vCPU that
- * rewrites a small set reads lower than it writes until the throttle
- * bites; the next periods then correct further.
+ * with r (the sleeps make it so, see dirtylimit_vcpu_sleep), so
+ * r * quota / rate would give the quota.  Far from it (a factor of 2)
+ * the throttle takes that step at once; near it, half the step (in
+ * ratio), so that the noise of one period does not make it swing.  The
+ * ring's count only approximates what the guest writes (a page may be
+ * logged once for several writes); the next periods correct further.
  */
 static void dirtylimit_adjust(int cpu_index, VcpuDirtyLimit *v)
 {
