@@ -910,6 +910,11 @@ void mig_ram_dirty_some(QTestState *who, uint64_t base, uint64_t size,
  */
 #define READ_CHUNK (16 << 20)
 
+static bool page_is_zero(const uint8_t *p, size_t len)
+{
+    return !p[0] && !memcmp(p, p + 1, len - 1);
+}
+
 void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                      uint64_t size)
 {
@@ -928,6 +933,20 @@ void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
         }
         for (size_t p = 0; p < n; p += PAGE) {
             if (memcmp(ba + p, bb + p, MIN(PAGE, n - p))) {
+                size_t len = MIN(PAGE, n - p), at = 0;
+
+                while (ba[p + at] == bb[p + at]) {
+                    at++;
+                }
+                if (bad < 16) {
+                    /* Enough to tell a stale page from a lost one. */
+                    g_test_message("page 0x%" PRIx64 " differs from byte %zu:"
+                                   " 0x%02x against 0x%02x%s",
+                                   base + off + p, at, ba[p + at],
+                                   bb[p + at],
+                                   page_is_zero(bb + p, len) ?
+                                   " (all zero)" : "");
+                }
                 bad++;
                 if (first_bad == UINT64_MAX) {
                     first_bad = base + off + p;
