@@ -15,8 +15,12 @@
 #include "qemu/timer.h"
 #include "qapi/error.h"
 #include "main-loop-internal.h"
+#include "util/trace.h"
 #include <poll.h>
 #include <sys/eventfd.h>
+
+/* A step of the loop that takes longer is traced (main_loop_*). */
+#define MAIN_LOOP_LATE_NS (20 * SCALE_MS)
 
 static QemuMutex bql;
 static __thread bool bql_held;
@@ -147,6 +151,7 @@ void main_loop_wait(int nonblocking)
     GPollFD *fds;
     guint nfds;
     int ret;
+    int64_t t_poll, t_woke, t_locked, t0, t1;
 
     g_assert(main_loop_initialized);
     g_assert(bql_held);
@@ -154,6 +159,7 @@ void main_loop_wait(int nonblocking)
         g_error("main_loop_wait: another thread owns the GMainContext");
     }
 
+    t0 = get_clock();
     g_main_context_prepare(ctx, &max_priority);
     for (;;) {
         /* One spare slot at the end for our wakeup fd. */
@@ -180,12 +186,26 @@ void main_loop_wait(int nonblocking)
                                           qemu_timers_deadline_ns());
     }
 
+    t_poll = get_clock();
+    if (t_poll - t0 > MAIN_LOOP_LATE_NS) {
+        trace_main_loop_slow("prepare", (t_poll - t0) / SCALE_US);
+    }
     if (timeout_ns) {
         bql_unlock();
     }
     ret = poll_ns(fds, nfds, timeout_ns);
+    t_woke = get_clock();
     if (timeout_ns) {
         bql_lock();
+        t_locked = get_clock();
+        /* A loop that wakes late runs every timer late: say why. */
+        if (t_locked - t_woke > MAIN_LOOP_LATE_NS) {
+            trace_main_loop_bql_wait((t_locked - t_woke) / SCALE_US);
+        }
+    }
+    if (timeout_ns >= 0 && t_woke - t_poll > timeout_ns + MAIN_LOOP_LATE_NS) {
+        trace_main_loop_poll_late(timeout_ns / SCALE_US,
+                                  (t_woke - t_poll) / SCALE_US);
     }
     if (ret < 0 && errno != EINTR) {
         g_error("main_loop_wait: ppoll failed: %s", g_strerror(errno));
@@ -200,11 +220,24 @@ void main_loop_wait(int nonblocking)
     if (fds[n].revents) {
         notify_drain();
     }
+    t0 = get_clock();
     if (g_main_context_check(ctx, max_priority, fds, n)) {
         g_main_context_dispatch(ctx);
     }
     g_main_context_release(ctx);
+    t1 = get_clock();
+    if (t1 - t0 > MAIN_LOOP_LATE_NS) {
+        trace_main_loop_slow("dispatch", (t1 - t0) / SCALE_US);
+    }
 
     qemu_bh_poll();
+    t0 = get_clock();
+    if (t0 - t1 > MAIN_LOOP_LATE_NS) {
+        trace_main_loop_slow("bottom halves", (t0 - t1) / SCALE_US);
+    }
     qemu_clock_run_all_timers();
+    t1 = get_clock();
+    if (t1 - t0 > MAIN_LOOP_LATE_NS) {
+        trace_main_loop_slow("timers", (t1 - t0) / SCALE_US);
+    }
 }

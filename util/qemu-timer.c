@@ -8,6 +8,8 @@
 #include "qemu/atomic.h"
 #include "qemu/timer.h"
 #include "qemu/main-loop.h"
+#include "util/trace.h"
+#include <dlfcn.h>
 
 typedef struct QEMUClock {
     QemuMutex lock;             /* guards active_timers and the timers */
@@ -16,6 +18,8 @@ typedef struct QEMUClock {
 } QEMUClock;
 
 static QEMUClock qemu_clocks[QEMU_CLOCK_MAX];
+/* A timer run this much after its deadline is traced as late. */
+#define TIMER_LATE_NS (50 * SCALE_MS)
 
 TimersState timers_state;
 /* Guards timers_state against concurrent readers of the virtual clock. */
@@ -197,6 +201,17 @@ void qemu_clock_enable(QEMUClockType type, bool enabled)
 }
 
 /* -------------------------------------------------------------- timers */
+
+/* @fn's offset in its executable or library (PIE): what addr2line takes. */
+static unsigned long code_offset(void *fn)
+{
+    Dl_info info;
+
+    if (dladdr(fn, &info) && info.dli_fbase) {
+        return (uintptr_t)fn - (uintptr_t)info.dli_fbase;
+    }
+    return (uintptr_t)fn;
+}
 
 void timer_init_full(QEMUTimer *ts, QEMUClockType type, int scale,
                      QEMUTimerCB *cb, void *opaque)
@@ -400,6 +415,10 @@ bool qemu_clock_run_timers(QEMUClockType type)
         }
         clock->active_timers = ts->next;
         ts->next = NULL;
+        if (now - ts->expire_time > TIMER_LATE_NS) {
+            trace_timer_run_late(type, ts->cb, code_offset(ts->cb),
+                                 (now - ts->expire_time) / SCALE_US);
+        }
         qatomic_set(&ts->expire_time, -1);
         cb = ts->cb;
         opaque = ts->opaque;
