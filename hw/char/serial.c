@@ -115,17 +115,84 @@ static void serial_receive_byte(SerialState *s, uint8_t b)
     serial_update_irq(s);
 }
 
+static void serial_tx_flush(SerialState *s);
+
+static gboolean serial_tx_ready(int fd, GIOCondition cond, void *opaque)
+{
+    SerialState *s = opaque;
+
+    g_source_unref(s->tx_watch);
+    s->tx_watch = NULL;
+    serial_tx_flush(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void serial_tx_cancel(SerialState *s)
+{
+    if (s->tx_watch) {
+        g_source_destroy(s->tx_watch);
+        g_source_unref(s->tx_watch);
+        s->tx_watch = NULL;
+    }
+}
+
+/*
+ * Write what waits in TSR (and THR) to the chardev without blocking.
+ * When it takes nothing, wait for room; a chardev that cannot say when
+ * (no watch) is written blocking; one that failed loses the byte, as a
+ * line nobody listens to.
+ */
+static void serial_tx_flush(SerialState *s)
+{
+    while (s->tx_count && !s->tx_watch) {
+        int n;
+
+        errno = 0;
+        n = qemu_chr_fe_write(&s->chr, &s->tsr, 1);
+        if (n != 1 && errno == EAGAIN) {
+            s->tx_watch = qemu_chr_fe_add_watch(&s->chr,
+                                                G_IO_OUT | G_IO_HUP,
+                                                serial_tx_ready, s);
+            if (s->tx_watch) {
+                return;
+            }
+            /* A backend that cannot say when: wait for it, as before. */
+            qemu_chr_fe_write_all(&s->chr, &s->tsr, 1);
+        }
+        /* Sent, or lost: THR moves on to TSR and becomes empty. */
+        if (--s->tx_count) {
+            s->tsr = s->thr;
+            s->lsr |= UART_LSR_THRE;
+            s->thr_ipending = 1;
+            serial_update_irq(s);
+        }
+    }
+    if (!s->tx_count) {
+        s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+        s->thr_ipending = 1;
+        serial_update_irq(s);
+    }
+}
+
 static void serial_transmit(SerialState *s, uint8_t b)
 {
     if (s->mcr & UART_MCR_LOOP) {
         serial_receive_byte(s, b);
-    } else {
-        /* A blocking write: the BQL holder waits for a slow backend. */
-        qemu_chr_fe_write_all(&s->chr, &b, 1);
+        s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+        s->thr_ipending = 1;
+        serial_update_irq(s);
+        return;
     }
-    s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
-    s->thr_ipending = 1;
-    serial_update_irq(s);
+    if (!s->tx_count) {
+        s->tsr = b;
+        s->tx_count = 1;
+    } else {
+        /* TSR is busy: the byte waits in THR (replacing one there). */
+        s->thr = b;
+        s->tx_count = 2;
+        return;
+    }
+    serial_tx_flush(s);
 }
 
 /* In loopback, the modem inputs follow the modem control outputs. */
@@ -159,7 +226,14 @@ static void serial_write_fcr(SerialState *s, uint8_t val)
         recv_clear(s);
     }
     if (val & UART_FCR_CLR_TX) {
-        s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+        /* THR empties; a byte in TSR is still sent. */
+        if (s->tx_count == 2) {
+            s->tx_count = 1;
+        }
+        s->lsr |= UART_LSR_THRE;
+        if (!s->tx_count) {
+            s->lsr |= UART_LSR_TEMT;
+        }
     }
     s->fcr = val & UART_FCR_MASK;
     s->recv_trigger = trigger[val >> 6];
@@ -317,6 +391,8 @@ void serial_reset(SerialState *s)
     s->fcr = 0;
     s->thr_ipending = 0;
     s->recv_trigger = 1;
+    serial_tx_cancel(s);
+    s->tx_count = 0;
     recv_clear(s);
     serial_update_irq(s);
 }
@@ -338,6 +414,7 @@ bool serial_realize_core(SerialState *s, Chardev *chr,
 
 void serial_unrealize_core(SerialState *s)
 {
+    serial_tx_cancel(s);
     qemu_chr_fe_deinit(&s->chr, false);
 }
 
@@ -389,6 +466,35 @@ static const VMStateDescription vmstate_serial_recv_fifo = {
     },
 };
 
+static bool serial_tx_needed(void *opaque)
+{
+    SerialState *s = opaque;
+
+    return s->tx_count;
+}
+
+static bool serial_tx_valid(void *opaque, int version_id)
+{
+    SerialState *s = opaque;
+
+    return s->tx_count >= 1 && s->tx_count <= 2;
+}
+
+/* Bytes the chardev had not taken yet: the destination sends them. */
+static const VMStateDescription vmstate_serial_tx = {
+    .name = "serial/tx",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = serial_tx_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(tx_count, SerialState),
+        VMSTATE_VALIDATE("transmit count 1 or 2", serial_tx_valid),
+        VMSTATE_UINT8(tsr, SerialState),
+        VMSTATE_UINT8(thr, SerialState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static bool serial_pre_load(void *opaque, Error **errp)
 {
     SerialState *s = opaque;
@@ -396,6 +502,8 @@ static bool serial_pre_load(void *opaque, Error **errp)
     /* Absent subsections mean "nothing pending". */
     s->thr_ipending = 0;
     s->recv_head = s->recv_count = 0;
+    serial_tx_cancel(s);
+    s->tx_count = 0;
     return true;
 }
 
@@ -408,6 +516,9 @@ static bool serial_post_load(void *opaque, int version_id, Error **errp)
     /* Re-derive the line from the loaded registers and tell the PIC. */
     s->level = -1;
     serial_update_irq(s);
+    if (s->tx_count) {
+        serial_tx_flush(s);
+    }
     return true;
 }
 
@@ -433,6 +544,7 @@ const VMStateDescription vmstate_serial = {
     .subsections = (const VMStateDescription * const []) {
         &vmstate_serial_thr_ipending,
         &vmstate_serial_recv_fifo,
+        &vmstate_serial_tx,
         NULL
     },
 };

@@ -29,6 +29,7 @@
 #include "system/memory.h"
 #include "system/reset.h"
 #include "system/system.h"
+#include "system/vl.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(TernMachineState, TERN_MACHINE)
 
@@ -127,10 +128,14 @@ static void tern_create_irqchip(void)
 static void tern_create_serial(void)
 {
     DeviceState *dev = qdev_new(TYPE_ISA_SERIAL);
+    Chardev *chr = serial_hd(0);
 
-    /* -serial's first backend is the chardev "serial0", as in QEMU. */
-    if (qemu_chr_find("serial0")) {
-        qdev_prop_set_string(dev, "chardev", "serial0");
+    /*
+     * -serial's first backend: "serial0", or the chardev that
+     * "-serial chardev:ID" named, whose label is ID.
+     */
+    if (chr) {
+        qdev_prop_set_string(dev, "chardev", chr->label);
     }
     qdev_realize_and_unref(dev, NULL, &error_fatal);
 }

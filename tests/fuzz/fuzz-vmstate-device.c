@@ -45,6 +45,15 @@ int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
 {
     return len;
 }
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
+{
+    return len;
+}
+GSource *qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                               GUnixFDSourceFunc func, void *opaque)
+{
+    return NULL;
+}
 void qemu_chr_fe_set_handlers(CharBackend *b, IOCanReadHandler *fd_can_read,
                               IOReadHandler *fd_read,
                               IOEventHandler *fd_event,

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The tern machine's devices under -accel qtest (no KVM needed): port
- * 0x92, isa-debugcon, the UART at 0x3f8 writing to -serial, unassigned
- * ports, the generic loader (file and data), -bios, and the machine
+ * 0x92, isa-debugcon, the UART at 0x3f8 writing to -serial (and to a
+ * socket whose reader stops reading: the VM goes on), unassigned ports, the generic loader (file and data), -bios, and the machine
  * type list (tern-1.0, alias tern, the default).
  */
 #include "qemu/osdep.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include <sys/socket.h>
+#include <sys/un.h>
 
 static char *tmp_path(const char *dir, const char *name)
 {
@@ -46,6 +48,86 @@ static void test_ports(void)
     g_assert(g_file_get_contents(log, &text, NULL, NULL));
     g_assert_cmpstr(text, ==, "Tx");
     unlink(log);
+    rmdir(dir);
+}
+
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+
+/* Read what the socket has now (non-blocking) onto @got. */
+static void drain_socket(int fd, GString *got)
+{
+    char buf[4096];
+    ssize_t n;
+
+    while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+        g_string_append_len(got, buf, n);
+    }
+}
+
+/*
+ * The UART's socket peer stops reading: bytes wait in the UART (THRE
+ * and TEMT clear, as a driver polling LSR sees on a slow line) while
+ * the main loop and QMP go on; once the peer reads again, every byte a
+ * polling writer wrote arrives, in order.
+ */
+static void test_serial_backpressure(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("tern-mach-XXXXXX", NULL);
+    g_autofree char *path = tmp_path(dir, "serial.sock");
+    g_autoptr(GString) sent = g_string_new(NULL);
+    g_autoptr(GString) got = g_string_new(NULL);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    QTestState *qts;
+    QDict *rsp;
+    gint64 end;
+    int fd, i;
+
+    qts = qtest_initf("-M tern -m 16M -chardev socket,id=s0,path=%s,"
+                      "server=on,wait=off -serial chardev:s0", path);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    /* The chardev sees the connection on a main-loop pass. */
+    rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
+    qobject_unref(rsp);
+
+    /* A polling writer: a byte whenever THR is empty, until it is not. */
+    for (i = 0; i < 4 * 1024 * 1024; i++) {
+        if (!(qtest_inb(qts, 0x3fd) & LSR_THRE)) {
+            break;
+        }
+        g_string_append_c(sent, 'a' + i % 26);
+        qtest_outb(qts, 0x3f8, sent->str[sent->len - 1]);
+    }
+    g_test_message("the socket took %zu bytes before the UART held one",
+                   sent->len);
+    g_assert_cmpint(i, <, 4 * 1024 * 1024);
+    g_assert_cmphex(qtest_inb(qts, 0x3fd) & LSR_TEMT, ==, 0);
+    /* The VM goes on: QMP answers while the byte waits. */
+    rsp = qtest_qmp(qts, "{'execute': 'query-status'}");
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+
+    /* The reader comes back: what waited goes out. */
+    end = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+    while (!(qtest_inb(qts, 0x3fd) & LSR_TEMT)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        drain_socket(fd, got);
+        g_usleep(1000);
+    }
+    while (got->len < sent->len) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        drain_socket(fd, got);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(got->len, ==, sent->len);
+    g_assert(!memcmp(got->str, sent->str, sent->len));
+    close(fd);
+    qtest_quit(qts);
+    unlink(path);
     rmdir(dir);
 }
 
@@ -148,6 +230,8 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/tern-machine/ports", test_ports);
+    qtest_add_func("/tern-machine/serial-backpressure",
+                   test_serial_backpressure);
     qtest_add_func("/tern-machine/loader-bios", test_loader_and_bios);
     qtest_add_func("/tern-machine/ram-above-4g", test_ram_above_4g);
     qtest_add_func("/tern-machine/types", test_machine_types);

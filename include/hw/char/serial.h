@@ -5,9 +5,15 @@
  * glue (the ISA port range and IRQ line) sits on top and calls
  * serial_io_read() / serial_io_write() with register offsets 0..7.
  *
- * Transmission is immediate: a byte written to THR goes to the chardev
- * (or, in loopback mode, to the receive FIFO) at once, so the transmit
- * FIFO and shift register are always empty and never migrate.
+ * Transmission: a byte written to THR moves to the shift register (TSR)
+ * and is written to the chardev at once when the chardev takes it.  A
+ * chardev that cannot (a socket whose reader stopped reading) keeps the
+ * byte in TSR, THR takes one more, and a watch sends them when there is
+ * room, with LSR's THRE and TEMT clear meanwhile, as on the hardware: a
+ * guest that polls THRE waits, a guest that does not overwrites THR.
+ * So the VM does not block on its serial peer (a chardev without
+ * watches is still written blocking).  In loopback mode a byte goes
+ * to the receive FIFO at once.  There is no transmit FIFO.
  *
  * Locking: everything runs under the BQL.
  */
@@ -41,6 +47,11 @@ typedef struct SerialState {
     uint8_t recv_count;
     uint8_t recv_trigger;   /* from FCR: 1, 4, 8 or 14 */
     int level;              /* the line as last set */
+    /* Bytes waiting for the chardev: 0, 1 (@tsr) or 2 (@tsr, then @thr). */
+    uint8_t tx_count;
+    uint8_t tsr;
+    uint8_t thr;
+    GSource *tx_watch;      /* waiting for the chardev to take @tsr */
 
     CharBackend chr;
     SerialIRQHandler *irq_handler;
@@ -63,7 +74,8 @@ void serial_io_write(SerialState *s, unsigned int reg, uint8_t val);
 /*
  * Section "serial", version 3 (QEMU's field order for the registers):
  * divider, rbr, ier, iir, lcr, mcr, lsr, msr, scr, fcr.  Subsections
- * "serial/thr_ipending" and "serial/recv_fifo" when they hold something.
+ * "serial/thr_ipending", "serial/recv_fifo" and (Tern's) "serial/tx"
+ * when they hold something.
  */
 extern const VMStateDescription vmstate_serial;
 
