@@ -22,6 +22,25 @@
 /* A step of the loop that takes longer is traced (main_loop_*). */
 #define MAIN_LOOP_LATE_NS (20 * SCALE_MS)
 
+/* Whether to time the loop's steps: only while one of those traces is on. */
+static bool main_loop_timed(void)
+{
+    return TRACE_MAIN_LOOP_SLOW_BACKEND_DSTATE() ||
+           TRACE_MAIN_LOOP_POLL_LATE_BACKEND_DSTATE() ||
+           TRACE_MAIN_LOOP_BQL_WAIT_BACKEND_DSTATE();
+}
+
+/* The step @what began at *@t: trace it if it was slow; *@t is now. */
+static void main_loop_step(int64_t *t, const char *what)
+{
+    int64_t now = get_clock();
+
+    if (now - *t > MAIN_LOOP_LATE_NS) {
+        trace_main_loop_slow(what, (now - *t) / SCALE_US);
+    }
+    *t = now;
+}
+
 static QemuMutex bql;
 static __thread bool bql_held;
 
@@ -151,7 +170,8 @@ void main_loop_wait(int nonblocking)
     GPollFD *fds;
     guint nfds;
     int ret;
-    int64_t t_poll, t_woke, t_locked, t0, t1;
+    bool timed = main_loop_timed();
+    int64_t t = timed ? get_clock() : 0, t_poll = t;
 
     g_assert(main_loop_initialized);
     g_assert(bql_held);
@@ -159,7 +179,6 @@ void main_loop_wait(int nonblocking)
         g_error("main_loop_wait: another thread owns the GMainContext");
     }
 
-    t0 = get_clock();
     g_main_context_prepare(ctx, &max_priority);
     for (;;) {
         /* One spare slot at the end for our wakeup fd. */
@@ -186,26 +205,31 @@ void main_loop_wait(int nonblocking)
                                           qemu_timers_deadline_ns());
     }
 
-    t_poll = get_clock();
-    if (t_poll - t0 > MAIN_LOOP_LATE_NS) {
-        trace_main_loop_slow("prepare", (t_poll - t0) / SCALE_US);
+    if (timed) {
+        main_loop_step(&t, "prepare");
+        t_poll = t;
     }
     if (timeout_ns) {
         bql_unlock();
     }
     ret = poll_ns(fds, nfds, timeout_ns);
-    t_woke = get_clock();
-    if (timeout_ns) {
-        bql_lock();
-        t_locked = get_clock();
+    if (timed) {
+        t = get_clock();
         /* A loop that wakes late runs every timer late: say why. */
-        if (t_locked - t_woke > MAIN_LOOP_LATE_NS) {
-            trace_main_loop_bql_wait((t_locked - t_woke) / SCALE_US);
+        if (timeout_ns >= 0 && t - t_poll > timeout_ns + MAIN_LOOP_LATE_NS) {
+            trace_main_loop_poll_late(timeout_ns / SCALE_US,
+                                      (t - t_poll) / SCALE_US);
         }
     }
-    if (timeout_ns >= 0 && t_woke - t_poll > timeout_ns + MAIN_LOOP_LATE_NS) {
-        trace_main_loop_poll_late(timeout_ns / SCALE_US,
-                                  (t_woke - t_poll) / SCALE_US);
+    if (timeout_ns) {
+        bql_lock();
+        if (timed) {
+            t_poll = t;
+            t = get_clock();
+            if (t - t_poll > MAIN_LOOP_LATE_NS) {
+                trace_main_loop_bql_wait((t - t_poll) / SCALE_US);
+            }
+        }
     }
     if (ret < 0 && errno != EINTR) {
         g_error("main_loop_wait: ppoll failed: %s", g_strerror(errno));
@@ -220,24 +244,23 @@ void main_loop_wait(int nonblocking)
     if (fds[n].revents) {
         notify_drain();
     }
-    t0 = get_clock();
+    if (timed) {
+        t = get_clock();
+    }
     if (g_main_context_check(ctx, max_priority, fds, n)) {
         g_main_context_dispatch(ctx);
     }
     g_main_context_release(ctx);
-    t1 = get_clock();
-    if (t1 - t0 > MAIN_LOOP_LATE_NS) {
-        trace_main_loop_slow("dispatch", (t1 - t0) / SCALE_US);
+    if (timed) {
+        main_loop_step(&t, "dispatch");
     }
 
     qemu_bh_poll();
-    t0 = get_clock();
-    if (t0 - t1 > MAIN_LOOP_LATE_NS) {
-        trace_main_loop_slow("bottom halves", (t0 - t1) / SCALE_US);
+    if (timed) {
+        main_loop_step(&t, "bottom halves");
     }
     qemu_clock_run_all_timers();
-    t1 = get_clock();
-    if (t1 - t0 > MAIN_LOOP_LATE_NS) {
-        trace_main_loop_slow("timers", (t1 - t0) / SCALE_US);
+    if (timed) {
+        main_loop_step(&t, "timers");
     }
 }

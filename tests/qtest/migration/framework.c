@@ -8,6 +8,7 @@
 #include "framework.h"
 #include "qapi/error.h"
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "qemu/userfaultfd.h"
 #include "qobject/qbool.h"
 #include "qobject/qjson.h"
@@ -910,11 +911,6 @@ void mig_ram_dirty_some(QTestState *who, uint64_t base, uint64_t size,
  */
 #define READ_CHUNK (16 << 20)
 
-static bool page_is_zero(const uint8_t *p, size_t len)
-{
-    return !p[0] && !memcmp(p, p + 1, len - 1);
-}
-
 void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                      uint64_t size)
 {
@@ -944,7 +940,7 @@ void mig_ram_compare(QTestState *a, QTestState *b, uint64_t base,
                                    " 0x%02x against 0x%02x%s",
                                    base + off + p, at, ba[p + at],
                                    bb[p + at],
-                                   page_is_zero(bb + p, len) ?
+                                   buffer_is_zero(bb + p, len) ?
                                    " (all zero)" : "");
                 }
                 bad++;
