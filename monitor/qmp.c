@@ -103,9 +103,14 @@ static void qmp_request_free(QMPRequest *req)
 /*
  * Take the next request of some monitor, round robin so that one busy
  * client cannot starve the others.  The monitor goes to the end of the
- * list.  Called with monitor_lock held.
+ * list.  Called with monitor_lock held; *@need_resume says whether this
+ * pop lifts the suspension its request's push imposed.  It is decided
+ * under the same hold of the queue lock as the pop: the I/O thread may
+ * push in between otherwise, and a queue that looks just-unfilled would
+ * resume a monitor nobody suspended (suspend_cnt drifts, and the queue
+ * bound or the reading stops for good).
  */
-static QMPRequest *monitor_qmp_requests_pop_any_with_lock(void)
+static QMPRequest *monitor_qmp_requests_pop_any_with_lock(bool *need_resume)
 {
     Monitor *mon;
     MonitorQMP *qmp_mon = NULL;
@@ -118,6 +123,13 @@ static QMPRequest *monitor_qmp_requests_pop_any_with_lock(void)
         qmp_mon = (MonitorQMP *)mon;
         qemu_mutex_lock(&qmp_mon->qmp_queue_lock);
         req = g_queue_pop_head(qmp_mon->qmp_requests);
+        if (req) {
+            trace_monitor_qmp_in_band_dequeue(req,
+                                              qmp_mon->qmp_requests->length);
+            /* The queue had been full (or OOB is off): reading stopped. */
+            *need_resume = !qmp_oob_enabled(qmp_mon) ||
+                qmp_mon->qmp_requests->length == QMP_REQ_QUEUE_LEN_MAX - 1;
+        }
         qemu_mutex_unlock(&qmp_mon->qmp_queue_lock);
         if (req) {
             break;
@@ -152,21 +164,15 @@ static void monitor_qmp_bh_dispatcher(void *opaque)
 {
     QMPRequest *req;
     MonitorQMP *mon;
-    bool need_resume;
+    bool need_resume = false;
 
     qemu_mutex_lock(&monitor_lock);
-    req = monitor_qmp_requests_pop_any_with_lock();
+    req = monitor_qmp_requests_pop_any_with_lock(&need_resume);
     qemu_mutex_unlock(&monitor_lock);
     if (!req) {
         return;
     }
     mon = req->mon;
-    qemu_mutex_lock(&mon->qmp_queue_lock);
-    trace_monitor_qmp_in_band_dequeue(req, mon->qmp_requests->length);
-    /* The queue had been full (or OOB is off): reading was suspended. */
-    need_resume = !qmp_oob_enabled(mon) ||
-        mon->qmp_requests->length == QMP_REQ_QUEUE_LEN_MAX - 1;
-    qemu_mutex_unlock(&mon->qmp_queue_lock);
 
     if (req->req) {
         trace_monitor_qmp_cmd_in_band(mon, qmp_request_name(req->req));
@@ -331,7 +337,7 @@ static QDict *qmp_greeting(MonitorQMP *mon)
 /* Drop what a gone client left in the queue.  */
 static void monitor_qmp_cleanup_queue_and_resume(MonitorQMP *mon)
 {
-    bool need_resume;
+    bool need_resume = false;
     QMPRequest *req;
 
     qemu_mutex_lock(&mon->qmp_queue_lock);
