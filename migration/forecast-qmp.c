@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The forecast's inputs (see forecast-qmp.h): during a migration, the
- * last round's rates and what is left; before one, calc-dirty-rate's
- * rate, max-bandwidth, and all of RAM.
+ * rates of the last second of rounds and what is left; before one,
+ * calc-dirty-rate's rate, max-bandwidth, and all of RAM.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"

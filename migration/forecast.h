@@ -34,8 +34,9 @@ bool migration_history_last_round(uint64_t *sent, uint64_t *dirtied);
 bool migration_history_stalled(void);
 
 /*
- * The rates of the last round: bytes per second sent and dirtied.
- * False before the first round.
+ * Bytes per second sent and dirtied, over the last rounds that together
+ * last at least a second (all of them if they are shorter).  False
+ * before the first round.
  */
 bool migration_history_rates(uint64_t *bandwidth, uint64_t *dirty_rate);
 

@@ -103,6 +103,20 @@ static void test_does_not_converge(void)
     qapi_free_MigrationForecast(f);
 }
 
+/* A burst found by a round of a few ms is not read as GiB/s. */
+static void test_history_short_round(void)
+{
+    uint64_t bw, dr;
+
+    migration_history_start();
+    migration_history_round(1, 1000, 0, 0, 10, 0);
+    migration_history_round(2, 2000, 1000, 4000000, 100, 100 * 4096);
+    migration_history_round(3, 2002, 100, 4400000, 1000, 1000 * 4096);
+    g_assert_true(migration_history_rates(&bw, &dr));
+    g_assert_cmpuint(bw, ==, 4400000ULL * 1000 / 1002);
+    g_assert_cmpuint(dr, ==, 1100ULL * 4096 * 1000 / 1002);
+}
+
 static void test_history(void)
 {
     MigrationPassRecordList *l;
@@ -133,6 +147,10 @@ static void test_history(void)
     migration_history_round(3, 2500, 500, 6000000, 490, 490 * 4096);
     migration_history_round(4, 3000, 490, 8000000, 480, 480 * 4096);
     g_assert_false(migration_history_stalled());
+    /* The rates cover the last second: rounds 3 and 4, not 4 alone. */
+    g_assert_true(migration_history_rates(&bw, &dr));
+    g_assert_cmpuint(bw, ==, 4000000);
+    g_assert_cmpuint(dr, ==, (490 + 480) * 4096);
     migration_history_round(5, 3500, 480, 10000000, 470, 470 * 4096);
     g_assert_true(migration_history_stalled());
     l = migration_history_list();
@@ -160,5 +178,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/forecast/does-not-converge",
                     test_does_not_converge);
     g_test_add_func("/migration/forecast/history", test_history);
+    g_test_add_func("/migration/forecast/history-short-round",
+                    test_history_short_round);
     return g_test_run();
 }
