@@ -57,6 +57,37 @@ static void iothread_complete(UserCreatable *uc, Error **errp)
     s->running = true;
 }
 
+typedef struct IOThreadCall {
+    void (*fn)(void *opaque);
+    void *opaque;
+    QemuSemaphore done;
+} IOThreadCall;
+
+static gboolean iothread_call_cb(gpointer opaque)
+{
+    IOThreadCall *c = opaque;
+
+    c->fn(c->opaque);
+    qemu_sem_post(&c->done);
+    return G_SOURCE_REMOVE;
+}
+
+void iothread_call_sync(IOThread *iothread, void (*fn)(void *opaque),
+                        void *opaque)
+{
+    IOThreadCall c = { .fn = fn, .opaque = opaque };
+
+    /* Stopped, or the caller is the thread: nothing can run beside fn. */
+    if (!iothread->running || qemu_thread_is_self(&iothread->thread)) {
+        fn(opaque);
+        return;
+    }
+    qemu_sem_init(&c.done, 0);
+    g_main_context_invoke(iothread->ctx, iothread_call_cb, &c);
+    qemu_sem_wait(&c.done);
+    qemu_sem_destroy(&c.done);
+}
+
 static gboolean iothread_quit(gpointer opaque)
 {
     g_main_loop_quit(opaque);

@@ -65,6 +65,7 @@ struct CompareState {
     char *outdev;
     char *notify_dev;           /* Xen's COLO frame, or NULL */
     IOThread *iothread;
+    IOThread *thread;           /* iothread, referenced while completed */
     bool vnet_hdr;
     uint64_t compare_timeout;
     uint32_t expired_scan_cycle;
@@ -535,6 +536,8 @@ static void colo_compare_complete(UserCreatable *uc, Error **errp)
     s->conns = g_hash_table_new_full(conn_key_hash, conn_key_equal, NULL,
                                      conn_free);
     s->ctx = g_main_context_ref(iothread_get_g_main_context(s->iothread));
+    /* Ours: the link's reference is dropped before finalize runs. */
+    s->thread = IOTHREAD(object_ref(OBJECT(s->iothread)));
     s->completed = true;
     s->event_notifier.notify = compare_event;
     colo_compare_add_event_handler(&s->event_notifier);
@@ -553,22 +556,35 @@ static void colo_compare_complete(UserCreatable *uc, Error **errp)
     g_source_attach(s->scan, s->ctx);
 }
 
+/* In the iothread, between two of its callbacks: nothing of @s runs. */
+static void compare_teardown(void *opaque)
+{
+    CompareState *s = opaque;
+
+    g_source_destroy(s->scan);
+    g_source_unref(s->scan);
+    qemu_chr_fe_deinit(&s->chr_pri_in, false);
+    qemu_chr_fe_deinit(&s->chr_sec_in, false);
+    qemu_chr_fe_deinit(&s->chr_out, false);
+    if (s->notify_dev) {
+        qemu_chr_fe_deinit(&s->chr_notify, false);
+    }
+    g_hash_table_destroy(s->conns);
+}
+
 static void colo_compare_finalize(Object *obj)
 {
     CompareState *s = COLO_COMPARE(obj);
 
     if (s->completed) {
         colo_compare_remove_event_handler(&s->event_notifier);
-        g_source_destroy(s->scan);
-        g_source_unref(s->scan);
-        qemu_chr_fe_deinit(&s->chr_pri_in, false);
-        qemu_chr_fe_deinit(&s->chr_sec_in, false);
-        qemu_chr_fe_deinit(&s->chr_out, false);
-        if (s->notify_dev) {
-            qemu_chr_fe_deinit(&s->chr_notify, false);
-        }
-        g_hash_table_destroy(s->conns);
+        /*
+         * object-del of a comparing object: the iothread may be in the
+         * middle of a frame that uses the queues and the chardevs.
+         */
+        iothread_call_sync(s->thread, compare_teardown, s);
         g_main_context_unref(s->ctx);
+        object_unref(OBJECT(s->thread));
     }
     g_free(s->pri_rs);
     g_free(s->sec_rs);

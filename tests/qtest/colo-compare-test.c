@@ -160,7 +160,9 @@ static void rig_start(Rig *r)
 
 static void rig_stop(Rig *r)
 {
-    qtest_quit(r->qts);
+    if (r->qts) {
+        qtest_quit(r->qts);
+    }
     sock_close(&r->pin);
     sock_close(&r->sin);
     sock_close(&r->out);
@@ -237,10 +239,61 @@ static void test_notify_dev(void)
     rig_stop(&r);
 }
 
+/* Reads what leaves through outdev until Tern closes it. */
+static gpointer drain_out(gpointer opaque)
+{
+    Sock *out = opaque;
+    struct timeval tv = { .tv_sec = 120 };
+    uint8_t buf[65536];
+
+    setsockopt(out->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    while (recv(out->fd, buf, sizeof(buf), 0) > 0) {
+        /* only kept from blocking the compare's writes */
+    }
+    return NULL;
+}
+
+/*
+ * object-del while frames are being compared: the object is torn down
+ * between two of its iothread's callbacks, never under one (that was a
+ * use after free of the queues).  The VM goes on and quits cleanly.
+ */
+static void test_object_del(void)
+{
+    for (int run = 0; run < 3; run++) {
+        struct timeval tv = { .tv_sec = 60 };
+        Rig r = { 0 };
+        uint8_t p[200];
+        GThread *drain;
+        size_t lp;
+
+        rig_start(&r);
+        /* A compare that stopped reading fails the send, not hangs it. */
+        setsockopt(r.pin.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        setsockopt(r.sin.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        drain = g_thread_new("drain-out", drain_out, &r.out);
+        for (uint32_t i = 0; i < 4000; i++) {
+            lp = tcp_seg(p, 1000 + i * 100, 1, 0x18, 100, 'e');
+            send_msg(&r.pin, p, lp);
+            send_msg(&r.sin, p, lp);
+        }
+        /* Much of that is still in the sockets: delete mid-stream. */
+        qtest_qmp_assert_success(r.qts, "{'execute': 'object-del',"
+                                 " 'arguments': {'id': 'cmp0'}}");
+        qtest_qmp_assert_success(r.qts, "{'execute': 'query-status'}");
+        /* Tern's exit closes outdev, which ends the drain. */
+        qtest_quit(r.qts);
+        r.qts = NULL;
+        g_thread_join(drain);
+        rig_stop(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/colo-compare/tcp", test_tcp);
     qtest_add_func("/colo-compare/notify-dev", test_notify_dev);
+    qtest_add_func("/colo-compare/object-del", test_object_del);
     return g_test_run();
 }
