@@ -9,7 +9,8 @@
  * in the main thread with the BQL held.  While a monitor's queue holds
  * QMP_REQ_QUEUE_LEN_MAX requests (or one, when OOB is off) the monitor
  * stops reading input, as QEMU does; it reads again once the main thread
- * takes a request off the queue.  Responses and events are written by
+ * takes a request off the queue (without OOB, once that request has
+ * run).  Responses and events are written by
  * whichever thread produced them, serialised by the monitor's lock.
  */
 #include "qemu/osdep.h"
@@ -103,18 +104,23 @@ static void qmp_request_free(QMPRequest *req)
 /*
  * Take the next request of some monitor, round robin so that one busy
  * client cannot starve the others.  The monitor goes to the end of the
- * list.  Called with monitor_lock held; *@need_resume says whether this
- * pop lifts the suspension its request's push imposed.  It is decided
- * under the same hold of the queue lock as the pop: the I/O thread may
- * push in between otherwise, and a queue that looks just-unfilled would
- * resume a monitor nobody suspended (suspend_cnt drifts, and the queue
- * bound or the reading stops for good).
+ * list.  Called with monitor_lock held.
+ *
+ * A pop that lifts the suspension a push imposed resumes the monitor:
+ * with OOB at once, so that out-of-band requests are read while this
+ * one runs, as QEMU does; without OOB after the request has run
+ * (*@resume_after).  Whether it does is decided under the same hold of
+ * the queue lock as the pop.  Decided later, a request the I/O thread
+ * pushed in between could make a queue look just-unfilled and resume a
+ * monitor nobody suspended: suspend_cnt went to -1 and reading stopped
+ * for good.
  */
-static QMPRequest *monitor_qmp_requests_pop_any_with_lock(bool *need_resume)
+static QMPRequest *monitor_qmp_requests_pop_any_with_lock(bool *resume_after)
 {
     Monitor *mon;
     MonitorQMP *qmp_mon = NULL;
     QMPRequest *req = NULL;
+    bool resume_now = false;
 
     QTAILQ_FOREACH(mon, &mon_list, entry) {
         if (!mon->is_qmp) {
@@ -126,11 +132,18 @@ static QMPRequest *monitor_qmp_requests_pop_any_with_lock(bool *need_resume)
         if (req) {
             trace_monitor_qmp_in_band_dequeue(req,
                                               qmp_mon->qmp_requests->length);
-            /* The queue had been full (or OOB is off): reading stopped. */
-            *need_resume = !qmp_oob_enabled(qmp_mon) ||
-                qmp_mon->qmp_requests->length == QMP_REQ_QUEUE_LEN_MAX - 1;
+            if (!qmp_oob_enabled(qmp_mon)) {
+                *resume_after = true;
+            } else {
+                /* Had the queue been full, reading stopped. */
+                resume_now = qmp_mon->qmp_requests->length ==
+                             QMP_REQ_QUEUE_LEN_MAX - 1;
+            }
         }
         qemu_mutex_unlock(&qmp_mon->qmp_queue_lock);
+        if (resume_now) {
+            monitor_resume(mon);
+        }
         if (req) {
             break;
         }
@@ -164,10 +177,10 @@ static void monitor_qmp_bh_dispatcher(void *opaque)
 {
     QMPRequest *req;
     MonitorQMP *mon;
-    bool need_resume = false;
+    bool resume_after = false;
 
     qemu_mutex_lock(&monitor_lock);
-    req = monitor_qmp_requests_pop_any_with_lock(&need_resume);
+    req = monitor_qmp_requests_pop_any_with_lock(&resume_after);
     qemu_mutex_unlock(&monitor_lock);
     if (!req) {
         return;
@@ -187,7 +200,7 @@ static void monitor_qmp_bh_dispatcher(void *opaque)
         qmp_send_response(mon, rsp);
         qobject_unref(rsp);
     }
-    if (need_resume) {
+    if (resume_after) {
         monitor_resume(&mon->common);
     }
     qmp_request_free(req);

@@ -247,6 +247,48 @@ static void test_queue_full(void)
     qtest_quit(qts);
 }
 
+/*
+ * A full queue stops reading; the pop that unfills it resumes reading
+ * at once, as QEMU does, so an OOB request is answered while that
+ * popped request is still running.
+ */
+static void test_oob_after_full_queue(void)
+{
+    QTestState *qts = start_with_oob();
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *fifo_a = g_build_filename(dir, "a", NULL);
+    g_autofree char *fifo_b = g_build_filename(dir, "b", NULL);
+    int fd_a, fd_b;
+
+    g_assert_cmpint(mkfifo(fifo_a, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(fifo_b, 0600), ==, 0);
+    /* ib-a holds the main thread; ib-b and 7 more fill the queue (8). */
+    send_blocking_cmd(qts, fifo_a, "ib-a");
+    send_blocking_cmd(qts, fifo_b, "ib-b");
+    for (int i = 0; i < 7; i++) {
+        qtest_qmp_send(qts, "{'execute': 'query-version', 'id': %d}", i);
+    }
+    qtest_qmp_send(qts, "{'exec-oob': 'query-yank', 'id': 'oob'}");
+    fd_a = unblock(fifo_a);
+    recv_id(qts, "ib-a");
+    /* ib-b now holds the main thread; its pop resumed reading. */
+    recv_id(qts, "oob");
+    fd_b = unblock(fifo_b);
+    recv_id(qts, "ib-b");
+    for (int i = 0; i < 7; i++) {
+        QDict *rsp = qtest_qmp_receive(qts);
+
+        g_assert_cmpint(qdict_get_int(rsp, "id"), ==, i);
+        assert_return(rsp);
+    }
+    close(fd_a);
+    close(fd_b);
+    unlink(fifo_a);
+    unlink(fifo_b);
+    rmdir(dir);
+    qtest_quit(qts);
+}
+
 /* A second QMP client on a socket of its own. */
 static int mon_connect(const char *path)
 {
@@ -533,6 +575,7 @@ int main(int argc, char **argv)
     qtest_add_func("qmp/malformed-and-errors", test_malformed_and_errors);
     qtest_add_func("qmp/oob-overtakes", test_oob_overtakes);
     qtest_add_func("qmp/queue-full", test_queue_full);
+    qtest_add_func("qmp/oob-after-full-queue", test_oob_after_full_queue);
     qtest_add_func("qmp/events-every-monitor", test_events_to_every_monitor);
     qtest_add_func("qmp/schema-and-commands", test_schema_and_commands);
     qtest_add_func("qmp/yank-and-chardevs", test_yank_and_chardevs);
