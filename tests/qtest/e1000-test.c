@@ -619,7 +619,10 @@ static void migrate_to_file(QTestState *src, const char *file)
     g_assert_not_reached();
 }
 
-/* Count the RARP frames from @mac in a pcap file. */
+/*
+ * Count the RARP frames from @mac in a pcap file that may still be
+ * growing: a last record not wholly written yet is not counted.
+ */
 static int count_rarp(const char *pcap, const uint8_t *mac)
 {
     g_autofree gchar *data = NULL;
@@ -633,7 +636,10 @@ static int count_rarp(const char *pcap, const uint8_t *mac)
         uint32_t caplen = *(uint32_t *)(data + off + 8);
         const uint8_t *f = (const uint8_t *)data + off + 16;
 
-        g_assert_cmpuint(off + 16 + caplen, <=, len);
+        g_assert_cmpuint(caplen, <=, 65536);
+        if (off + 16 + caplen > len) {
+            break;
+        }
         if (caplen == 60 && !memcmp(f, "\xff\xff\xff\xff\xff\xff", 6) &&
             !memcmp(f + 6, mac, 6) && f[12] == 0x80 && f[13] == 0x35 &&
             f[21] == 3 && !memcmp(f + 22, mac, 6) &&
