@@ -17,6 +17,7 @@
 
 #define HISTORY_MAX 1024
 #define STALL_ROUNDS 3
+
 /*
  * The rates are measured over the last rounds that together last at
  * least this long: a round of a few ms that found a burst of dirty pages
@@ -24,16 +25,8 @@
  */
 #define RATE_WINDOW_MS 1000
 
-/* What the rates are summed from: bytes, not the records' rounded rates. */
-typedef struct RoundTotals {
-    int64_t duration;
-    uint64_t transferred;
-    uint64_t dirtied;
-} RoundTotals;
-
 static struct {
     GArray *rounds;             /* of MigrationPassRecord */
-    GArray *totals;             /* of RoundTotals, one per round */
     int64_t start_ms;           /* when the migration's rounds began */
     int64_t last_ms;            /* end of the last round */
     uint64_t last_transferred;
@@ -45,10 +38,8 @@ void migration_history_start(void)
 {
     if (!hist.rounds) {
         hist.rounds = g_array_new(false, true, sizeof(MigrationPassRecord));
-        hist.totals = g_array_new(false, true, sizeof(RoundTotals));
     }
     g_array_set_size(hist.rounds, 0);
-    g_array_set_size(hist.totals, 0);
     hist.start_ms = hist.last_ms = 0;
     hist.last_transferred = 0;
     hist.stall_run = 0;
@@ -61,12 +52,14 @@ static void history_update_rates(void)
     int64_t dur = 0;
     uint64_t transferred = 0, dirtied = 0;
 
-    for (guint i = hist.totals->len; i > 0 && dur < RATE_WINDOW_MS; i--) {
-        RoundTotals *t = &g_array_index(hist.totals, RoundTotals, i - 1);
+    for (guint i = hist.rounds->len; i > 0 && dur < RATE_WINDOW_MS; i--) {
+        MigrationPassRecord *r = &g_array_index(hist.rounds,
+                                                MigrationPassRecord, i - 1);
 
-        dur += t->duration;
-        transferred += t->transferred;
-        dirtied += t->dirtied;
+        dur += r->duration;
+        /* The record's rate was truncated: off by under 1 byte a second. */
+        transferred += r->bandwidth * r->duration / 1000;
+        dirtied += r->pages_dirtied;
     }
     hist.bandwidth = transferred * 1000 / dur;
     hist.dirty_rate = dirtied * TARGET_PAGE_SIZE * 1000 / dur;
@@ -77,7 +70,6 @@ void migration_history_round(int64_t pass, int64_t now_ms, uint64_t sent,
                              uint64_t remaining)
 {
     MigrationPassRecord r = { .pass = pass };
-    RoundTotals t;
     int64_t dur;
 
     if (!hist.rounds) {
@@ -96,17 +88,10 @@ void migration_history_round(int64_t pass, int64_t now_ms, uint64_t sent,
     r.pages_dirtied = dirtied;
     r.bandwidth = (transferred - hist.last_transferred) * 1000 / dur;
     r.expected_downtime = r.bandwidth ? remaining * 1000 / r.bandwidth : 0;
-    t = (RoundTotals) {
-        .duration = dur,
-        .transferred = transferred - hist.last_transferred,
-        .dirtied = dirtied,
-    };
     if (hist.rounds->len == HISTORY_MAX) {
         g_array_remove_index(hist.rounds, 0);
-        g_array_remove_index(hist.totals, 0);
     }
     g_array_append_val(hist.rounds, r);
-    g_array_append_val(hist.totals, t);
     history_update_rates();
     hist.stall_run = sent && dirtied * 100 >= sent * 95 ? hist.stall_run + 1
                                                           : 0;

@@ -56,20 +56,13 @@ static ssize_t filter_dump_receive(NetFilterState *nf,
         .caplen = MIN(size, s->maxlen),
         .len = size,
     };
-    g_autofree uint8_t *rec = NULL;
 
     if (s->fd < 0) {
         return 0;
     }
     trace_net_dump_write(s->filename, size);
-    /*
-     * One write per record: a reader of the growing file (Wireshark, a
-     * test) never finds a header without its frame.
-     */
-    rec = g_malloc(sizeof(hdr) + hdr.caplen);
-    memcpy(rec, &hdr, sizeof(hdr));
-    memcpy(rec + sizeof(hdr), buf, hdr.caplen);
-    if (!write_all(s->fd, rec, sizeof(hdr) + hdr.caplen)) {
+    if (!write_all(s->fd, &hdr, sizeof(hdr)) ||
+        !write_all(s->fd, buf, hdr.caplen)) {
         error_report("network dump write error - stopping dump");
         close(s->fd);
         s->fd = -1;

@@ -224,10 +224,11 @@ void main_loop_wait(int nonblocking)
     if (timeout_ns) {
         bql_lock();
         if (timed) {
-            t_poll = t;
+            int64_t t_woke = t;
+
             t = get_clock();
-            if (t - t_poll > MAIN_LOOP_LATE_NS) {
-                trace_main_loop_bql_wait((t - t_poll) / SCALE_US);
+            if (t - t_woke > MAIN_LOOP_LATE_NS) {
+                trace_main_loop_bql_wait((t - t_woke) / SCALE_US);
             }
         }
     }
